@@ -1,0 +1,127 @@
+// The built-in cluster: the source text's example, on a kubeadm + Flannel VXLAN cluster.
+// node-1 (192.168.1.11) is also the control plane; pod-a calls myapp, whose endpoints are
+// 10.244.1.5 (node-1) and 10.244.2.6 (pod-b, node-2).
+
+import { DEFAULT_DNS, DEFAULT_NETWORK, DEFAULT_PROXY } from './defaults.js';
+import { makeNode, makePod } from './make.js';
+import type { ClusterModel, EndpointSliceModel, ServiceModel } from './model.js';
+
+const nodes = [
+  makeNode({ name: 'node-1', internalIP: '192.168.1.11', podCIDR: '10.244.1.0/24' }),
+  makeNode({ name: 'node-2', internalIP: '192.168.1.12', podCIDR: '10.244.2.0/24' }),
+];
+
+const coreDnsLabels = { 'k8s-app': 'kube-dns', 'pod-template-hash': '7c65d6cfc9' };
+const dnsPorts = [
+  { name: 'dns', port: 53, protocol: 'UDP' as const },
+  { name: 'dns-tcp', port: 53, protocol: 'TCP' as const },
+  { name: 'metrics', port: 9153, protocol: 'TCP' as const },
+];
+
+const pods = [
+  makePod({ namespace: 'default', name: 'pod-a', ip: '10.244.1.10', nodeName: 'node-1', labels: { app: 'client' } }),
+  makePod({
+    namespace: 'default',
+    name: 'pod-c',
+    ip: '10.244.1.5',
+    nodeName: 'node-1',
+    labels: { app: 'myapp' },
+    containerPorts: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+  }),
+  makePod({
+    namespace: 'default',
+    name: 'pod-b',
+    ip: '10.244.2.6',
+    nodeName: 'node-2',
+    labels: { app: 'myapp' },
+    containerPorts: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+  }),
+  makePod({ namespace: 'kube-system', name: 'coredns-7c65d6cfc9-4xk2p', ip: '10.244.1.2', nodeName: 'node-1', labels: coreDnsLabels, containerPorts: dnsPorts }),
+  makePod({ namespace: 'kube-system', name: 'coredns-7c65d6cfc9-9zq7m', ip: '10.244.2.2', nodeName: 'node-2', labels: coreDnsLabels, containerPorts: dnsPorts }),
+];
+
+const services: ServiceModel[] = [
+  {
+    namespace: 'default',
+    name: 'kubernetes',
+    type: 'ClusterIP',
+    clusterIP: '10.96.0.1',
+    ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443, nodePort: null }],
+    selector: null,
+    sessionAffinity: 'None',
+    externalTrafficPolicy: 'Cluster',
+    internalTrafficPolicy: 'Cluster',
+  },
+  {
+    namespace: 'default',
+    name: 'myapp',
+    type: 'ClusterIP',
+    clusterIP: '10.96.1.20',
+    ports: [{ name: null, port: 80, protocol: 'TCP', targetPort: 8080, nodePort: null }],
+    selector: { app: 'myapp' },
+    sessionAffinity: 'None',
+    externalTrafficPolicy: 'Cluster',
+    internalTrafficPolicy: 'Cluster',
+  },
+  {
+    namespace: 'kube-system',
+    name: 'kube-dns',
+    type: 'ClusterIP',
+    clusterIP: '10.96.0.10',
+    ports: [
+      { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53, nodePort: null },
+      { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53, nodePort: null },
+      { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153, nodePort: null },
+    ],
+    selector: { 'k8s-app': 'kube-dns' },
+    sessionAffinity: 'None',
+    externalTrafficPolicy: 'Cluster',
+    internalTrafficPolicy: 'Cluster',
+  },
+];
+
+function readyEndpoint(ip: string, nodeName: string | null, pod: string | null) {
+  return { ip, nodeName, ready: true, serving: true, terminating: false, pod, hostname: null };
+}
+
+const endpointSlices: EndpointSliceModel[] = [
+  {
+    namespace: 'default',
+    name: 'kubernetes',
+    serviceName: 'kubernetes',
+    addressType: 'IPv4',
+    ports: [{ name: 'https', port: 6443, protocol: 'TCP' }],
+    endpoints: [readyEndpoint('192.168.1.11', null, null)],
+  },
+  {
+    namespace: 'default',
+    name: 'myapp-8xkqz',
+    serviceName: 'myapp',
+    addressType: 'IPv4',
+    ports: [{ name: null, port: 8080, protocol: 'TCP' }],
+    endpoints: [readyEndpoint('10.244.1.5', 'node-1', 'default/pod-c'), readyEndpoint('10.244.2.6', 'node-2', 'default/pod-b')],
+  },
+  {
+    namespace: 'kube-system',
+    name: 'kube-dns-6lw2r',
+    serviceName: 'kube-dns',
+    addressType: 'IPv4',
+    ports: dnsPorts,
+    endpoints: [
+      readyEndpoint('10.244.1.2', 'node-1', 'kube-system/coredns-7c65d6cfc9-4xk2p'),
+      readyEndpoint('10.244.2.2', 'node-2', 'kube-system/coredns-7c65d6cfc9-9zq7m'),
+    ],
+  },
+];
+
+export const BUILTIN_CLUSTER: ClusterModel = {
+  nodes,
+  pods,
+  services,
+  endpointSlices,
+  proxy: DEFAULT_PROXY,
+  network: DEFAULT_NETWORK,
+  dns: DEFAULT_DNS,
+  assumptions: [],
+  source: 'built-in',
+};
