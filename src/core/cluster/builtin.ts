@@ -25,7 +25,7 @@ const pods = [
     name: 'pod-c',
     ip: '10.244.1.5',
     nodeName: 'node-1',
-    labels: { app: 'myapp' },
+    labels: { app: 'myapp', version: 'v1' },
     containerPorts: [{ name: 'http', port: 8080, protocol: 'TCP' }],
   }),
   makePod({
@@ -33,7 +33,7 @@ const pods = [
     name: 'pod-b',
     ip: '10.244.2.6',
     nodeName: 'node-2',
-    labels: { app: 'myapp' },
+    labels: { app: 'myapp', version: 'v1' },
     containerPorts: [{ name: 'http', port: 8080, protocol: 'TCP' }],
   }),
   makePod({ namespace: 'kube-system', name: 'coredns-7c65d6cfc9-4xk2p', ip: '10.244.1.2', nodeName: 'node-1', labels: coreDnsLabels, containerPorts: dnsPorts }),
@@ -59,6 +59,18 @@ const services: ServiceModel[] = [
     clusterIP: '10.96.1.20',
     ports: [{ name: null, port: 80, protocol: 'TCP', targetPort: 8080, nodePort: null }],
     selector: { app: 'myapp' },
+    sessionAffinity: 'None',
+    externalTrafficPolicy: 'Cluster',
+    internalTrafficPolicy: 'Cluster',
+  },
+  {
+    // A Service whose selector matches no pod (the pods are labelled version: v1): no endpoints.
+    namespace: 'default',
+    name: 'myapp-v2',
+    type: 'ClusterIP',
+    clusterIP: '10.96.1.30',
+    ports: [{ name: null, port: 80, protocol: 'TCP', targetPort: 8080, nodePort: null }],
+    selector: { app: 'myapp', version: 'v2' },
     sessionAffinity: 'None',
     externalTrafficPolicy: 'Cluster',
     internalTrafficPolicy: 'Cluster',
@@ -100,6 +112,15 @@ const endpointSlices: EndpointSliceModel[] = [
     addressType: 'IPv4',
     ports: [{ name: null, port: 8080, protocol: 'TCP' }],
     endpoints: [readyEndpoint('10.244.1.5', 'node-1', 'default/pod-c'), readyEndpoint('10.244.2.6', 'node-2', 'default/pod-b')],
+  },
+  {
+    // The EndpointSlice controller keeps an empty placeholder slice for a Service with no endpoints.
+    namespace: 'default',
+    name: 'myapp-v2-pl4cq',
+    serviceName: 'myapp-v2',
+    addressType: 'IPv4',
+    ports: [],
+    endpoints: [],
   },
   {
     namespace: 'kube-system',

@@ -1,0 +1,46 @@
+// The filter and nat tables as they stand on one node: built-in chains, kube-proxy's rules
+// (restore input plus its jump rules), kubelet's, and the CNI's.
+
+import type { ClusterModel, NodeModel } from '../cluster/model.js';
+import { flannelChains, flannelIptables } from '../cni/flannel-iptables.js';
+import { builtinJumpRules, CANARY_CHAINS } from './jump-rules.js';
+import { kubeProxyIptables, type KubeProxyTables } from './kube-proxy-iptables.js';
+import type { IptRule, IptTable } from './rule.js';
+
+export interface NodeTables {
+  readonly node: string;
+  readonly filter: IptTable;
+  readonly nat: IptTable;
+  /** What kube-proxy itself wrote (for `rules --format restore`). */
+  readonly kubeProxy: KubeProxyTables;
+}
+
+const FILTER_BUILTINS = ['INPUT', 'FORWARD', 'OUTPUT'];
+const NAT_BUILTINS = ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'];
+
+export function nodeTables(cluster: ClusterModel, node: NodeModel): NodeTables {
+  const kp = kubeProxyIptables(cluster, node.name);
+  const jumps = builtinJumpRules();
+  const cni = cluster.network.cni.startsWith('flannel') ? flannelIptables(cluster, node) : [];
+  const cniChains = cluster.network.cni.startsWith('flannel') ? flannelChains(cluster) : { nat: [], filter: [] };
+  const pick = (rules: readonly IptRule[], table: 'filter' | 'nat'): IptRule[] => rules.filter((r) => r.table === table);
+  // Built-in chains first hold the jump rules, then the CNI's appended ones.
+  const filterRules = [...pick(jumps, 'filter'), ...pick(cni, 'filter'), ...kp.filterRules];
+  const natRules = [...pick(jumps, 'nat'), ...pick(cni, 'nat'), ...kp.natRules];
+  return {
+    node: node.name,
+    filter: {
+      name: 'filter',
+      builtins: FILTER_BUILTINS.map((name) => ({ name, policy: 'ACCEPT' as const })),
+      chains: [...kp.filterChains, ...CANARY_CHAINS, ...cniChains.filter],
+      rules: filterRules,
+    },
+    nat: {
+      name: 'nat',
+      builtins: NAT_BUILTINS.map((name) => ({ name, policy: 'ACCEPT' as const })),
+      chains: [...kp.natChains, ...CANARY_CHAINS, ...cniChains.nat],
+      rules: natRules,
+    },
+    kubeProxy: kp,
+  };
+}

@@ -1,0 +1,42 @@
+// An iptables rule as its owner writes it: a chain and the argument list after "-A CHAIN".
+// Keeping the writer's own argument order lets us print exactly what kube-proxy feeds
+// iptables-restore, and derive what iptables-save prints back (see save-format.ts).
+
+export type TableName = 'filter' | 'nat';
+export type RuleOwner = 'kube-proxy' | 'kubelet' | 'flannel';
+
+export interface IptRule {
+  readonly table: TableName;
+  readonly chain: string;
+  readonly args: readonly string[];
+  readonly owner: RuleOwner;
+}
+
+export interface BuiltinChain {
+  readonly name: string;
+  readonly policy: 'ACCEPT' | 'DROP';
+}
+
+/** One table as the kernel holds it on a node. */
+export interface IptTable {
+  readonly name: TableName;
+  readonly builtins: readonly BuiltinChain[];
+  /** User-defined chains, in the order their owners declared them. */
+  readonly chains: readonly string[];
+  /** Every rule, each chain's rules in order. */
+  readonly rules: readonly IptRule[];
+}
+
+/** kube-proxy quotes a comment that has a space (fmt.Sprintf(`"%s cluster IP"`)); a bare service name stays bare. */
+export function restoreArg(arg: string): string {
+  return /\s/.test(arg) ? `"${arg}"` : arg;
+}
+
+/** The rule in iptables-restore / `iptables -A` syntax, as its owner wrote it. */
+export function restoreLine(rule: IptRule): string {
+  return ['-A', rule.chain, ...rule.args.map(restoreArg)].join(' ');
+}
+
+export function rulesOf(table: IptTable, chain: string): readonly IptRule[] {
+  return table.rules.filter((r) => r.chain === chain);
+}

@@ -1,0 +1,65 @@
+// The service ports kube-proxy programs, each with its endpoints, as kube-proxy's
+// EndpointSlice cache builds them (pkg/proxy/endpointslicecache.go, topology.go).
+
+import { cidrContains } from '../net/ipv4.js';
+import type { ClusterModel, EndpointModel, Protocol, ServiceModel, ServicePortModel } from '../cluster/model.js';
+import { servicePortName } from './chain-names.js';
+
+export interface ProxyEndpoint {
+  readonly ip: string;
+  readonly port: number;
+  /** "IP:port": kube-proxy's endpoint string, hashed into KUBE-SEP names and used for sorting. */
+  readonly key: string;
+  readonly nodeName: string | null;
+  readonly ready: boolean;
+  readonly pod: string | null;
+}
+
+export interface ProxyServicePort {
+  readonly service: ServiceModel;
+  readonly port: ServicePortModel;
+  /** "ns/name:port" (or "ns/name"), ServicePortName.String(). */
+  readonly spn: string;
+  readonly protocol: Protocol;
+  readonly endpoints: readonly ProxyEndpoint[];
+}
+
+function usableEndpoints(all: readonly EndpointModel[]): readonly EndpointModel[] {
+  // CategorizeEndpoints: ready endpoints; if none is ready, serving-and-terminating ones.
+  const ready = all.filter((e) => e.ready);
+  return ready.length > 0 ? ready : all.filter((e) => e.serving && e.terminating);
+}
+
+/** Every proxied service port, sorted by name (kube-proxy walks a Go map; we fix one order). */
+export function proxyServicePorts(cluster: ClusterModel): readonly ProxyServicePort[] {
+  const out: ProxyServicePort[] = [];
+  for (const service of cluster.services) {
+    // Headless and ExternalName Services get no rules.
+    if (service.type === 'ExternalName' || service.clusterIP === 'None' || service.clusterIP === '') continue;
+    for (const port of service.ports) {
+      const spn = servicePortName(service.namespace, service.name, port.name);
+      const seen = new Map<string, ProxyEndpoint>();
+      for (const slice of cluster.endpointSlices) {
+        if (slice.namespace !== service.namespace || slice.serviceName !== service.name || slice.addressType !== 'IPv4') continue;
+        const slicePort = slice.ports.find((p) => (p.name ?? '') === (port.name ?? '') && p.protocol === port.protocol);
+        if (slicePort === undefined) continue;
+        for (const e of usableEndpoints(slice.endpoints)) {
+          const key = `${e.ip}:${slicePort.port}`;
+          if (!seen.has(key)) seen.set(key, { ip: e.ip, port: slicePort.port, key, nodeName: e.nodeName, ready: e.ready, pod: e.pod });
+        }
+      }
+      // endpointsMapFromEndpointInfo sorts by Endpoint.String() so rules do not churn.
+      const endpoints = [...seen.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      out.push({ service, port, spn, protocol: port.protocol, endpoints });
+    }
+  }
+  return out.sort((a, b) => (a.spn + a.protocol < b.spn + b.protocol ? -1 : 1));
+}
+
+export function findServicePort(cluster: ClusterModel, ip: string, port: number, protocol: Protocol): ProxyServicePort | null {
+  return proxyServicePorts(cluster).find((sp) => sp.service.clusterIP === ip && sp.port.port === port && sp.protocol === protocol) ?? null;
+}
+
+export function isLocalTraffic(cluster: ClusterModel, ip: string): boolean {
+  return cluster.proxy.clusterCIDR !== null && cidrContains(cluster.proxy.clusterCIDR, ip);
+}
