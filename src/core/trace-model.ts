@@ -117,9 +117,15 @@ export interface DnsSection {
   readonly answeredBy: string | null;
   /** How `nslookup` in the pod would print the answer. */
   readonly nslookup: string | null;
+  /** The answering query's own journey: UDP to the kube-dns ClusterIP, DNATed to a CoreDNS pod, and back. */
+  readonly hops: readonly Hop[];
 }
 
-export type Verdict = 'delivered' | 'dropped' | 'rejected' | 'nxdomain';
+/** The stable, coarse verdict (the JSON contract). */
+export type Verdict = 'delivered' | 'dropped' | 'rejected';
+
+/** The finer outcome: a reset and an unresolvable name are both 'rejected' verdicts. */
+export type Outcome = 'delivered' | 'dropped' | 'rejected' | 'reset' | 'nxdomain';
 
 export interface Trace {
   readonly request: { readonly from: string; readonly to: string; readonly proto: Protocol };
@@ -131,6 +137,7 @@ export interface Trace {
   readonly dns: DnsSection | null;
   readonly hops: readonly Hop[];
   readonly verdict: Verdict;
+  readonly outcome: Outcome;
   readonly reason: string | null;
   /** What the simulator assumed that the cluster did not say. */
   readonly assumptions: readonly string[];

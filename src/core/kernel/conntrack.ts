@@ -1,0 +1,75 @@
+// Connection tracking as the kernel keeps it: an entry holds the original tuple (as the client
+// sent it) and the reply tuple it expects back (after NAT). NAT happens once, on the first
+// packet; every later packet in either direction is rewritten from the entry alone.
+
+export interface Tuple {
+  readonly src: string;
+  readonly dst: string;
+  readonly sport: number;
+  readonly dport: number;
+}
+
+export type CtProto = 'tcp' | 'udp';
+
+export interface CtEntry {
+  readonly proto: CtProto;
+  orig: Tuple;
+  reply: Tuple;
+  /** IPS_DST_NAT: the destination was rewritten (kube-proxy's DNAT). */
+  dstNat: boolean;
+  /** IPS_SRC_NAT: the source was rewritten (MASQUERADE). */
+  srcNat: boolean;
+  /** IPS_SEEN_REPLY: a packet went the other way. */
+  seenReply: boolean;
+  /** Inserted into the table (confirmed at the end of POSTROUTING). */
+  confirmed: boolean;
+}
+
+export type CtDirection = 'original' | 'reply';
+
+export function invert(t: Tuple): Tuple {
+  return { src: t.dst, dst: t.src, sport: t.dport, dport: t.sport };
+}
+
+export function sameTuple(a: Tuple, b: Tuple): boolean {
+  return a.src === b.src && a.dst === b.dst && a.sport === b.sport && a.dport === b.dport;
+}
+
+export function newEntry(proto: CtProto, orig: Tuple): CtEntry {
+  return { proto, orig, reply: invert(orig), dstNat: false, srcNat: false, seenReply: false, confirmed: false };
+}
+
+export function lookup(table: readonly CtEntry[], proto: CtProto, t: Tuple): { entry: CtEntry; dir: CtDirection } | null {
+  for (const entry of table) {
+    if (entry.proto !== proto) continue;
+    if (sameTuple(entry.orig, t)) return { entry, dir: 'original' };
+    if (sameTuple(entry.reply, t)) return { entry, dir: 'reply' };
+  }
+  return null;
+}
+
+const PROTO_NUMBER: Record<CtProto, number> = { tcp: 6, udp: 17 };
+
+function tupleText(t: Tuple): string {
+  return `src=${t.src} dst=${t.dst} sport=${t.sport} dport=${t.dport}`;
+}
+
+/**
+ * The entry as `conntrack -L` prints it. TCP shows its state and the seconds left: a SYN leaves
+ * SYN_SENT (120 s), the SYN-ACK moves it to SYN_RECV (60 s); UDP keeps 30 s until it becomes a
+ * stream. [UNREPLIED] until a reply is seen. mark= is the conntrack mark, not kube-proxy's packet mark.
+ */
+export function conntrackLine(entry: CtEntry): string {
+  const proto = entry.proto.padEnd(8);
+  const num = PROTO_NUMBER[entry.proto];
+  const state = entry.proto === 'tcp' ? (entry.seenReply ? '59 SYN_RECV ' : '119 SYN_SENT ') : '29 ';
+  const unreplied = entry.seenReply ? '' : '[UNREPLIED] ';
+  return `${proto} ${num} ${state}${tupleText(entry.orig)} ${unreplied}${tupleText(entry.reply)} mark=0 use=1`;
+}
+
+/** The line once the handshake completes (kube-proxy sets the established timeout to 86400 s). */
+export function establishedLine(entry: CtEntry): string {
+  const proto = entry.proto.padEnd(8);
+  if (entry.proto === 'udp') return `${proto} 17 119 ${tupleText(entry.orig)} ${tupleText(entry.reply)} [ASSURED] mark=0 use=1`;
+  return `${proto} 6 86399 ESTABLISHED ${tupleText(entry.orig)} ${tupleText(entry.reply)} [ASSURED] mark=0 use=1`;
+}

@@ -1,0 +1,544 @@
+// The data path: one packet walked through pods and nodes, hop by hop, the way Linux handles it
+// on a kubeadm + Flannel node: pod routing and ARP, the veth pair, the cni0 bridge (br_netfilter),
+// netfilter hooks in priority order (conntrack -200, nat -100, filter 0, nat +100), routing,
+// Flannel's VXLAN encapsulation, and delivery to a socket. Every hop is recorded for the Trace.
+
+import type { ClusterModel, NodeModel, PodModel, Protocol } from '../cluster/model.js';
+import { macFor } from '../net/mac.js';
+import { hostPort, splitHostPort } from '../net/ipv4.js';
+import { nodeTables, type NodeTables } from '../proxy/node-tables.js';
+import { restoreLine } from '../proxy/rule.js';
+import type { Component, Direction, Hop, HopStep, OuterHeader, PacketView, Rewrite } from '../trace-model.js';
+import { conntrackLine, invert, lookup, newEntry, type CtEntry, type CtProto, type Tuple } from './conntrack.js';
+import { traverse, type CtState, type StatisticChooser, type Traversal } from './netfilter.js';
+import { bridgeIP, lookupRoute, nodeLocalAddresses, nodeRoutes, nodeSubnet, podRoutes, routeGetLine, vtepIP, type Route } from './routing.js';
+import { vxlanSourcePort, VXLAN_OVERHEAD } from '../cni/vxlan.js';
+
+export interface Packet {
+  proto: Protocol;
+  src: string;
+  sport: number;
+  dst: string;
+  dport: number;
+  ttl: number;
+  srcMac: string;
+  dstMac: string;
+  flags: string | null;
+  outer: OuterHeader | null;
+  /** skb->mark (kube-proxy's 0x4000 masquerade mark lives here, not in conntrack). */
+  mark: number;
+  /** A note carried to the delivering hop, e.g. the DNS question. */
+  payload: string | null;
+}
+
+export type DeliveryOutcome =
+  | { readonly kind: 'delivered'; readonly pod: PodModel; readonly packet: Packet }
+  | { readonly kind: 'rejected'; readonly reason: string }
+  | { readonly kind: 'dropped'; readonly reason: string }
+  | { readonly kind: 'reset'; readonly reason: string };
+
+export interface DatapathOptions {
+  readonly chooser: StatisticChooser;
+  /** Source-port choices for MASQUERADE --random-fully. */
+  readonly randomPort: () => number;
+}
+
+interface Arrival {
+  readonly node: NodeModel;
+  /** The device the packet came in on: a pod's host veth, flannel.1 or eth0. */
+  readonly inDev: string;
+  /** The pod it came from when it entered through a bridge port. */
+  readonly fromPod: PodModel | null;
+}
+
+export class Datapath {
+  readonly hops: Hop[] = [];
+  private direction: Direction = 'request';
+  private readonly conntrack = new Map<string, CtEntry[]>();
+  private readonly tables = new Map<string, NodeTables>();
+
+  constructor(
+    private readonly cluster: ClusterModel,
+    private readonly options: DatapathOptions,
+  ) {}
+
+  setDirection(direction: Direction): void {
+    this.direction = direction;
+  }
+
+  entryFor(nodeName: string, proto: Protocol, t: Tuple): CtEntry | null {
+    return lookup(this.ctTable(nodeName), ctProto(proto), t)?.entry ?? null;
+  }
+
+  // ---- pods ---------------------------------------------------------------------------------
+
+  /** The app in `pod` writes a packet; the pod's routing table and ARP pick the first hop. */
+  sendFromPod(pod: PodModel, packet: Packet, action: string): DeliveryOutcome {
+    const node = this.nodeOf(pod);
+    const route = lookupRoute(podRoutes(this.cluster, pod, node), packet.dst);
+    if (route === null) return { kind: 'dropped', reason: `${pod.name} has no route to ${packet.dst}` };
+    const nextHop = route.via ?? packet.dst;
+    const neighbour = route.via || packet.dst === bridgeIP(node) ? node.bridgeMac : this.macOfPodIP(packet.dst);
+    if (neighbour === null) return { kind: 'dropped', reason: `no pod answers ARP for ${packet.dst} on ${node.name}'s cni0` };
+    packet.srcMac = pod.mac;
+    packet.dstMac = neighbour;
+    const arp = route.via
+      ? `ARP for the gateway ${nextHop} is answered by cni0 (${node.bridgeMac})`
+      : `${packet.dst} is on-link (${node.podCIDR}), so the pod ARPs for it directly and gets ${neighbour}`;
+    this.hop({
+      node: node.name, netns: pod.name, device: 'eth0', component: 'app', step: 'send', packet,
+      action: `${action} Route: ${route.text}. ${arp}.`,
+    });
+    this.hop({
+      node: node.name, netns: node.name, device: pod.hostVeth, component: 'veth', step: 'veth', packet,
+      action: `The frame leaves ${pod.name}'s eth0 and appears on ${pod.hostVeth}, its veth peer in ${node.name}'s root namespace and a port of cni0.`,
+    });
+    return this.bridgeIn({ node, inDev: pod.hostVeth, fromPod: pod }, packet);
+  }
+
+  private deliverToPod(pod: PodModel, node: NodeModel, packet: Packet, expect: (p: Packet) => string | null): DeliveryOutcome {
+    const problem = expect(packet);
+    if (problem !== null) {
+      this.hop({ node: node.name, netns: pod.name, device: 'eth0', component: 'socket', step: 'deliver', packet, action: problem });
+      return { kind: 'reset', reason: problem };
+    }
+    const payload = packet.payload ? ` ${packet.payload}` : '';
+    this.hop({
+      node: node.name, netns: pod.name, device: 'eth0', component: 'socket', step: 'deliver', packet,
+      action: `${pod.name} receives ${describe(packet)}.${payload}`,
+    });
+    return { kind: 'delivered', pod, packet };
+  }
+
+  // ---- bridge -------------------------------------------------------------------------------
+
+  private bridgeIn(arrival: Arrival, packet: Packet): DeliveryOutcome {
+    const { node } = arrival;
+    const toBridge = packet.dstMac === node.bridgeMac;
+    const brnf = this.cluster.network.brNetfilter;
+    const how = toBridge
+      ? `The destination MAC is cni0's own, so the frame is for the host's IP stack${brnf ? '; br_netfilter runs the IPv4 netfilter hooks for it at the bridge' : ''}.`
+      : `The destination MAC belongs to another pod on this bridge: cni0 will switch it at L2${brnf ? ', and br_netfilter (bridge-nf-call-iptables=1) still runs the IPv4 hooks' : ' without any iptables hook'}.`;
+    this.hop({ node: node.name, netns: node.name, device: 'cni0', component: 'bridge', step: 'bridge-in', packet, action: how });
+    if (!toBridge && !brnf) return this.bridgeForward(arrival, packet, false);
+    return this.preRouting(arrival, packet, toBridge ? 'host' : 'bridged');
+  }
+
+  private bridgeForward(arrival: Arrival, packet: Packet, routed: boolean): DeliveryOutcome {
+    const { node } = arrival;
+    const pod = this.podByIP(packet.dst);
+    if (pod === null || pod.nodeName !== node.name) return { kind: 'dropped', reason: `no pod with ${packet.dst} on ${node.name}` };
+    if (routed) {
+      packet.srcMac = node.bridgeMac;
+      packet.dstMac = pod.mac;
+    }
+    const hairpin = arrival.fromPod !== null && arrival.fromPod.name === pod.name && arrival.fromPod.namespace === pod.namespace;
+    const arp = routed ? `The neighbour table gives ${pod.name}'s MAC ${pod.mac}; ` : '';
+    this.hop({
+      node: node.name, netns: node.name, device: pod.hostVeth, component: 'bridge', step: hairpin ? 'hairpin' : 'bridge-forward', packet,
+      action: hairpin
+        ? `${arp}cni0's forwarding database points back out of ${pod.hostVeth}, the port the frame came in on. Only hairpin mode on that port (the bridge plugin's hairpinMode: true) lets it turn around.`
+        : `${arp}cni0 looks up ${packet.dstMac} in its forwarding database (bridge fdb) and sends the frame out of port ${pod.hostVeth}, into ${pod.name}.`,
+    });
+    return this.deliverToPod(pod, node, packet, this.expectation);
+  }
+
+  /** What the receiving socket accepts; set by the caller for request and reply. */
+  expectation: (p: Packet) => string | null = () => null;
+
+  // ---- netfilter ------------------------------------------------------------------------------
+
+  private preRouting(arrival: Arrival, packet: Packet, path: 'host' | 'bridged' | 'routed'): DeliveryOutcome {
+    const { node } = arrival;
+    const tables = this.tablesOf(node);
+    const proto = ctProto(packet.proto);
+    const found = lookup(this.ctTable(node.name), proto, tupleOf(packet));
+    let entry: CtEntry;
+    let dstChanged = false;
+    if (found !== null) {
+      entry = found.entry;
+      if (found.dir === 'reply') entry.seenReply = true;
+      const dirText = found.dir === 'reply' ? "matches the entry's reply tuple: this packet belongs to an existing connection" : 'matches an existing entry';
+      this.hop({
+        node: node.name, netns: node.name, device: devOf(arrival, path), component: 'conntrack', step: 'conntrack-match', packet, hook: 'PREROUTING', entry,
+        action: `conntrack (PREROUTING, priority -200) looks the packet up and ${dirText}. The nat table is not consulted again.`,
+      });
+      if (found.dir === 'reply' && entry.srcNat) {
+        const from = hostPort(packet.dst, packet.dport);
+        packet.dst = entry.orig.src;
+        packet.dport = entry.orig.sport;
+        dstChanged = true;
+        this.hop({
+          node: node.name, netns: node.name, device: devOf(arrival, path), component: 'conntrack', step: 'un-snat', packet, hook: 'PREROUTING', entry,
+          rewrite: { kind: 'un-SNAT', from, to: hostPort(packet.dst, packet.dport), table: null, chain: null, rule: null },
+          action: `The connection was masqueraded, so conntrack rewrites the reply's destination back to the original client ${hostPort(packet.dst, packet.dport)} before routing.`,
+        });
+      }
+    } else {
+      entry = newEntry(proto, tupleOf(packet));
+      this.ctTable(node.name).push(entry);
+      this.hop({
+        node: node.name, netns: node.name, device: devOf(arrival, path), component: 'conntrack', step: 'conntrack-new', packet, hook: 'PREROUTING', entry,
+        action: `conntrack (PREROUTING, priority -200) finds no entry, so this is a NEW connection: it records the original tuple and, for now, the mirror-image reply tuple.`,
+      });
+      const t = traverse(tables.nat, 'PREROUTING', this.ctx(node, packet, 'NEW', false, devOf(arrival, path), null), this.options.chooser);
+      packet.mark = t.mark;
+      if (t.verdict === 'DNAT' && t.dnatTo !== null && t.verdictRule !== null) {
+        const from = hostPort(packet.dst, packet.dport);
+        const to = splitHostPort(t.dnatTo);
+        packet.dst = to.ip;
+        packet.dport = to.port ?? packet.dport;
+        entry.reply = invert({ src: entry.orig.src, sport: entry.orig.sport, dst: packet.dst, dport: packet.dport });
+        entry.dstNat = true;
+        dstChanged = true;
+        const sep = t.verdictRule.chain;
+        const svc = t.fired.find((f) => f.rule.chain.startsWith('KUBE-SVC-') || f.rule.chain.startsWith('KUBE-SVL-'));
+        const lottery = describeLottery(t);
+        const masq = packet.mark !== 0 ? ` The ${sep} rule "-s ${to.ip} -j KUBE-MARK-MASQ" also matched: the client is the endpoint itself (hairpin), so the packet is marked 0x4000 for masquerade.` : '';
+        this.hop({
+          node: node.name, netns: node.name, device: devOf(arrival, path), component: 'netfilter', step: 'dnat', packet, hook: 'PREROUTING', entry, traversal: t,
+          rewrite: { kind: 'DNAT', from, to: t.dnatTo, table: 'nat', chain: sep, rule: restoreLine(t.verdictRule) },
+          action: `nat PREROUTING (priority -100): KUBE-SERVICES matches ${from} and jumps to ${svc?.rule.chain ?? 'the service chain'}. ${lottery}${sep} DNATs the destination to ${t.dnatTo}. conntrack now expects the reply from ${t.dnatTo}.${masq}`,
+        });
+      } else {
+        this.hop({
+          node: node.name, netns: node.name, device: devOf(arrival, path), component: 'netfilter', step: 'no-dnat', packet, hook: 'PREROUTING', entry, traversal: t,
+          action: `nat PREROUTING (priority -100): no KUBE-SERVICES rule matches ${hostPort(packet.dst, packet.dport)}, so the destination stays as it is${node.name === this.nodeOfIP(packet.src)?.name ? '' : ' (any Service DNAT already happened on the client\'s node)'}.`,
+        });
+      }
+    }
+    return this.route(arrival, packet, path, entry, dstChanged);
+  }
+
+  private route(arrival: Arrival, packet: Packet, path: 'host' | 'bridged' | 'routed', entry: CtEntry, dstChanged: boolean): DeliveryOutcome {
+    const { node } = arrival;
+    const routes = nodeRoutes(this.cluster, node);
+    const route = lookupRoute(routes, packet.dst);
+    if (route === null) return { kind: 'dropped', reason: `${node.name} has no route to ${packet.dst}` };
+    const viaBridge = path !== 'routed';
+    const staysOnBridge = viaBridge && route.dev === 'cni0' && this.cluster.network.brNetfilter;
+    const isNew = !entry.confirmed;
+    const ctstate: CtState = isNew ? 'NEW' : 'ESTABLISHED';
+    if (staysOnBridge && path === 'bridged' && !dstChanged) {
+      // Plain L2 switching between two pods: no routing decision at all.
+    } else if (staysOnBridge) {
+      const target = this.podByIP(packet.dst);
+      packet.dstMac = target?.mac ?? packet.dstMac;
+      this.hop({
+        node: node.name, netns: node.name, device: 'cni0', component: 'routing', step: 'route', packet, entry,
+        action: `br_netfilter re-routes the rewritten packet: ${route.text}. The output device is cni0, the bridge it arrived on, so it takes the "bridged DNAT" path: the neighbour entry sets the destination MAC to ${packet.dstMac} and the frame is switched, not IP-forwarded (the TTL stays ${packet.ttl}).`,
+      });
+    } else {
+      packet.ttl -= 1;
+      this.hop({
+        node: node.name, netns: node.name, device: route.dev, component: 'routing', step: 'route', packet, entry,
+        action: `Routing: ${routeGetLine(route, packet.dst, null, devOf(arrival, path))} (route "${route.text}"). ip_forward decrements the TTL to ${packet.ttl}.`,
+      });
+    }
+
+    // filter FORWARD
+    const tables = this.tablesOf(node);
+    const fwd = traverse(tables.filter, 'FORWARD', this.ctx(node, packet, ctstate, entry.dstNat, devOf(arrival, path), route.dev), this.options.chooser);
+    if (fwd.verdict === 'REJECT' && fwd.verdictRule) {
+      this.hop({
+        node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'reject', packet, hook: 'FORWARD', entry, traversal: fwd,
+        action: `filter FORWARD jumps to KUBE-SERVICES (ctstate NEW), where "${commentOf(restoreLine(fwd.verdictRule))}" matches: REJECT. The packet is dropped and the kernel answers with ICMP port unreachable.`,
+      });
+      return this.icmpUnreachable(arrival, packet);
+    }
+    if (fwd.verdict === 'DROP') {
+      this.hop({ node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'filter-forward', packet, hook: 'FORWARD', entry, traversal: fwd, action: 'filter FORWARD drops the packet.' });
+      return { kind: 'dropped', reason: `filter FORWARD on ${node.name} dropped it` };
+    }
+    this.hop({
+      node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'filter-forward', packet, hook: 'FORWARD', entry, traversal: fwd,
+      action: `filter FORWARD (priority 0): ${describeForward(fwd, ctstate)}`,
+    });
+
+    // nat POSTROUTING, or conntrack's reverse NAT for packets of a known connection.
+    if (isNew) {
+      const out = traverse(tables.nat, 'POSTROUTING', this.ctx(node, packet, 'NEW', entry.dstNat, null, route.dev), this.options.chooser);
+      packet.mark = out.mark;
+      if (out.verdict === 'MASQUERADE' && out.verdictRule) {
+        const from = hostPort(packet.src, packet.sport);
+        packet.src = this.egressAddress(node, route.dev);
+        packet.sport = this.cluster.proxy.randomFully ? this.options.randomPort() : packet.sport;
+        entry.srcNat = true;
+        entry.reply = { ...entry.reply, dst: packet.src, dport: packet.sport };
+        this.hop({
+          node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'masquerade', packet, hook: 'POSTROUTING', entry, traversal: out,
+          rewrite: { kind: 'MASQUERADE', from, to: hostPort(packet.src, packet.sport), table: 'nat', chain: out.verdictRule.chain, rule: restoreLine(out.verdictRule) },
+          action: `nat POSTROUTING (priority +100): KUBE-POSTROUTING sees the 0x4000 mark, clears it and MASQUERADEs: the source becomes ${packet.src}, the address of the outgoing device ${route.dev}${this.cluster.proxy.randomFully ? ', with a random source port (--random-fully)' : ''}.`,
+        });
+      } else {
+        this.hop({
+          node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'postrouting', packet, hook: 'POSTROUTING', entry, traversal: out,
+          action: `nat POSTROUTING (priority +100): ${describePostrouting(out)} No SNAT: the source stays ${hostPort(packet.src, packet.sport)}. conntrack confirms the entry.`,
+        });
+      }
+      entry.confirmed = true;
+    } else if (lookup([entry], entry.proto, tupleOf(packet))?.dir === 'reply' && entry.dstNat) {
+      const from = hostPort(packet.src, packet.sport);
+      packet.src = entry.orig.dst;
+      packet.sport = entry.orig.dport;
+      this.hop({
+        node: node.name, netns: node.name, device: route.dev, component: 'conntrack', step: 'un-dnat', packet, hook: 'POSTROUTING', entry,
+        rewrite: { kind: 'un-DNAT', from, to: hostPort(packet.src, packet.sport), table: null, chain: null, rule: null },
+        action: `At POSTROUTING, conntrack's NAT hook sees a reply on a DNATed connection and rewrites the source from ${from} back to ${hostPort(packet.src, packet.sport)}, the address the client connected to. No iptables rule is involved: only the entry.`,
+      });
+    }
+
+    return this.egress(arrival, packet, route, staysOnBridge);
+  }
+
+  private egress(arrival: Arrival, packet: Packet, route: Route, staysOnBridge: boolean): DeliveryOutcome {
+    const { node } = arrival;
+    if (route.dev === 'cni0') return this.bridgeForward(arrival, packet, !staysOnBridge);
+    if (route.dev === 'flannel.1' && route.via !== null) return this.vxlan(node, packet, route.via);
+    const peer = this.cluster.nodes.find((n) => n.name !== node.name && route.via === n.internalIP);
+    if (route.dev === 'eth0' && peer) return this.wireTo(node, peer, packet);
+    return { kind: 'dropped', reason: `${hostPort(packet.dst, packet.dport)} leaves ${node.name} through ${route.dev} towards ${route.via ?? 'the node network'}: outside the simulated cluster` };
+  }
+
+  // ---- Flannel VXLAN -------------------------------------------------------------------------
+
+  private vxlan(node: NodeModel, packet: Packet, gwVtep: string): DeliveryOutcome {
+    const peer = this.cluster.nodes.find((n) => vtepIP(n) === gwVtep);
+    if (peer === undefined) return { kind: 'dropped', reason: `no node owns the VTEP ${gwVtep}` };
+    const { vni, port } = this.cluster.network.vxlan;
+    packet.srcMac = node.vtepMac;
+    packet.dstMac = peer.vtepMac;
+    const sameSubnet = nodeSubnet(node) === nodeSubnet(peer);
+    packet.outer = {
+      src: node.internalIP,
+      dst: peer.internalIP,
+      srcMac: node.eth0Mac,
+      dstMac: sameSubnet ? peer.eth0Mac : macFor(`router@${nodeSubnet(node)}`),
+      proto: 'UDP',
+      sport: vxlanSourcePort(packet),
+      dport: port,
+      vni,
+      ttl: 64,
+    };
+    const mtu = this.cluster.network.underlayMtu - VXLAN_OVERHEAD;
+    this.hop({
+      node: node.name, netns: node.name, device: 'flannel.1', component: 'vxlan', step: 'encap', packet,
+      action: `flannel.1 (VXLAN, VNI ${vni}, MTU ${mtu}) resolves the gateway ${gwVtep} with the permanent neighbour entry (${peer.vtepMac}), and its FDB maps that MAC to ${peer.internalIP}. The kernel wraps the frame: outer IPv4 ${node.internalIP} -> ${peer.internalIP}, UDP dport ${port}, VXLAN VNI ${vni}: ${VXLAN_OVERHEAD} bytes of headers.`,
+    });
+    return this.wireTo(node, peer, packet);
+  }
+
+  private wireTo(node: NodeModel, peer: NodeModel, packet: Packet): DeliveryOutcome {
+    if (packet.outer === null) {
+      // host-gw: the inner packet itself crosses the wire.
+      packet.srcMac = node.eth0Mac;
+      packet.dstMac = peer.eth0Mac;
+    }
+    this.hop({
+      node: node.name, netns: node.name, device: 'eth0', component: 'wire', step: 'wire', packet,
+      action: packet.outer
+        ? `The outer packet leaves ${node.name}'s eth0 for ${peer.name} (${peer.internalIP}) as ordinary UDP on the node network; nothing between the nodes needs to know any pod address.`
+        : `The packet leaves ${node.name}'s eth0 straight to ${peer.name} (${peer.internalIP}), no encapsulation (host-gw).`,
+    });
+    if (packet.outer) {
+      packet.outer = null;
+      packet.srcMac = node.vtepMac;
+      packet.dstMac = peer.vtepMac;
+      this.hop({
+        node: peer.name, netns: peer.name, device: 'flannel.1', component: 'vxlan', step: 'decap', packet,
+        action: `${peer.name}'s kernel delivers UDP ${this.cluster.network.vxlan.port} to the VXLAN socket of flannel.1 (VNI ${this.cluster.network.vxlan.vni}), strips the outer headers, and the inner frame arrives on flannel.1 as if received from a wire.`,
+      });
+      packet.mark = 0; // skb marks do not cross the wire
+      return this.preRouting({ node: peer, inDev: 'flannel.1', fromPod: null }, packet, 'routed');
+    }
+    packet.mark = 0;
+    return this.preRouting({ node: peer, inDev: 'eth0', fromPod: null }, packet, 'routed');
+  }
+
+  // ---- errors --------------------------------------------------------------------------------
+
+  private icmpUnreachable(arrival: Arrival, packet: Packet): DeliveryOutcome {
+    const { node } = arrival;
+    const client = this.podByIP(packet.src);
+    const from = bridgeIP(node);
+    const icmp: Packet = { ...packet, proto: 'TCP', src: from, sport: 0, dst: packet.src, dport: 0, ttl: 64, srcMac: node.bridgeMac, dstMac: client?.mac ?? packet.srcMac, flags: null, outer: null, mark: 0, payload: null };
+    this.direction = 'reply';
+    this.hop({
+      node: node.name, netns: client?.name ?? node.name, device: 'eth0', component: 'netfilter', step: 'icmp-error', packet: icmp, proto: 'ICMP',
+      action: `${node.name} sends ICMP destination unreachable (port unreachable) from ${from} back to ${packet.src}. The client's connect() fails at once with ECONNREFUSED: curl prints "Connection refused".`,
+    });
+    return { kind: 'rejected', reason: `the Service has no endpoints: kube-proxy's filter rule in KUBE-SERVICES REJECTs the connection (ICMP port unreachable), so the client sees "Connection refused"` };
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private egressAddress(node: NodeModel, dev: string): string {
+    if (dev === 'cni0') return bridgeIP(node);
+    if (dev === 'flannel.1') return vtepIP(node);
+    return node.internalIP;
+  }
+
+  private ctx(node: NodeModel, packet: Packet, ctstate: CtState, ctDnat: boolean, inIface: string | null, outIface: string | null) {
+    const local = new Set(nodeLocalAddresses(this.cluster, node));
+    return {
+      src: packet.src,
+      dst: packet.dst,
+      proto: ctProto(packet.proto),
+      sport: packet.sport,
+      dport: packet.dport,
+      mark: packet.mark,
+      ctstate,
+      ctDnat,
+      isLocalAddress: (ip: string) => local.has(ip) || ip.startsWith('127.'),
+      inIface,
+      outIface,
+    };
+  }
+
+  private tablesOf(node: NodeModel): NodeTables {
+    let t = this.tables.get(node.name);
+    if (t === undefined) {
+      t = nodeTables(this.cluster, node);
+      this.tables.set(node.name, t);
+    }
+    return t;
+  }
+
+  private ctTable(nodeName: string): CtEntry[] {
+    let t = this.conntrack.get(nodeName);
+    if (t === undefined) {
+      t = [];
+      this.conntrack.set(nodeName, t);
+    }
+    return t;
+  }
+
+  nodeOf(pod: PodModel): NodeModel {
+    const node = this.cluster.nodes.find((n) => n.name === pod.nodeName);
+    if (node === undefined) throw new Error(`pod ${pod.namespace}/${pod.name} is on unknown node ${pod.nodeName}`);
+    return node;
+  }
+
+  private nodeOfIP(ip: string): NodeModel | null {
+    const pod = this.podByIP(ip);
+    return pod ? this.nodeOf(pod) : null;
+  }
+
+  podByIP(ip: string): PodModel | null {
+    return this.cluster.pods.find((p) => p.ip === ip && !p.hostNetwork) ?? null;
+  }
+
+  private macOfPodIP(ip: string): string | null {
+    return this.podByIP(ip)?.mac ?? null;
+  }
+
+  private hop(h: {
+    node: string | null;
+    netns: string;
+    device: string;
+    component: Component;
+    step: HopStep;
+    action: string;
+    packet: Packet;
+    proto?: 'ICMP';
+    rewrite?: Rewrite | null;
+    hook?: Hop['hook'];
+    entry?: CtEntry;
+    traversal?: Traversal;
+  }): void {
+    const view = viewOf(h.packet, h.proto);
+    const previous = [...this.hops].reverse().find((x) => x.direction === this.direction);
+    this.hops.push({
+      index: this.hops.length + 1,
+      direction: this.direction,
+      node: h.node,
+      netns: h.netns,
+      device: h.device,
+      component: h.component,
+      step: h.step,
+      action: h.action,
+      packet: view,
+      rewrite: h.rewrite ?? null,
+      conntrack: h.entry ? conntrackLine(h.entry) : null,
+      hook: h.hook ?? null,
+      rules: h.traversal ? h.traversal.fired.map((f) => f.line) : [],
+      changed: previous ? changedFields(previous.packet, view) : [],
+    });
+  }
+}
+
+// ---- pure helpers ------------------------------------------------------------------------------
+
+function ctProto(p: Protocol): CtProto {
+  return p === 'UDP' ? 'udp' : 'tcp';
+}
+
+function tupleOf(p: Packet): Tuple {
+  return { src: p.src, dst: p.dst, sport: p.sport, dport: p.dport };
+}
+
+function devOf(arrival: Arrival, path: 'host' | 'bridged' | 'routed'): string {
+  return path === 'routed' ? arrival.inDev : 'cni0';
+}
+
+function describe(p: Packet): string {
+  const kind = p.proto === 'UDP' ? 'a UDP datagram' : p.flags === 'S' ? 'a TCP SYN' : p.flags === 'S.' ? 'the SYN-ACK' : 'a TCP segment';
+  return `${kind} ${hostPort(p.src, p.sport)} -> ${hostPort(p.dst, p.dport)}`;
+}
+
+function viewOf(p: Packet, proto?: 'ICMP'): PacketView {
+  return {
+    src: proto === 'ICMP' ? p.src : hostPort(p.src, p.sport),
+    dst: proto === 'ICMP' ? p.dst : hostPort(p.dst, p.dport),
+    proto: proto ?? p.proto,
+    srcMac: p.srcMac,
+    dstMac: p.dstMac,
+    ttl: p.ttl,
+    flags: proto ? null : p.flags,
+    outer: p.outer ? { ...p.outer } : null,
+  };
+}
+
+const VIEW_FIELDS = ['src', 'dst', 'srcMac', 'dstMac', 'ttl'] as const;
+
+function changedFields(a: PacketView, b: PacketView): string[] {
+  const out: string[] = VIEW_FIELDS.filter((f) => a[f] !== b[f]);
+  if (JSON.stringify(a.outer) !== JSON.stringify(b.outer)) out.push('outer');
+  return out;
+}
+
+function commentOf(line: string): string {
+  const m = /--comment "([^"]+)"/.exec(line);
+  return m?.[1] ?? line;
+}
+
+function describeLottery(t: Traversal): string {
+  if (t.passedOver.length === 0) {
+    const stat = t.fired.find((f) => f.line.includes('--probability'));
+    return stat ? `Its "-m statistic --mode random" rule drew this endpoint. ` : 'The chain has a single endpoint rule. ';
+  }
+  const skipped = t.passedOver.map((s) => /-> ([\d.:]+)/.exec(s.line)?.[1] ?? s.rule.chain).join(', ');
+  return `The random draw did not pick ${skipped} (each rule's --probability is 1/(endpoints left)), so the next rule takes it. `;
+}
+
+function describeForward(t: Traversal, ctstate: CtState): string {
+  const accept = t.verdictRule ? restoreLine(t.verdictRule) : null;
+  if (ctstate === 'ESTABLISHED') {
+    return `the connection is ESTABLISHED in conntrack, so KUBE-FORWARD's "kubernetes forwarding conntrack rule" accepts it.`;
+  }
+  if (accept?.includes('0x4000')) return `the packet carries the 0x4000 masquerade mark, so KUBE-FORWARD accepts it.`;
+  if (accept?.includes('FLANNEL-FWD')) return `KUBE-FORWARD and the filter KUBE-SERVICES chain have nothing against it (no REJECT for this destination); FLANNEL-FWD accepts traffic of the pod network.`;
+  return `no rule stops it; the chain policy (ACCEPT) lets it through.`;
+}
+
+function describePostrouting(t: Traversal): string {
+  const flannel = t.fired.find((f) => f.rule.chain === 'FLANNEL-POSTRTG' && f.line.includes('RETURN'));
+  const parts = ['KUBE-POSTROUTING returns at once (no 0x4000 mark: kube-proxy did not ask for masquerade).'];
+  if (flannel) parts.push(`FLANNEL-POSTRTG returns too: pod-network traffic is not masqueraded.`);
+  return parts.join(' ');
+}
+
+export function packetFlags(proto: Protocol, direction: Direction): string | null {
+  if (proto !== 'TCP') return null;
+  return direction === 'request' ? 'S' : 'S.';
+}

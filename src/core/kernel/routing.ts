@@ -1,0 +1,101 @@
+// Routing tables of pods and nodes as the CNI and flanneld build them, and the kernel's
+// longest-prefix lookup. Lines are printed the way `ip route` prints them.
+
+import type { ClusterModel, NodeModel, PodModel } from '../cluster/model.js';
+import { cidrContains, cidrHost, cidrNetwork, cidrPrefix, parseCidr } from '../net/ipv4.js';
+
+export interface Route {
+  /** "default" or a CIDR. */
+  readonly dst: string;
+  readonly via: string | null;
+  readonly dev: string;
+  readonly onlink: boolean;
+  /** The `ip route` line. */
+  readonly text: string;
+}
+
+/** The node network: the /24 around the node's address (the underlay is not in any kubectl output). */
+export function nodeSubnet(node: NodeModel): string {
+  return `${cidrNetwork(`${node.internalIP}/24`)}/24`;
+}
+
+export function nodeGateway(node: NodeModel): string {
+  return cidrHost(nodeSubnet(node), 1);
+}
+
+/** cni0's address: the first host of the node's pod CIDR (bridge plugin calcGatewayIP). */
+export function bridgeIP(node: NodeModel): string {
+  return cidrHost(node.podCIDR, 1);
+}
+
+/** flannel.1's address: the lease's network address, as a /32. */
+export function vtepIP(node: NodeModel): string {
+  return cidrNetwork(node.podCIDR);
+}
+
+export function podRoutes(cluster: ClusterModel, pod: PodModel, node: NodeModel): Route[] {
+  const gw = bridgeIP(node);
+  const net = cluster.network.podNetwork;
+  return [
+    { dst: 'default', via: gw, dev: 'eth0', onlink: false, text: `default via ${gw} dev eth0` },
+    { dst: net, via: gw, dev: 'eth0', onlink: false, text: `${net} via ${gw} dev eth0` },
+    { dst: node.podCIDR, via: null, dev: 'eth0', onlink: false, text: `${node.podCIDR} dev eth0 proto kernel scope link src ${pod.ip}` },
+  ];
+}
+
+export function nodeRoutes(cluster: ClusterModel, node: NodeModel): Route[] {
+  const gw = nodeGateway(node);
+  const subnet = nodeSubnet(node);
+  const routes: Route[] = [
+    { dst: 'default', via: gw, dev: 'eth0', onlink: false, text: `default via ${gw} dev eth0 proto static` },
+  ];
+  for (const other of cluster.nodes) {
+    if (other.name === node.name) {
+      routes.push({ dst: node.podCIDR, via: null, dev: 'cni0', onlink: false, text: `${node.podCIDR} dev cni0 proto kernel scope link src ${bridgeIP(node)}` });
+    } else if (cluster.network.cni === 'flannel-host-gw') {
+      routes.push({ dst: other.podCIDR, via: other.internalIP, dev: 'eth0', onlink: false, text: `${other.podCIDR} via ${other.internalIP} dev eth0` });
+    } else {
+      const gwVtep = vtepIP(other);
+      routes.push({ dst: other.podCIDR, via: gwVtep, dev: 'flannel.1', onlink: true, text: `${other.podCIDR} via ${gwVtep} dev flannel.1 onlink` });
+    }
+  }
+  routes.push({ dst: subnet, via: null, dev: 'eth0', onlink: false, text: `${subnet} dev eth0 proto kernel scope link src ${node.internalIP}` });
+  return routes.sort((a, b) => routeSortKey(a).localeCompare(routeSortKey(b)));
+}
+
+function routeSortKey(r: Route): string {
+  if (r.dst === 'default') return '0';
+  const c = parseCidr(r.dst);
+  return c === null ? r.dst : `1${c.base.toString(16).padStart(8, '0')}`;
+}
+
+/** Longest-prefix match. */
+export function lookupRoute(routes: readonly Route[], ip: string): Route | null {
+  let best: Route | null = null;
+  let bestLen = -1;
+  for (const r of routes) {
+    const len = r.dst === 'default' ? 0 : cidrPrefix(r.dst);
+    const hit = r.dst === 'default' || cidrContains(r.dst, ip);
+    if (hit && len > bestLen) {
+      best = r;
+      bestLen = len;
+    }
+  }
+  return best;
+}
+
+/** Addresses the node owns (addrtype LOCAL): its IP, cni0's, flannel.1's, loopback. */
+export function nodeLocalAddresses(cluster: ClusterModel, node: NodeModel): string[] {
+  const out = [node.internalIP, bridgeIP(node)];
+  if (cluster.network.cni === 'flannel-vxlan') out.push(vtepIP(node));
+  return out;
+}
+
+/** What `ip route get <dst>` prints on the node for a forwarded packet. */
+export function routeGetLine(route: Route, dst: string, src: string | null, iif: string | null): string {
+  const via = route.via ? ` via ${route.via}` : '';
+  const from = src ? ` from ${src}` : '';
+  const dev = ` dev ${route.dev}`;
+  const iifText = iif ? ` iif ${iif}` : '';
+  return `${dst}${from}${via}${dev}${iifText}`;
+}
