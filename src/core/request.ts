@@ -27,4 +27,6 @@ export interface TraceOptions {
   readonly endpoint?: string;
   /** Which resolver the client uses for its search walk. */
   readonly resolver?: 'glibc' | 'musl';
+  /** Trace the answering DNS query's own journey as the main hops (the dns-lookup scenario). */
+  readonly dnsOnly?: boolean;
 }

@@ -80,6 +80,22 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
       });
     }
     targetIP = resolution.answer;
+    if (options.dnsOnly) {
+      const last = dnsHops.at(-1);
+      const delivered = last?.step === 'deliver' && last.direction === 'reply';
+      return ok({
+        request: { from: `${client.namespace}/${client.name}`, to: `${server}:53`, proto: 'UDP' },
+        scenario: null,
+        target: server === null ? null : `${server}:53`,
+        endpoint: dnsHops.find((h) => h.rewrite?.kind === 'DNAT')?.rewrite?.to ?? null,
+        dns,
+        hops: dnsHops,
+        verdict: delivered ? 'delivered' : 'dropped',
+        outcome: delivered ? 'delivered' : 'dropped',
+        reason: delivered ? null : 'the DNS query did not come back',
+        assumptions,
+      });
+    }
   }
 
   // 2. The destination port and the Service behind it.

@@ -1,0 +1,164 @@
+// The command line: parsed once with node:util parseArgs, validated into a typed command.
+// Every problem becomes a UsageError with one line that names the option and the bad value.
+
+import { parseArgs } from 'node:util';
+import type { ScenarioName } from '../core/request.js';
+import { SCENARIO_NAMES } from '../core/scenarios.js';
+import { UsageError } from './usage-error.js';
+
+export interface Shared {
+  readonly cluster: string | null;
+  readonly plain: boolean;
+  readonly json: boolean;
+  readonly color: boolean;
+  readonly ascii: boolean;
+  readonly screenReader: boolean;
+}
+
+export type Command =
+  | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'tour'; readonly shared: Shared }
+  | { readonly kind: 'lessons'; readonly shared: Shared }
+  | { readonly kind: 'lesson'; readonly lesson: number; readonly shared: Shared }
+  | {
+      readonly kind: 'trace';
+      readonly shared: Shared;
+      readonly from: string | null;
+      readonly to: string | null;
+      readonly proto: 'TCP' | 'UDP';
+      readonly scenario: ScenarioName | null;
+      readonly seed: number | undefined;
+      readonly endpoint: string | undefined;
+      readonly resolver: 'glibc' | 'musl';
+    }
+  | { readonly kind: 'rules'; readonly shared: Shared; readonly node: string | null; readonly format: 'save' | 'restore' };
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  cluster: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  proto: { type: 'string' },
+  scenario: { type: 'string' },
+  seed: { type: 'string' },
+  endpoint: { type: 'string' },
+  resolver: { type: 'string' },
+  node: { type: 'string' },
+  format: { type: 'string' },
+  'proxy-mode': { type: 'string' },
+  cni: { type: 'string' },
+  json: { type: 'boolean' },
+  plain: { type: 'boolean' },
+  'no-color': { type: 'boolean' },
+  ascii: { type: 'boolean' },
+  'screen-reader': { type: 'boolean' },
+} as const;
+
+const COMMANDS = ['lessons', 'lesson', 'trace', 'rules'] as const;
+const LATER = ['quiz', 'progress', 'lab'];
+
+/** Which options each command accepts (the shared ones are accepted everywhere). */
+const SHARED = ['help', 'version', 'cluster', 'proxy-mode', 'cni', 'json', 'plain', 'no-color', 'ascii', 'screen-reader'];
+const PER_COMMAND: Record<string, readonly string[]> = {
+  tour: [],
+  lessons: [],
+  lesson: [],
+  trace: ['from', 'to', 'proto', 'scenario', 'seed', 'endpoint', 'resolver'],
+  rules: ['node', 'format'],
+};
+
+function oneOf<T extends string>(option: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`--${option} ${JSON.stringify(value)} is not one of: ${allowed.join(', ')}`);
+}
+
+export function parseCommandLine(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Command {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(cleanParseError(e));
+  }
+  const { values: v, positionals } = parsed;
+  if (v.help) return { kind: 'help' };
+  if (v.version) return { kind: 'version' };
+
+  const [name, ...rest] = positionals;
+  if (name !== undefined && LATER.includes(name)) throw new UsageError(`"${name}" is not available in this version yet; see kube-packet-tour --help`);
+  if (name !== undefined && !(COMMANDS as readonly string[]).includes(name)) {
+    throw new UsageError(`unknown command "${name}"; commands: ${COMMANDS.join(', ')} (see --help)`);
+  }
+  const kind = name ?? 'tour';
+  const allowed = new Set([...SHARED, ...(PER_COMMAND[kind] ?? [])]);
+  for (const key of Object.keys(v)) {
+    if (!allowed.has(key)) throw new UsageError(`--${key} does not apply to ${name === undefined ? 'the tour' : `"${name}"`}`);
+  }
+  const expectedPositionals = kind === 'lesson' ? 1 : 0;
+  if (rest.length > expectedPositionals) throw new UsageError(`unexpected argument "${rest[expectedPositionals]}"`);
+
+  oneOf('proxy-mode', v['proxy-mode'], ['iptables', 'ipvs'], 'iptables');
+  if (v['proxy-mode'] === 'ipvs') throw new UsageError('--proxy-mode ipvs is not simulated yet; only iptables mode is');
+  const cni = oneOf('cni', v.cni, ['bridge', 'flannel-vxlan', 'flannel-host-gw', 'calico-bgp', 'calico-ipip', 'calico-vxlan'], 'flannel-vxlan');
+  if (cni !== 'flannel-vxlan') throw new UsageError(`--cni ${cni} is not simulated yet; only flannel-vxlan is`);
+
+  const shared: Shared = {
+    cluster: v.cluster ?? null,
+    plain: v.plain ?? false,
+    json: v.json ?? false,
+    color: !(v['no-color'] ?? false) && (env.NO_COLOR === undefined || env.NO_COLOR === ''),
+    ascii: v.ascii ?? false,
+    screenReader: (v['screen-reader'] ?? false) || env.INK_SCREEN_READER === 'true',
+  };
+
+  switch (kind) {
+    case 'tour':
+      return { kind: 'tour', shared };
+    case 'lessons':
+      return { kind: 'lessons', shared };
+    case 'lesson': {
+      const text = rest[0];
+      if (text === undefined) throw new UsageError('lesson needs a number, e.g. "kube-packet-tour lesson 1"');
+      if (!/^\d+$/.test(text)) throw new UsageError(`lesson ${JSON.stringify(text)}: expected a lesson number such as 1`);
+      return { kind: 'lesson', lesson: Number(text), shared };
+    }
+    case 'trace': {
+      let seed: number | undefined;
+      if (v.seed !== undefined) {
+        if (!/^\d{1,10}$/.test(v.seed) || Number(v.seed) > 0xffffffff) throw new UsageError(`--seed ${JSON.stringify(v.seed)}: expected a whole number from 0 to 4294967295`);
+        seed = Number(v.seed);
+      }
+      const scenario = v.scenario === undefined ? null : oneOf('scenario', v.scenario, SCENARIO_NAMES, SCENARIO_NAMES[0]!);
+      if (scenario !== null && (v.from !== undefined || v.to !== undefined)) throw new UsageError('--scenario sets --from and --to itself; give one or the other');
+      const proto = oneOf('proto', v.proto?.toLowerCase(), ['tcp', 'udp'], 'tcp').toUpperCase() as 'TCP' | 'UDP';
+      return {
+        kind: 'trace',
+        shared,
+        from: v.from ?? null,
+        to: v.to ?? null,
+        proto,
+        scenario,
+        seed,
+        endpoint: v.endpoint,
+        resolver: oneOf('resolver', v.resolver, ['glibc', 'musl'], 'glibc'),
+      };
+    }
+    case 'rules':
+      return { kind: 'rules', shared, node: v.node ?? null, format: oneOf('format', v.format, ['save', 'restore'], 'save') };
+  }
+  throw new UsageError(`unknown command "${kind}"`);
+}
+
+function cleanParseError(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  // Node's messages are long and mention internals; keep their first sentence.
+  const unknown = /Unknown option '([^']+)'/.exec(message);
+  if (unknown) return `unknown option ${unknown[1]} (see --help)`;
+  const missing = /Option '([^']+?)(?: <value>)?' argument missing/.exec(message);
+  if (missing) return `${missing[1]!.replace(/^-\w, /, '')} needs a value`;
+  const boolArg = /Option '([^']+)' does not take an argument/.exec(message);
+  if (boolArg) return `${boolArg[1]} does not take a value`;
+  return message.split('\n')[0] ?? message;
+}

@@ -1,0 +1,72 @@
+// Named scenarios on the built-in cluster: what lessons, the stepper and `trace --scenario` replay.
+
+import type { ScenarioName, TraceOptions, TraceRequest } from './request.js';
+
+export interface Scenario {
+  readonly name: ScenarioName;
+  readonly title: string;
+  readonly summary: string;
+  readonly request: TraceRequest;
+  readonly options: TraceOptions;
+}
+
+export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
+  'cross-node-clusterip': {
+    name: 'cross-node-clusterip',
+    title: 'Pod to Service, endpoint on another node',
+    summary: 'pod-a calls myapp; the DNAT picks pod-b on node-2, so the packet crosses the VXLAN overlay.',
+    request: { from: 'pod-a', to: 'myapp.default.svc.cluster.local' },
+    options: { endpoint: '10.244.2.6' },
+  },
+  'same-node-clusterip': {
+    name: 'same-node-clusterip',
+    title: 'Pod to Service, endpoint on the same node',
+    summary: 'pod-a calls myapp; the DNAT picks pod-c on node-1, and the bridge delivers it (bridged DNAT).',
+    request: { from: 'pod-a', to: 'myapp.default.svc.cluster.local' },
+    options: { endpoint: '10.244.1.5' },
+  },
+  'pod-ip': {
+    name: 'pod-ip',
+    title: 'Pod to pod IP on another node (no Service)',
+    summary: 'pod-a connects straight to pod-b 10.244.2.6:8080: no DNS, no kube-proxy rule, no NAT.',
+    request: { from: 'pod-a', to: '10.244.2.6:8080' },
+    options: {},
+  },
+  'same-node-pod-ip': {
+    name: 'same-node-pod-ip',
+    title: 'Pod to pod IP on the same node',
+    summary: 'pod-a connects to pod-c 10.244.1.5:8080 on the same node: cni0 switches the frame at L2.',
+    request: { from: 'pod-a', to: '10.244.1.5:8080' },
+    options: {},
+  },
+  'dns-lookup': {
+    name: 'dns-lookup',
+    title: 'The DNS query itself',
+    summary: "pod-a's resolver walks its search list; the answering query goes to 10.96.0.10:53 and is DNATed to a CoreDNS pod.",
+    request: { from: 'pod-a', to: 'myapp.default.svc.cluster.local' },
+    options: { dnsOnly: true },
+  },
+  hairpin: {
+    name: 'hairpin',
+    title: 'Hairpin: a pod reaches itself through its Service',
+    summary: 'pod-c calls myapp and the DNAT picks pod-c itself: kube-proxy marks it, and POSTROUTING masquerades it to 10.244.1.1.',
+    request: { from: 'pod-c', to: 'myapp.default.svc.cluster.local' },
+    options: { endpoint: '10.244.1.5' },
+  },
+  'no-endpoints': {
+    name: 'no-endpoints',
+    title: 'A Service with no endpoints',
+    summary: "myapp-v2's selector matches no pod: kube-proxy installs a REJECT, and curl says Connection refused.",
+    request: { from: 'pod-a', to: 'myapp-v2.default.svc.cluster.local' },
+    options: {},
+  },
+  nxdomain: {
+    name: 'nxdomain',
+    title: 'A name that does not exist',
+    summary: 'pod-a asks for "myap" (a typo): every search domain answers NXDOMAIN and no packet is sent.',
+    request: { from: 'pod-a', to: 'myap' },
+    options: {},
+  },
+};
+
+export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];

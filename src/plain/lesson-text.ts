@@ -1,0 +1,79 @@
+// A lesson as plain text: for pipes, CI, `lesson N --plain`, and anyone who prefers reading.
+// Simulations are played in full from the simulator, so the text never disagrees with it.
+
+import { BUILTIN_CLUSTER } from '../core/cluster/builtin.js';
+import { SCENARIOS } from '../core/scenarios.js';
+import { simulate } from '../core/trace.js';
+import type { Block, Lesson } from '../content/index.js';
+import { listMarker, plainText, tableColumnWidths, TABLE_GAP } from '../content/index.js';
+import { wrap } from './wrap.js';
+
+export interface LessonTextStyle {
+  readonly width: number;
+  readonly ascii: boolean;
+}
+
+function blockText(block: Block, style: LessonTextStyle): string[] {
+  const arrow = style.ascii ? '->' : '→';
+  switch (block.kind) {
+    case 'heading':
+      return ['', block.text.toUpperCase()];
+    case 'paragraph':
+      return ['', ...wrap(block.text, style.width)];
+    case 'precision':
+      return ['', ...wrap(`PRECISION: ${block.text}`, style.width, '  ')];
+    case 'list':
+      return ['', ...block.items.flatMap((item, i) => {
+        const marker = style.ascii && !block.ordered ? '- ' : listMarker(block.ordered, block.start + i);
+        const [first = '', ...more] = wrap(item.text, style.width - marker.length);
+        return [`${marker}${first}`, ...more.map((l) => `${' '.repeat(marker.length)}${l}`)];
+      })];
+    case 'code':
+      return ['', ...block.lines.map((l) => `  ${l}`)];
+    case 'table': {
+      const widths = tableColumnWidths(block);
+      const row = (cells: readonly { spans: Parameters<typeof plainText>[0] }[]): string =>
+        cells.map((c, i) => plainText(c.spans).padEnd(widths[i] ?? 0)).join(' '.repeat(TABLE_GAP)).trimEnd();
+      const rule = widths.map((w) => '-'.repeat(w)).join(' '.repeat(TABLE_GAP));
+      return ['', row(block.header), rule, ...block.rows.map(row)];
+    }
+    case 'diagram': {
+      const art = style.ascii ? block.ascii : block.unicode;
+      return ['', ...(art ?? block.alt ?? '').trimEnd().split('\n')];
+    }
+    case 'sim': {
+      const scenario = SCENARIOS[block.scenario];
+      const result = simulate(BUILTIN_CLUSTER, scenario.request, scenario.options);
+      if (!result.ok) return ['', `[simulation ${block.scenario} failed: ${result.error.message}]`];
+      const t = result.trace;
+      const lines = ['', `SIMULATION: ${scenario.title}`, ...wrap(scenario.summary, style.width, '  ')];
+      for (const h of t.hops) {
+        if (block.direction !== null && h.direction !== block.direction) continue;
+        const focus = block.focus.includes(h.step) ? (style.ascii ? '>' : '▶') : ' ';
+        lines.push(`${focus} ${String(h.index).padStart(2)} ${h.direction.padEnd(7)} ${(h.node ?? '').padEnd(6)} ${h.device.padEnd(12)} ${h.step.padEnd(15)} ${h.packet.src} ${arrow} ${h.packet.dst}`.slice(0, Math.max(style.width, 40)));
+        if (block.focus.includes(h.step)) lines.push(...wrap(h.action, style.width, '      '));
+      }
+      lines.push(`  Verdict: ${t.verdict}${t.reason ? ` (${t.reason})` : ''}`);
+      return lines;
+    }
+    case 'predict':
+      return ['', ...wrap(`PREDICT: before the "${block.at}" hop, what happens (${block.ask.join(', ')})? Step through it in the interactive tour, or read the simulation above.`, style.width)];
+  }
+}
+
+export function lessonText(lesson: Lesson, style: LessonTextStyle): string {
+  const out = [`Lesson ${lesson.id}: ${lesson.title}${lesson.bonus ? ' (bonus)' : ''}`, `Source section: ${lesson.seedSection}`, '', 'Objectives:'];
+  for (const o of lesson.objectives) out.push(...wrap(`- ${o}`, style.width, '  '));
+  lesson.pages.forEach((page, i) => {
+    out.push('', `--- page ${i + 1} of ${lesson.pages.length} ---`);
+    for (const b of page.blocks) out.push(...blockText(b, style));
+  });
+  return `${out.join('\n')}\n`;
+}
+
+export function lessonsListText(lessons: readonly Lesson[]): string {
+  const lines = ['Lessons:'];
+  for (const l of lessons) lines.push(`  ${String(l.id).padStart(2)}. ${l.title}${l.bonus ? ' (bonus)' : ''}  [${l.minutes} min]`);
+  lines.push('', 'Open one with: kube-packet-tour lesson <n>   (add --plain to read it as text)');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,30 @@
+import type { LoadedCluster } from '../cli/load-cluster.js';
+import type { Command } from '../cli/options.js';
+import { UsageError } from '../cli/usage-error.js';
+import { nodeTables } from '../core/proxy/node-tables.js';
+import { renderIptablesSave, renderKubeProxyRestore } from '../core/proxy/render-rules.js';
+
+type RulesCommand = Extract<Command, { kind: 'rules' }>;
+
+/** iptables-save's date: "Thu Nov 26 16:40:00 2026" (C's asctime without the newline). */
+function asctime(d: Date): string {
+  const day = d.toLocaleString('en-US', { weekday: 'short' });
+  const month = d.toLocaleString('en-US', { month: 'short' });
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${day} ${month} ${String(d.getDate()).padStart(2)} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())} ${d.getFullYear()}`;
+}
+
+export function runRules(command: RulesCommand, loaded: LoadedCluster, io: { write: (s: string) => void; now: Date }): number {
+  const { cluster } = loaded;
+  const node = command.node === null ? cluster.nodes[0] : cluster.nodes.find((n) => n.name === command.node);
+  if (node === undefined) {
+    throw new UsageError(`--node ${JSON.stringify(command.node)}: no such node (nodes: ${cluster.nodes.map((n) => n.name).join(', ')})`);
+  }
+  const tables = nodeTables(cluster, node);
+  if (command.shared.json) {
+    io.write(`${JSON.stringify({ node: node.name, format: command.format, text: command.format === 'restore' ? renderKubeProxyRestore(tables.kubeProxy) : renderIptablesSave(tables) }, null, 2)}\n`);
+    return 0;
+  }
+  io.write(command.format === 'restore' ? renderKubeProxyRestore(tables.kubeProxy) : renderIptablesSave(tables, { date: asctime(io.now) }));
+  return 0;
+}

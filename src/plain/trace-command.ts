@@ -1,0 +1,31 @@
+import type { LoadedCluster } from '../cli/load-cluster.js';
+import type { Command } from '../cli/options.js';
+import { UsageError } from '../cli/usage-error.js';
+import { SCENARIOS } from '../core/scenarios.js';
+import { simulate } from '../core/trace.js';
+import { traceText } from './trace-text.js';
+
+type TraceCommand = Extract<Command, { kind: 'trace' }>;
+
+const DEFAULT_REQUEST = { from: 'pod-a', to: 'myapp.default.svc.cluster.local' };
+
+export function runTrace(command: TraceCommand, loaded: LoadedCluster, io: { width: number; write: (s: string) => void }): number {
+  const scenario = command.scenario ? SCENARIOS[command.scenario] : null;
+  if (scenario && loaded.cluster.source !== 'built-in') throw new UsageError('--scenario replays the built-in cluster; use --from and --to with --cluster');
+  const request = scenario
+    ? { ...scenario.request, proto: command.proto }
+    : { from: command.from ?? DEFAULT_REQUEST.from, to: command.to ?? (loaded.cluster.source === 'built-in' ? DEFAULT_REQUEST.to : ''), proto: command.proto };
+  if (request.to === '') throw new UsageError('--to is required with --cluster (a Service name, a ClusterIP or a pod IP)');
+  if (command.from === null && !scenario && loaded.cluster.source !== 'built-in') throw new UsageError('--from is required with --cluster (a pod name, or NAMESPACE/NAME)');
+  const options = {
+    ...(scenario?.options ?? {}),
+    ...(command.seed !== undefined ? { seed: command.seed } : {}),
+    ...(command.endpoint !== undefined ? { endpoint: command.endpoint } : {}),
+    resolver: command.resolver,
+  };
+  const result = simulate(loaded.cluster, request, options);
+  if (!result.ok) throw new UsageError(`--${result.error.field}: ${result.error.message}`);
+  const trace = { ...result.trace, scenario: command.scenario, assumptions: [...result.trace.assumptions, ...loaded.notes] };
+  io.write(command.shared.json ? `${JSON.stringify(trace, null, 2)}\n` : traceText(trace, { width: io.width, ascii: command.shared.ascii }));
+  return 0;
+}
