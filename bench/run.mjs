@@ -1,0 +1,98 @@
+// npm run bench: speed and memory, each as a ratio to a baseline measured in this same run.
+//   1. simulate() on the built-in cluster           vs. the 0.2 ms goal, and JSON round-trip of its Trace
+//   2. reading a 50-node, 2,000-pod, 500-Service dump vs. JSON.parse of the same objects
+//   3. start-up of `--version` and `trace`          vs. `node -e 0`
+import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const outdir = `${root}.tmp/bench`;
+mkdirSync(outdir, { recursive: true });
+await build({
+  entryPoints: [`${root}bench/core-entry.ts`],
+  outfile: `${outdir}/core.mjs`,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  minify: true,
+  logLevel: 'warning',
+  banner: { js: "import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);" },
+});
+const core = await import(pathToFileURL(`${outdir}/core.mjs`).href);
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timePerOp(fn, minMs = 400) {
+  for (let i = 0; i < 50; i++) fn(i); // warm up
+  const samples = [];
+  for (let round = 0; round < 7; round++) {
+    let n = 0;
+    const start = performance.now();
+    while (performance.now() - start < minMs / 7) fn(n++);
+    samples.push((performance.now() - start) / n);
+  }
+  return median(samples);
+}
+
+const rows = [];
+const row = (what, value, unit, baselineName, baseline, goal) => rows.push({ what, value, unit, baselineName, baseline, goal });
+
+// 1. traces
+const request = { from: 'pod-a', to: 'myapp.default.svc.cluster.local' };
+const traceMs = timePerOp((i) => core.simulate(core.BUILTIN_CLUSTER, request, { seed: i }));
+const sample = core.simulate(core.BUILTIN_CLUSTER, request, { seed: 1 }).trace;
+const jsonMs = timePerOp(() => JSON.parse(JSON.stringify(sample)));
+row('simulate() on the built-in cluster', traceMs, 'ms/trace', 'JSON round-trip of the Trace', jsonMs, 0.2);
+const directMs = timePerOp((i) => core.simulate(core.BUILTIN_CLUSTER, { from: 'pod-a', to: '10.244.2.6:8080' }, { seed: i }));
+row('simulate() pod IP (no DNS)', directMs, 'ms/trace', 'JSON round-trip of the Trace', jsonMs, 0.2);
+
+// 2. a large dump
+const dump = core.generateClusterDump({ nodes: 50, pods: 2000, services: 500, seed: 7 });
+global.gc?.();
+const heapBefore = process.memoryUsage().heapUsed;
+const loadStart = performance.now();
+const loaded = core.readClusterDump(dump, 'generated.yaml');
+const loadMs = performance.now() - loadStart;
+const heapAfter = process.memoryUsage().heapUsed;
+if (!loaded.ok) throw new Error(`generated dump did not load: ${JSON.stringify(loaded.error)}`);
+const asJson = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: loaded.cluster.pods });
+const parseMs = timePerOp(() => JSON.parse(asJson), 200);
+row(`load 50 nodes, 2,000 pods, 500 Services (${(dump.length / 1e6).toFixed(1)} MB YAML)`, loadMs, 'ms', 'JSON.parse of its pods as JSON', parseMs, 1000);
+const bigTraceMs = timePerOp((i) => {
+  const c = loaded.cluster;
+  const client = c.pods[i % c.pods.length];
+  const svc = c.services[i % c.services.length];
+  core.simulate(c, { from: `${client.namespace}/${client.name}`, to: svc.clusterIP }, { seed: i });
+}, 400);
+row('simulate() on that cluster', bigTraceMs, 'ms/trace', 'the built-in trace', traceMs, null);
+
+// 3. start-up
+function startup(args, runs = 15) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+    times.push(performance.now() - t);
+    if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  }
+  return median(times);
+}
+const cli = `${root}dist/cli.js`;
+const nodeFloor = startup(['-e', '0']);
+row('start-up: --version', startup([cli, '--version']), 'ms', 'node -e 0', nodeFloor, nodeFloor * 1.5);
+row('start-up: trace', startup([cli, 'trace']), 'ms', 'node -e 0', nodeFloor, nodeFloor * 2);
+row('start-up: rules', startup([cli, 'rules']), 'ms', 'node -e 0', nodeFloor, nodeFloor * 2);
+
+console.log(`kube-packet-tour bench (node ${process.version}, ${new Date().toISOString()})\n`);
+for (const r of rows) {
+  const ratio = (r.value / r.baseline).toFixed(2);
+  const goal = r.goal === null ? '' : `  goal ${r.goal < 1 ? r.goal : r.goal.toFixed(0)} ${r.unit}: ${r.value <= r.goal ? 'met' : 'MISSED'}`;
+  console.log(`${r.what}\n  ${r.value.toFixed(r.value < 1 ? 4 : 1)} ${r.unit}   ${ratio}x ${r.baselineName} (${r.baseline.toFixed(r.baseline < 1 ? 4 : 1)})${goal}`);
+}
+console.log(`\nheap retained by the loaded large cluster: ${((heapAfter - heapBefore) / 1048576).toFixed(1)} MiB`);

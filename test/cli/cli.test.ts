@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/run-cli.js';
+import pkg from '../../package.json' with { type: 'json' };
+
+describe('command line', () => {
+  it('prints --version and --help', () => {
+    expect(runCli(['--version'])).toMatchObject({ status: 0, stdout: `${pkg.version}\n` });
+    const help = runCli(['--help']);
+    expect(help.status).toBe(0);
+    for (const word of ['trace', 'rules', 'lesson', '--cluster', '--seed', '--endpoint', '--format']) expect(help.stdout).toContain(word);
+  });
+
+  it.each([
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [['trace', '--frob'], /unknown option --frob/],
+    [['trace', '--seed', 'abc'], /--seed "abc": expected a whole number/],
+    [['trace', '--proto', 'icmp'], /--proto "icmp" is not one of: tcp, udp/],
+    [['trace', '--scenario', 'nope'], /--scenario "nope" is not one of/],
+    [['trace', '--from', 'nobody'], /--from: no pod "nobody"/],
+    [['trace', '--endpoint', '10.9.9.9'], /--endpoint: 10\.9\.9\.9 is not an endpoint of default\/myapp/],
+    [['trace', '--to', 'myapp:99999'], /the port must be a number from 1 to 65535/],
+    [['rules', '--node', 'node-9'], /--node "node-9": no such node \(nodes: node-1, node-2\)/],
+    [['rules', '--format', 'xml'], /--format "xml" is not one of: save, restore/],
+    [['rules', '--from', 'pod-a'], /--from does not apply to "rules"/],
+    [['trace', '--cluster', '/nonexistent/cluster.yaml'], /cannot read --cluster \/nonexistent\/cluster.yaml: no such file/],
+    [['lesson', '99'], /there is no lesson 99/],
+    [['lesson', 'one'], /expected a lesson number/],
+    [['trace', '--proxy-mode', 'nft'], /--proxy-mode "nft" is not one of/],
+  ])('%j exits 2 with one line', (args, message) => {
+    const r = runCli(args);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('traces the source text example by default', () => {
+    const r = runCli(['trace']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Trace: default/pod-a → myapp.default.svc.cluster.local (TCP)');
+    expect(r.stdout).toContain('DNAT 10.96.1.20:80 → 10.244.2.6:8080 by nat KUBE-SEP-');
+    expect(r.stdout).toContain('un-DNAT 10.244.2.6:8080 → 10.96.1.20:80 by conntrack');
+    expect(r.stdout).toMatch(/outer UDP 192\.168\.1\.11:\d+ → 192\.168\.1\.12:8472 {2}VNI 1/);
+    expect(r.stdout).toContain('Verdict: delivered');
+    for (const line of r.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('prints the Trace JSON with the stable fields', () => {
+    const r = runCli(['trace', '--json']);
+    expect(r.status).toBe(0);
+    const t = JSON.parse(r.stdout);
+    expect(t.request).toEqual({ from: 'default/pod-a', to: 'myapp.default.svc.cluster.local', proto: 'TCP' });
+    expect(t.dns.queries.at(-2)).toEqual({ name: 'myapp.default.svc.cluster.local.', type: 'A', rcode: 'NOERROR', answer: '10.96.1.20' });
+    expect(t.verdict).toBe('delivered');
+    expect(t.reason).toBeNull();
+    for (const h of t.hops) {
+      for (const key of ['index', 'direction', 'node', 'netns', 'device', 'component', 'action', 'packet', 'rewrite', 'conntrack']) expect(h).toHaveProperty(key);
+      for (const key of ['src', 'dst', 'proto', 'srcMac', 'dstMac', 'ttl', 'outer']) expect(h.packet).toHaveProperty(key);
+    }
+    const dnat = t.hops.find((h: { rewrite: { kind: string } | null }) => h.rewrite?.kind === 'DNAT');
+    expect(dnat.rewrite).toMatchObject({ kind: 'DNAT', from: '10.96.1.20:80', to: '10.244.2.6:8080', table: 'nat' });
+    expect(dnat.rewrite.chain).toMatch(/^KUBE-SEP-[A-Z2-7]{16}$/);
+    expect(dnat.rewrite.rule).toBe(`-A ${dnat.rewrite.chain} -m comment --comment default/myapp -m tcp -p tcp -j DNAT --to-destination 10.244.2.6:8080`);
+    const encap = t.hops.find((h: { packet: { outer: unknown } }) => h.packet.outer !== null);
+    expect(encap.packet.outer).toMatchObject({ src: '192.168.1.11', dst: '192.168.1.12', proto: 'UDP', dport: 8472, vni: 1 });
+  });
+
+  it('the same seed gives the same trace, and seeds reach both endpoints', () => {
+    const a = runCli(['trace', '--json', '--seed', '7']).stdout;
+    expect(runCli(['trace', '--json', '--seed', '7']).stdout).toBe(a);
+    const endpoints = new Set([1, 2, 3, 4, 5, 6, 7, 8].map((s) => JSON.parse(runCli(['trace', '--json', '--seed', String(s)]).stdout).endpoint));
+    expect(endpoints).toEqual(new Set(['10.244.1.5:8080', '10.244.2.6:8080']));
+  });
+
+  it('reports rejected and NXDOMAIN outcomes with exit 0', () => {
+    const refused = JSON.parse(runCli(['trace', '--scenario', 'no-endpoints', '--json']).stdout);
+    expect(refused).toMatchObject({ verdict: 'rejected', outcome: 'rejected' });
+    expect(refused.hops.some((h: { step: string }) => h.step === 'reject')).toBe(true);
+    const nx = JSON.parse(runCli(['trace', '--to', 'myap', '--json']).stdout);
+    expect(nx).toMatchObject({ verdict: 'rejected', outcome: 'nxdomain', hops: [] });
+  });
+
+  it('prints iptables-save and the restore input', () => {
+    const save = runCli(['rules']);
+    expect(save.status).toBe(0);
+    expect(save.stdout).toMatch(/^# Generated by iptables-save v1\.8\.9 \(nf_tables\) on \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\n\*filter\n/);
+    expect(save.stdout).toContain('-A KUBE-SERVICES -d 10.96.1.20/32 -p tcp -m comment --comment "default/myapp cluster IP" -m tcp --dport 80 -j KUBE-SVC-XJWXQFJLXSXKRMSG');
+    expect(save.stdout).toContain('-A KUBE-SERVICES -d 10.96.1.30/32 -p tcp -m comment --comment "default/myapp-v2 has no endpoints" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable');
+    expect(save.stdout).toContain('--probability 0.50000000000');
+    const restore = runCli(['rules', '--format', 'restore', '--node', 'node-2']);
+    expect(restore.stdout).toMatch(/^\*filter\n:KUBE-SERVICES - \[0:0\]\n/);
+    expect(restore.stdout).toContain('-A KUBE-SVC-XJWXQFJLXSXKRMSG -m comment --comment "default/myapp -> 10.244.1.5:8080" -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-WLYVOW5B34UXGTXE');
+    expect(restore.stdout).toContain('-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000');
+  });
+
+  it('prints the tour as text when stdin is not a terminal', () => {
+    const r = runCli([]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Lessons:');
+    expect(r.stdout).toMatch(/ 1\. /);
+    expect(r.stdout).toMatch(/11\. .*\(bonus\)/);
+  });
+});
