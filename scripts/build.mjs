@@ -27,7 +27,7 @@ await build({
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __kptCreateRequire } from 'node:module'; const require = __kptCreateRequire(import.meta.url);",
   },
-  loader: { '.md': 'text' },
+  loader: { '.md': 'text', '.txt': 'text' },
   logLevel: 'warning',
 });
 chmodSync(new URL('../dist/cli.js', import.meta.url), 0o755);

@@ -78,7 +78,7 @@ export function parseLesson(file: string, source: string, diagrams: DiagramLooku
       report(1, 'front matter is not closed by a "---" line');
     } else {
       bodyStart = end + 1;
-      meta = parseYamlMapping(allLines.slice(1, end).join('\n'), 2, 'front matter', report);
+      meta = parseYamlMapping(allLines.slice(1, end).join('\n'), 2, 'front matter', report) ?? {};
     }
   }
   for (const key of Object.keys(meta)) {
@@ -335,6 +335,8 @@ function fencedBlock(lang: string, content: string[], lineNo: number, state: Blo
   if (lang === 'sim' || lang === 'predict' || lang === 'diagram') {
     const where = `\`\`\`${lang} block`;
     const data = parseYamlMapping(content.join('\n'), lineNo + 1, where, report);
+    // A directive that is not even valid YAML is dropped; its problem is already reported.
+    if (data === null) return null;
     const allowed: readonly string[] = lang === 'sim' ? SIM_KEYS : lang === 'predict' ? PREDICT_KEYS : DIAGRAM_KEYS;
     for (const key of Object.keys(data)) {
       if (!allowed.includes(key)) report(lineNo, `${where}: unknown field "${key}" (allowed: ${allowed.join(', ')})`);
@@ -472,21 +474,21 @@ function parseYamlMapping(
   firstLine: number,
   where: string,
   report: (line: number | null, message: string) => void,
-): Record<string, unknown> {
+): Record<string, unknown> | null {
   const doc = parseDocument(text, { prettyErrors: false });
   for (const err of doc.errors) {
     const line = err.linePos?.[0]?.line;
     report(line === undefined ? firstLine : firstLine + line - 1, `${where}: ${err.message.split('\n')[0] ?? 'invalid YAML'}`);
   }
-  if (doc.errors.length > 0) return {};
+  if (doc.errors.length > 0) return null;
   const value: unknown = doc.toJS();
   if (value === null || value === undefined) {
     report(firstLine, `${where} is empty`);
-    return {};
+    return null;
   }
   if (typeof value !== 'object' || Array.isArray(value)) {
     report(firstLine, `${where} must be a YAML mapping (key: value lines)`);
-    return {};
+    return null;
   }
   return value as Record<string, unknown>;
 }
