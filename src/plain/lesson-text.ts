@@ -17,15 +17,15 @@ function blockText(block: Block, style: LessonTextStyle): string[] {
   const arrow = style.ascii ? '->' : '→';
   switch (block.kind) {
     case 'heading':
-      return ['', block.text.toUpperCase()];
+      return ['', plainText(block.spans).toUpperCase()];
     case 'paragraph':
-      return ['', ...wrap(block.text, style.width)];
+      return ['', ...wrap(plainText(block.spans), style.width)];
     case 'precision':
-      return ['', ...wrap(`PRECISION: ${block.text}`, style.width, '  ')];
+      return ['', ...wrap(`PRECISION: ${plainText(block.spans)}`, style.width, '  ')];
     case 'list':
       return ['', ...block.items.flatMap((item, i) => {
         const marker = style.ascii && !block.ordered ? '- ' : listMarker(block.ordered, block.start + i);
-        const [first = '', ...more] = wrap(item.text, style.width - marker.length);
+        const [first = '', ...more] = wrap(plainText(item.spans), style.width - marker.length);
         return [`${marker}${first}`, ...more.map((l) => `${' '.repeat(marker.length)}${l}`)];
       })];
     case 'code':

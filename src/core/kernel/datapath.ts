@@ -155,7 +155,9 @@ export class Datapath {
     const found = lookup(this.ctTable(node.name), proto, tupleOf(packet));
     let entry: CtEntry;
     let dstChanged = false;
+    let dir: 'original' | 'reply' = 'original';
     if (found !== null) {
+      dir = found.dir;
       entry = found.entry;
       if (found.dir === 'reply') entry.seenReply = true;
       const dirText = found.dir === 'reply' ? "matches the entry's reply tuple: this packet belongs to an existing connection" : 'matches an existing entry';
@@ -207,10 +209,17 @@ export class Datapath {
         });
       }
     }
-    return this.route(arrival, packet, path, entry, dstChanged);
+    return this.route(arrival, packet, path, entry, dir, dstChanged);
   }
 
-  private route(arrival: Arrival, packet: Packet, path: 'host' | 'bridged' | 'routed', entry: CtEntry, dstChanged: boolean): DeliveryOutcome {
+  private route(
+    arrival: Arrival,
+    packet: Packet,
+    path: 'host' | 'bridged' | 'routed',
+    entry: CtEntry,
+    dir: 'original' | 'reply',
+    dstChanged: boolean,
+  ): DeliveryOutcome {
     const { node } = arrival;
     const routes = nodeRoutes(this.cluster, node);
     const route = lookupRoute(routes, packet.dst);
@@ -277,7 +286,7 @@ export class Datapath {
         });
       }
       entry.confirmed = true;
-    } else if (lookup([entry], entry.proto, tupleOf(packet))?.dir === 'reply' && entry.dstNat) {
+    } else if (dir === 'reply' && entry.dstNat) {
       const from = hostPort(packet.src, packet.sport);
       packet.src = entry.orig.dst;
       packet.sport = entry.orig.dport;
