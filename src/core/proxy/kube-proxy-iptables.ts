@@ -8,7 +8,7 @@ import { masqueradeMark } from '../cluster/defaults.js';
 import { endpointChain, externalChain, serviceChain, serviceLocalChain } from './chain-names.js';
 import { kubeProxyProbability } from './probability.js';
 import type { IptRule, TableName } from './rule.js';
-import { proxyServicePorts, type ProxyEndpoint, type ProxyServicePort } from './service-ports.js';
+import { proxyServicePorts, usableEndpoints, type ProxyEndpoint, type ProxyServicePort } from './service-ports.js';
 
 export interface KubeProxyTables {
   readonly filterChains: readonly string[];
@@ -20,7 +20,44 @@ export interface KubeProxyTables {
 /** Above this many endpoints kube-proxy stops writing per-endpoint comments. */
 export const LARGE_CLUSTER_ENDPOINTS_THRESHOLD = 1000;
 
+/**
+ * The nfacct counters kube-proxy (v1.29+) creates at startup (pkg/proxy/metrics). It writes the
+ * `-m nfacct` matches only if the kernel let it create them (nfnetlink_acct); kubeadm/kind nodes do,
+ * and upstream's NewFakeProxier has both. ClusterModel has no switch for it, so they are always on.
+ */
+const CT_STATE_INVALID_DROPPED_NFACCT = 'ct_state_invalid_dropped_pkts';
+const LOCALHOST_NODEPORT_ACCEPTED_NFACCT = 'localhost_nps_accepted_pkts';
+
+/** CategorizeEndpoints (pkg/proxy/topology.go), without topology hints (ClusterModel has none). */
+function categorizeEndpoints(sp: ProxyServicePort, nodeName: string, usesCluster: boolean, usesLocal: boolean) {
+  const all = sp.allEndpoints;
+  const isLocal = (e: ProxyEndpoint): boolean => e.nodeName === nodeName;
+  let clusterEndpoints: readonly ProxyEndpoint[] = [];
+  let localEndpoints: readonly ProxyEndpoint[] = [];
+  let hasAnyEndpoints = false;
+  if (usesCluster) {
+    // Ready endpoints; if there are none anywhere, the serving-and-terminating ones.
+    clusterEndpoints = usableEndpoints(all);
+    hasAnyEndpoints = clusterEndpoints.length > 0;
+  }
+  if (usesLocal) {
+    // Local endpoints fall back to terminating ones on their own: only the *local* ones need to be
+    // missing a ready endpoint, even when remote endpoints are ready.
+    if (all.some((e) => e.ready || (e.serving && e.terminating))) hasAnyEndpoints = true;
+    localEndpoints = usableEndpoints(all.filter(isLocal));
+  }
+  // allReachableEndpoints: the union; its order only affects where the KUBE-SEP chains are written.
+  const reachable = new Map<string, ProxyEndpoint>();
+  for (const e of clusterEndpoints) reachable.set(e.key, e);
+  for (const e of localEndpoints) reachable.set(e.key, e);
+  return { clusterEndpoints, localEndpoints, reachableEndpoints: [...reachable.values()], hasEndpoints: hasAnyEndpoints };
+}
+
 export function kubeProxyIptables(cluster: ClusterModel, nodeName: string): KubeProxyTables {
+  // NB: the real NewProxier formats the mark with fmt.Sprintf("%#08x", 1<<bit), i.e. "0x00004000"
+  // (its log: "Using iptables mark for masquerade" mark="0x00004000"); upstream's NewFakeProxier and
+  // its fixtures use "0x4000", as do the golden traces that quote these rules. iptables-save prints
+  // 0x4000 either way.
   const mark = masqueradeMark(cluster.proxy.masqueradeBit);
   const filterChains = ['KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FORWARD', 'KUBE-NODEPORTS', 'KUBE-PROXY-FIREWALL'];
   const natChains = ['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ'];
@@ -51,7 +88,8 @@ export function kubeProxyIptables(cluster: ClusterModel, nodeName: string): Kube
   );
 
   const servicePorts = proxyServicePorts(cluster);
-  const totalEndpoints = servicePorts.reduce((n, sp) => n + sp.endpoints.length, 0);
+  // totalEndpoints counts every entry of kube-proxy's endpoints map, ready or not.
+  const totalEndpoints = servicePorts.reduce((n, sp) => n + sp.allEndpoints.length, 0);
   const largeCluster = totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
   const comment = (text: string): string[] => (largeCluster ? [] : ['-m', 'comment', '--comment', text]);
 
@@ -62,22 +100,28 @@ export function kubeProxyIptables(cluster: ClusterModel, nodeName: string): Kube
   function writeServicePort(sp: ProxyServicePort): void {
     const { service, spn } = sp;
     const protocol = sp.protocol.toLowerCase();
-    const clusterEndpoints = sp.endpoints;
-    const localEndpoints = sp.endpoints.filter((e) => e.nodeName === nodeName);
-    const hasEndpoints = clusterEndpoints.length > 0;
     const clusterPolicyChain = serviceChain(spn, protocol);
     const localPolicyChain = serviceLocalChain(spn, protocol);
+    const nodePort = service.type === 'NodePort' || service.type === 'LoadBalancer' ? sp.port.nodePort || null : null;
+    // BaseServicePortInfo.ExternallyAccessible: a NodePort, LB VIPs or external IPs (ClusterModel
+    // carries only the first).
+    const externallyAccessible = nodePort !== null;
+    // apiservice.InternalPolicyLocal / ExternalPolicyLocal (the latter only for externally
+    // accessible Service types).
     const internalLocal = service.internalTrafficPolicy === 'Local';
-    const externalLocal = service.externalTrafficPolicy === 'Local' && service.type !== 'ClusterIP';
+    const externalLocal = service.externalTrafficPolicy === 'Local' && (service.type === 'NodePort' || service.type === 'LoadBalancer');
+    // UsesClusterEndpoints: even with eTP Local, external traffic from pods and the node is
+    // short-circuited to the cluster chain. UsesLocalEndpoints needs an external way in for eTP.
+    const usesClusterEndpoints = !internalLocal || externallyAccessible;
+    const usesLocalEndpoints = internalLocal || (externalLocal && externallyAccessible);
+    const { clusterEndpoints, localEndpoints, reachableEndpoints, hasEndpoints } = categorizeEndpoints(sp, nodeName, usesClusterEndpoints, usesLocalEndpoints);
+    const usesClusterPolicyChain = clusterEndpoints.length > 0 && usesClusterEndpoints;
+    const usesLocalPolicyChain = localEndpoints.length > 0 && usesLocalEndpoints;
     const internalTrafficChain = internalLocal ? localPolicyChain : clusterPolicyChain;
     const hasInternalEndpoints = hasEndpoints && (!internalLocal || localEndpoints.length > 0);
     const hasExternalEndpoints = hasEndpoints && (!externalLocal || localEndpoints.length > 0);
-    const nodePort = service.type === 'NodePort' || service.type === 'LoadBalancer' ? sp.port.nodePort : null;
-    const externallyAccessible = nodePort !== null;
     const extChain = externalChain(spn, protocol);
     const usesExternalTrafficChain = hasEndpoints && externallyAccessible;
-    const usesClusterPolicyChain = clusterEndpoints.length > 0 && (!internalLocal || (externallyAccessible && !externalLocal));
-    const usesLocalPolicyChain = localEndpoints.length > 0 && (internalLocal || externalLocal);
     const filterTarget = !hasEndpoints ? 'REJECT' : 'DROP';
     const filterComment = !hasEndpoints ? `${spn} has no endpoints` : `${spn} has no local endpoints`;
     const portMatch = ['-m', protocol, '-p', protocol];
@@ -91,6 +135,13 @@ export function kubeProxyIptables(cluster: ClusterModel, nodeName: string): Kube
 
     if (nodePort !== null) {
       if (hasEndpoints) {
+        // localhostNodePorts (default true, IPv4) with the nfacct counter: count NodePort hits on 127.0.0.0/8.
+        rule(
+          'nat',
+          'KUBE-NODEPORTS',
+          ...['-m', 'comment', '--comment', spn, ...portMatch, '-d', '127.0.0.0/8', '--dport', String(nodePort)],
+          ...['-m', 'nfacct', '--nfacct-name', LOCALHOST_NODEPORT_ACCEPTED_NFACCT, '-j', extChain],
+        );
         rule('nat', 'KUBE-NODEPORTS', '-m', 'comment', '--comment', spn, ...portMatch, '--dport', String(nodePort), '-j', extChain);
       }
       if (!hasExternalEndpoints) {
@@ -136,10 +187,7 @@ export function kubeProxyIptables(cluster: ClusterModel, nodeName: string): Kube
       writeServiceToEndpointRules(sp, localPolicyChain, localEndpoints);
     }
 
-    const reachable = new Map<string, ProxyEndpoint>();
-    if (usesClusterPolicyChain) for (const e of clusterEndpoints) reachable.set(e.key, e);
-    if (usesLocalPolicyChain) for (const e of localEndpoints) reachable.set(e.key, e);
-    for (const ep of reachable.values()) {
+    for (const ep of reachableEndpoints) {
       const chain = endpointChain(spn, protocol, ep.key);
       natChains.push(chain);
       rule('nat', chain, ...comment(spn), '-s', ep.ip, '-j', 'KUBE-MARK-MASQ');
@@ -165,7 +213,8 @@ export function kubeProxyIptables(cluster: ClusterModel, nodeName: string): Kube
   // The tail call to KUBE-NODEPORTS must be the last rule of KUBE-SERVICES.
   rule('nat', 'KUBE-SERVICES', '-m', 'comment', '--comment', 'kubernetes service nodeports; NOTE: this must be the last rule in this chain', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'KUBE-NODEPORTS');
 
-  rule('filter', 'KUBE-FORWARD', '-m', 'conntrack', '--ctstate', 'INVALID', '-j', 'DROP');
+  // Written unless nf_conntrack_tcp_be_liberal is set; with the nfacct counter it also counts the drops.
+  rule('filter', 'KUBE-FORWARD', '-m', 'conntrack', '--ctstate', 'INVALID', '-m', 'nfacct', '--nfacct-name', CT_STATE_INVALID_DROPPED_NFACCT, '-j', 'DROP');
   rule('filter', 'KUBE-FORWARD', '-m', 'comment', '--comment', 'kubernetes forwarding rules', '-m', 'mark', '--mark', `${mark}/${mark}`, '-j', 'ACCEPT');
   rule('filter', 'KUBE-FORWARD', '-m', 'comment', '--comment', 'kubernetes forwarding conntrack rule', '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT');
 

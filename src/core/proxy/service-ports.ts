@@ -12,6 +12,8 @@ export interface ProxyEndpoint {
   readonly key: string;
   readonly nodeName: string | null;
   readonly ready: boolean;
+  readonly serving: boolean;
+  readonly terminating: boolean;
   readonly pod: string | null;
 }
 
@@ -21,14 +23,26 @@ export interface ProxyServicePort {
   /** "ns/name:port" (or "ns/name"), ServicePortName.String(). */
   readonly spn: string;
   readonly protocol: Protocol;
+  /**
+   * The usable cluster-wide endpoints (CategorizeEndpoints without topology): the ready ones, or,
+   * if none is ready, the serving-and-terminating ones. Sorted by "IP:port".
+   */
   readonly endpoints: readonly ProxyEndpoint[];
+  /**
+   * Every endpoint kube-proxy's endpoints map holds for this port, whatever its conditions
+   * (endpointslicecache.go addEndpoints does not filter), sorted by "IP:port". kube-proxy picks the
+   * Local-policy endpoints and counts large-cluster mode from these.
+   */
+  readonly allEndpoints: readonly ProxyEndpoint[];
 }
 
-function usableEndpoints(all: readonly EndpointModel[]): readonly EndpointModel[] {
-  // CategorizeEndpoints: ready endpoints; if none is ready, serving-and-terminating ones.
+/** CategorizeEndpoints' cluster endpoints: the ready ones; if none is ready, the serving-and-terminating ones. */
+export function usableEndpoints<T extends Pick<EndpointModel, 'ready' | 'serving' | 'terminating'>>(all: readonly T[]): readonly T[] {
   const ready = all.filter((e) => e.ready);
   return ready.length > 0 ? ready : all.filter((e) => e.serving && e.terminating);
 }
+
+const byKey = (a: ProxyEndpoint, b: ProxyEndpoint): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /** Every proxied service port, sorted by name (kube-proxy walks a Go map; we fix one order). */
 export function proxyServicePorts(cluster: ClusterModel): readonly ProxyServicePort[] {
@@ -43,14 +57,17 @@ export function proxyServicePorts(cluster: ClusterModel): readonly ProxyServiceP
         if (slice.namespace !== service.namespace || slice.serviceName !== service.name || slice.addressType !== 'IPv4') continue;
         const slicePort = slice.ports.find((p) => (p.name ?? '') === (port.name ?? '') && p.protocol === port.protocol);
         if (slicePort === undefined) continue;
-        for (const e of usableEndpoints(slice.endpoints)) {
+        for (const e of slice.endpoints) {
+          if (e.ip === '') continue;
           const key = `${e.ip}:${slicePort.port}`;
-          if (!seen.has(key)) seen.set(key, { ip: e.ip, port: slicePort.port, key, nodeName: e.nodeName, ready: e.ready, pod: e.pod });
+          if (!seen.has(key)) {
+            seen.set(key, { ip: e.ip, port: slicePort.port, key, nodeName: e.nodeName, ready: e.ready, serving: e.serving, terminating: e.terminating, pod: e.pod });
+          }
         }
       }
       // endpointsMapFromEndpointInfo sorts by Endpoint.String() so rules do not churn.
-      const endpoints = [...seen.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      out.push({ service, port, spn, protocol: port.protocol, endpoints });
+      const allEndpoints = [...seen.values()].sort(byKey);
+      out.push({ service, port, spn, protocol: port.protocol, endpoints: usableEndpoints(allEndpoints), allEndpoints });
     }
   }
   return out.sort((a, b) => (a.spn + a.protocol < b.spn + b.protocol ? -1 : 1));
