@@ -11,7 +11,22 @@ export function kubeProxyProbability(n: number): string {
  */
 export function iptablesSaveProbability(written: string): string {
   const stored = Math.round(0x80000000 * Number(written));
-  return (stored / 0x80000000).toFixed(11);
+  return formatFixed11(stored);
+}
+
+/**
+ * printf("%.11f", k / 2^31) as glibc does it: the exact binary value, rounded half to even.
+ * (Number#toFixed rounds exact ties up, e.g. k = 2^19, which kube-proxy's 1/4096 = 0.0002441406 becomes:
+ * glibc prints 0.00024414062, toFixed 0.00024414063.)
+ */
+function formatFixed11(k: number): string {
+  const den = 0x80000000n;
+  const scaled = BigInt(k) * 100_000_000_000n;
+  let q = scaled / den;
+  const twiceRem = 2n * (scaled % den);
+  if (twiceRem > den || (twiceRem === den && q % 2n === 1n)) q += 1n;
+  const digits = q.toString().padStart(12, '0');
+  return `${digits.slice(0, -11)}.${digits.slice(-11)}`;
 }
 
 /** The probability the kernel actually uses for a written value. */

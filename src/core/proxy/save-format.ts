@@ -2,9 +2,10 @@
 // structures and prints them back in its own canonical form. The differences learners trip over:
 // host addresses gain /32; -s/-d/-i/-o/-p move to the front; every comment with a character outside
 // [A-Za-z0-9_-] is quoted; MARK --or-mark/--xor-mark become --set-xmark; REJECT gains
-// --reject-with icmp-port-unreachable; probabilities are printed with 11 digits of what the kernel stored.
+// --reject-with icmp-port-unreachable; probabilities are printed with 11 digits of what the kernel stored;
+// hex marks lose their leading zeros (kube-proxy writes 0x00004000, the kernel holds 0x4000).
 // Sources: iptables libxtables/xtables.c (xtables_save_string), extensions/libxt_statistic.c,
-// libxt_MARK.c, libipt_REJECT.c, libxt_conntrack.c.
+// libxt_MARK.c, libipt_REJECT.c, libxt_conntrack.c, libxt_nfacct.c, libxt_recent.c.
 
 import { iptablesSaveProbability } from './probability.js';
 import type { IptRule, IptTable } from './rule.js';
@@ -71,7 +72,9 @@ function saveMatch(m: MatchSpec): string {
     case 'set':
       return `-m set ${neg(m.setName)}--match-set ${m.setName.value} ${m.flags}`;
     case 'nfacct':
-      return `-m nfacct --nfacct-name ${saveString(m.name)}`;
+      // libxt_nfacct prints " --nfacct-name " and then xtables_save_string, which starts with its
+      // own space: iptables-save shows two spaces before the counter name.
+      return `-m nfacct --nfacct-name  ${saveString(m.name)}`;
   }
 }
 
