@@ -3,13 +3,17 @@
 // or entering it from a host, is masqueraded.
 
 import type { ClusterModel, NodeModel } from '../cluster/model.js';
-import { masqueradeMark } from '../cluster/defaults.js';
 import type { IptRule } from '../proxy/rule.js';
+
+/**
+ * flannel pkg/trafficmngr: `const KubeProxyMark string = "0x4000/0x4000"`. A constant: flanneld does
+ * not read kube-proxy's masqueradeBit, so with another bit its RETURN rule no longer matches.
+ */
+const KUBE_PROXY_MARK = '0x4000/0x4000';
 
 export function flannelIptables(cluster: ClusterModel, node: NodeModel): IptRule[] {
   const net = cluster.network.podNetwork;
   const lease = node.podCIDR;
-  const mark = masqueradeMark(cluster.proxy.masqueradeBit);
   const masq = cluster.proxy.randomFully ? ['-j', 'MASQUERADE', '--random-fully'] : ['-j', 'MASQUERADE'];
   const c = ['-m', 'comment', '--comment'];
   const out: IptRule[] = [];
@@ -21,7 +25,7 @@ export function flannelIptables(cluster: ClusterModel, node: NodeModel): IptRule
   };
   if (cluster.network.flannelIpMasq) {
     nat('POSTROUTING', ...c, 'flanneld masq', '-j', 'FLANNEL-POSTRTG');
-    nat('FLANNEL-POSTRTG', '-m', 'mark', '--mark', `${mark}/${mark}`, ...c, 'flanneld masq', '-j', 'RETURN');
+    nat('FLANNEL-POSTRTG', '-m', 'mark', '--mark', KUBE_PROXY_MARK, ...c, 'flanneld masq', '-j', 'RETURN');
     nat('FLANNEL-POSTRTG', '-s', lease, '-d', net, ...c, 'flanneld masq', '-j', 'RETURN');
     nat('FLANNEL-POSTRTG', '-s', net, '-d', lease, ...c, 'flanneld masq', '-j', 'RETURN');
     nat('FLANNEL-POSTRTG', '!', '-s', net, '-d', lease, ...c, 'flanneld masq', '-j', 'RETURN');
