@@ -91,7 +91,7 @@ describe('command line', () => {
     const restore = runCli(['rules', '--format', 'restore', '--node', 'node-2']);
     expect(restore.stdout).toMatch(/^\*filter\n:KUBE-SERVICES - \[0:0\]\n/);
     expect(restore.stdout).toContain('-A KUBE-SVC-XJWXQFJLXSXKRMSG -m comment --comment "default/myapp -> 10.244.1.5:8080" -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-WLYVOW5B34UXGTXE');
-    expect(restore.stdout).toContain('-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000');
+    expect(restore.stdout).toContain('-A KUBE-MARK-MASQ -j MARK --or-mark 0x00004000');
   });
 
   it('prints the tour as text when stdin is not a terminal', () => {

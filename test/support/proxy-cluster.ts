@@ -157,7 +157,8 @@ export function newFakeCluster(
 
 /** What syncProxyRules writes for the fake node, as iptables-restore input. */
 export function syncProxyRules(cluster: ClusterModel): string {
-  return renderKubeProxyRestore(kubeProxyIptables(cluster, TEST_NODE_NAME));
+  // NewFakeProxier sets masqueradeMark "0x4000"; a real kube-proxy writes "0x00004000".
+  return renderKubeProxyRestore(kubeProxyIptables(cluster, TEST_NODE_NAME)).replaceAll('0x00004000', '0x4000');
 }
 
 /**

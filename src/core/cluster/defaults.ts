@@ -30,7 +30,11 @@ export const DEFAULT_DNS: DnsConfigModel = {
   ndots: 5,
 };
 
-/** The mark kube-proxy's KUBE-MARK-MASQ sets: 1 << masqueradeBit. */
+/**
+ * The mark kube-proxy's KUBE-MARK-MASQ sets, 1 << masqueradeBit, spelled as kube-proxy writes it:
+ * fmt.Sprintf("%#08x", ...) pads the digits to eight, so bit 14 is "0x00004000" (iptables-save
+ * prints it back as 0x4000).
+ */
 export function masqueradeMark(bit: number): string {
-  return `0x${(2 ** bit).toString(16)}`;
+  return `0x${(2 ** bit).toString(16).padStart(8, '0')}`;
 }

@@ -535,7 +535,7 @@ function describeForward(t: Traversal, ctstate: CtState): string {
   if (ctstate === 'ESTABLISHED') {
     return `the connection is ESTABLISHED in conntrack, so KUBE-FORWARD's "kubernetes forwarding conntrack rule" accepts it.`;
   }
-  if (accept?.includes('0x4000')) return `the packet carries the 0x4000 masquerade mark, so KUBE-FORWARD accepts it.`;
+  if (accept?.includes('kubernetes forwarding rules')) return `the packet carries the 0x4000 masquerade mark, so KUBE-FORWARD accepts it.`;
   if (accept?.includes('FLANNEL-FWD')) return `KUBE-FORWARD and the filter KUBE-SERVICES chain have nothing against it (no REJECT for this destination); FLANNEL-FWD accepts traffic of the pod network.`;
   return `no rule stops it; the chain policy (ACCEPT) lets it through.`;
 }

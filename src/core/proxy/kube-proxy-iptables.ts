@@ -54,10 +54,8 @@ function categorizeEndpoints(sp: ProxyServicePort, nodeName: string, usesCluster
 }
 
 export function kubeProxyIptables(cluster: ClusterModel, nodeName: string): KubeProxyTables {
-  // NB: the real NewProxier formats the mark with fmt.Sprintf("%#08x", 1<<bit), i.e. "0x00004000"
-  // (its log: "Using iptables mark for masquerade" mark="0x00004000"); upstream's NewFakeProxier and
-  // its fixtures use "0x4000", as do the golden traces that quote these rules. iptables-save prints
-  // 0x4000 either way.
+  // The real NewProxier writes the mark as "0x00004000" (its log: mark="0x00004000"); upstream's
+  // NewFakeProxier hard-codes "0x4000", so the upstream-fixture tests normalise it.
   const mark = masqueradeMark(cluster.proxy.masqueradeBit);
   const filterChains = ['KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FORWARD', 'KUBE-NODEPORTS', 'KUBE-PROXY-FIREWALL'];
   const natChains = ['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ'];

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { endpointChain, serviceChain } from '../../../src/core/proxy/chain-names.js';
 import { kubeProxyIptables, LARGE_CLUSTER_ENDPOINTS_THRESHOLD } from '../../../src/core/proxy/kube-proxy-iptables.js';
 import { kubeProxyProbability } from '../../../src/core/proxy/probability.js';
+import { renderKubeProxyRestore } from '../../../src/core/proxy/render-rules.js';
 import { restoreLine } from '../../../src/core/proxy/rule.js';
 import type { ClusterModel, EndpointSliceModel, ServiceModel } from '../../../src/core/cluster/model.js';
 import {
@@ -583,11 +584,15 @@ describe('chain-level expectations', () => {
     ]);
   });
 
-  // Known difference: a real kube-proxy writes the mark as NewProxier formats it,
-  // fmt.Sprintf("%#08x", 1<<14) = "0x00004000" (kube-proxy logs `"Using iptables mark for masquerade"
-  // ipFamily="IPv4" mark="0x00004000"`); NewFakeProxier hard-codes "0x4000", and so do we, because
-  // src/core/kernel/datapath.ts and test/fixtures/traces/hairpin.txt quote that spelling.
-  it.todo('restore input writes the mark as 0x00004000 (needs datapath.ts and the hairpin golden trace to follow)');
+  // A real kube-proxy writes the mark as NewProxier formats it, fmt.Sprintf("%#08x", 1<<14) =
+  // "0x00004000" (its log: mark="0x00004000"); NewFakeProxier hard-codes "0x4000", which is why
+  // syncProxyRules() in the test support normalises it before comparing with upstream fixtures.
+  it('restore input writes the mark as a real kube-proxy does: 0x00004000', () => {
+    const restore = renderKubeProxyRestore(kubeProxyIptables(empty, TEST_NODE_NAME));
+    expect(restore).toContain('-A KUBE-MARK-MASQ -j MARK --or-mark 0x00004000');
+    expect(restore).toContain('-A KUBE-POSTROUTING -m mark ! --mark 0x00004000/0x00004000 -j RETURN');
+    expect(restore).toContain('-A KUBE-POSTROUTING -j MARK --xor-mark 0x00004000');
+  });
 
   it('declares the same top-level chains as syncProxyRules, filter then nat', () => {
     const kp = kubeProxyIptables(empty, TEST_NODE_NAME);
