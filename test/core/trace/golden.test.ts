@@ -13,16 +13,17 @@
 //                         1.3 (3 NXDOMAIN pairs, then the answer); 3.4 (the derived UDP conntrack line).
 //   hairpin               9.5 "Hairpin"; 3.1 (hairpin row: KUBE-SEP -s <epIP> -j KUBE-MARK-MASQ); 3.3 (a
 //                         MASQUERADEd + DNATed entry: un-SNAT at PREROUTING AND un-DNAT at POSTROUTING);
-//                         5.3 (c). Its golden file is the CORRECT trace, edited by hand from the simulator's
-//                         output (hops 1-17 verbatim; the un-DNAT hop 18 added; verdict delivered): the
-//                         simulator currently skips the un-DNAT, so the test is marked it.fails (see KNOWN_WRONG).
+//                         5.3 (c). Its golden file was written by hand from the simulator's output (hops 1-17
+//                         verbatim; the un-DNAT hop 18 added; verdict delivered) while the simulator still
+//                         skipped the un-DNAT; since 8239df0 the simulator produces it byte for byte.
 //   no-endpoints          2.4 "Zero endpoints" (filter KUBE-SERVICES REJECT, no nat chains) and 9.5 "No endpoints".
 //   nxdomain              1.2 glibc: 0 dots < ndots 5, so the 3 search domains first, then the name as-is
 //                         LAST (bminor/glibc resolv/res_query.c __res_context_search): 4 candidates, each
 //                         NXDOMAIN, so 4 A (+ 4 AAAA) queries and no packet to any Service.
 //
 // UPDATE_GOLDEN=1 npx vitest run test/core/trace rewrites the golden files from the simulator, except
-// those in KNOWN_WRONG (hand-corrected; remove the entry once the simulator is fixed).
+// those in KNOWN_WRONG: a hand-corrected golden for a known simulator bug, run as it.fails (remove the
+// entry once the simulator is fixed). Review every rewritten golden against the reference before committing.
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -39,7 +40,7 @@ const GOLDEN_DIR = fileURLToPath(new URL('../../fixtures/traces/', import.meta.u
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 /** Scenarios whose golden file is the hand-corrected expectation, not the simulator's current output. */
-const KNOWN_WRONG: ReadonlySet<ScenarioName> = new Set<ScenarioName>(['hairpin']);
+const KNOWN_WRONG: ReadonlySet<ScenarioName> = new Set<ScenarioName>([]);
 
 function scenarioTrace(name: ScenarioName): Trace {
   const s = SCENARIOS[name];
@@ -263,12 +264,10 @@ describe('hairpin (reference 9.5, 3.1, 3.3, 5.3 c)', () => {
     expect([un.hook, un.rewrite!.to]).toEqual(['PREROUTING', '10.244.1.5:43512']);
   });
 
-  // BUG: after the un-SNAT rewrote the reply's destination, datapath.ts route() looks the packet up
-  // again by its (already rewritten) tuple, finds no match, and skips the un-DNAT. Reference 3.3: the
-  // entry has IPS_SRC_NAT and IPS_DST_NAT, so the reply gets BOTH manips (nf_nat_packet, statusbit
-  // ^= IPS_NAT_MASK for the reply direction): destination at PREROUTING, source at POSTROUTING.
-  // Without the un-DNAT pod-c's socket (connected to 10.96.1.20:80) would RST, and hairpin would never work.
-  it.fails('un-DNATs the reply at POSTROUTING too, so pod-c receives it from 10.96.1.20:80 (delivered)', () => {
+  // Reference 3.3: the entry has IPS_SRC_NAT and IPS_DST_NAT, so the reply gets BOTH manips (nf_nat_packet,
+  // statusbit ^= IPS_NAT_MASK for the reply direction): destination at PREROUTING, source at POSTROUTING.
+  // Without the un-DNAT pod-c's socket (connected to 10.96.1.20:80) would RST. (Was a simulator bug, fixed in 8239df0.)
+  it('un-DNATs the reply at POSTROUTING too, so pod-c receives it from 10.96.1.20:80 (delivered)', () => {
     const un = only(t.hops.filter((h) => h.rewrite?.kind === 'un-DNAT'));
     expect([un.hook, un.rewrite!.from, un.rewrite!.to]).toEqual(['POSTROUTING', '10.244.1.5:8080', '10.96.1.20:80']);
     const last = t.hops.at(-1)!;
