@@ -1,0 +1,577 @@
+// The kubectl dump reader: the text of
+//   kubectl get nodes,pods,services,endpointslices,configmaps -A -o yaml   (or -o json)
+// (a v1 List, or multi-document YAML whose documents are objects or Lists) -> a ClusterModel.
+//
+// Expected failures are values: a DumpError naming the file, line, object and field. No exception
+// escapes, whatever the input. What the dump does not say gets the documented default
+// (defaults.ts) and one plain sentence in cluster.assumptions; what is skipped or odd but harmless
+// gets a note.
+
+import { cidrContains, formatIPv4, parseCidr, parseIPv4 } from '../net/ipv4.js';
+import { DEFAULT_DNS, DEFAULT_NETWORK, DEFAULT_PROXY } from './defaults.js';
+import { DumpFailure, Field, fieldName, isRecord, type ObjectContext } from './dump-fields.js';
+import { readSource, type Path, type SourceDoc } from './dump-source.js';
+import {
+  readCorefileDomain,
+  readEndpointSlice,
+  readFlannelConfig,
+  readKubeadmConfig,
+  readKubeletConfig,
+  readKubeProxyConfig,
+  readNode,
+  readPod,
+  readService,
+  type FlannelConfig,
+  type KubeadmNetworking,
+  type KubeletDns,
+  type KubeProxyConfig,
+  type RawNode,
+} from './kubectl-objects.js';
+import { makeNode, makePod } from './make.js';
+import type {
+  ClusterModel,
+  CniKind,
+  DnsConfigModel,
+  EndpointSliceModel,
+  NetworkConfigModel,
+  NodeModel,
+  PodModel,
+  ProxyConfigModel,
+  ServiceModel,
+} from './model.js';
+
+export interface DumpError {
+  readonly file: string;
+  readonly line: number | null;
+  /** e.g. "Pod default/web-1", "Node node-2", "ConfigMap kube-system/kube-proxy". */
+  readonly object: string | null;
+  /** As kubectl spells it: "status.podIP", "spec.ports[0].port". */
+  readonly field: string | null;
+  readonly message: string;
+}
+
+export type ReadResult = { readonly ok: true; readonly cluster: ClusterModel; readonly notes: string[] } | { readonly ok: false; readonly error: DumpError };
+
+/** One line: `cluster.yaml:42: Pod default/web-1: status.podIP: not an IPv4 address "10.0.0"` (null parts left out). */
+export function formatDumpError(e: DumpError): string {
+  const head = e.line === null ? e.file : `${e.file}:${e.line}`;
+  return [head, e.object, e.field, e.message].filter((p): p is string => p !== null && p !== '').join(': ');
+}
+
+const THE_COMMAND = 'kubectl get nodes,pods,services,endpointslices,configmaps -A -o yaml';
+
+export function readClusterDump(text: string, fileName: string): ReadResult {
+  const fail = (line: number | null, object: string | null, field: string | null, message: string): ReadResult => ({
+    ok: false,
+    error: { file: fileName, line, object, field, message },
+  });
+  let docs: readonly SourceDoc[] = [];
+  let lineText: (n: number) => string = () => '';
+  try {
+    if (typeof text !== 'string') return fail(null, null, null, 'not text');
+    const source = readSource(text);
+    if (!source.ok) return fail(source.line, null, null, source.message);
+    docs = source.docs;
+    lineText = source.lineText;
+    const { cluster, notes } = assemble(docs, fileName);
+    return { ok: true, cluster, notes };
+  } catch (e) {
+    if (e instanceof DumpFailure) {
+      let line: number | null = null;
+      const doc = e.doc === null ? undefined : docs[e.doc];
+      if (doc !== undefined) {
+        line = doc.locate(e.path);
+        // An error inside an embedded file (config.conf: |) points at its line when the file is a block literal.
+        if (e.innerLine !== null && /:\s*\|[-+0-9]*\s*(#.*)?$/.test(lineText(line))) line += e.innerLine;
+      }
+      return fail(line, e.object, e.field, e.message);
+    }
+    return fail(null, null, null, `could not read the dump (internal error: ${e instanceof Error ? e.message : String(e)})`);
+  }
+}
+
+// ---- Collecting objects ----
+
+interface DumpObject {
+  readonly kind: string;
+  readonly apiVersion: string | null;
+  readonly root: Field;
+  readonly namespace: string;
+}
+
+const NAMESPACED = new Set(['Pod', 'Service', 'EndpointSlice', 'ConfigMap']);
+const CORE_VERSIONS: Record<string, readonly string[]> = {
+  Node: ['v1'],
+  Pod: ['v1'],
+  Service: ['v1'],
+  ConfigMap: ['v1'],
+  EndpointSlice: ['discovery.k8s.io/v1', 'discovery.k8s.io/v1beta1'],
+};
+
+function describeValue(v: unknown): string {
+  if (Array.isArray(v)) return 'a list';
+  if (v === null || v === undefined) return 'nothing';
+  if (typeof v === 'object') return 'a mapping';
+  return `the ${typeof v} ${JSON.stringify(v)}`;
+}
+
+interface Collection {
+  readonly objects: DumpObject[];
+  readonly ignored: Map<string, number>;
+  defaultedNamespaces: number;
+}
+
+function where(docIndex: number, docCount: number, base: Path): string {
+  const inDoc = fieldName(base);
+  if (docCount > 1) return inDoc === '' ? `document ${docIndex + 1}` : `document ${docIndex + 1}, ${inDoc}`;
+  return inDoc === '' ? 'the document' : inDoc;
+}
+
+function collect(docs: readonly SourceDoc[]): Collection {
+  const out: Collection = { objects: [], ignored: new Map(), defaultedNamespaces: 0 };
+  const visit = (value: unknown, d: number, base: Path, inferredKind: string | null, depth: number): void => {
+    const here = where(d, docs.length, base);
+    const anon: ObjectContext = { doc: d, base, label: `the object at ${here}` };
+    if (!isRecord(value)) {
+      throw new DumpFailure(d, base, null, null, `expected a Kubernetes object or a List at ${here}, got ${describeValue(value)}`);
+    }
+    let rawKind = value['kind'];
+    if (rawKind === undefined && 'items' in value && inferredKind === null) {
+      const items = value['items'];
+      const last = Array.isArray(items) && items.length > 0 ? [...base, 'items', items.length - 1] : [...base, 'items'];
+      throw new DumpFailure(d, last, null, null, 'the List has no kind: the file looks truncated (kubectl prints "kind: List" after the items)');
+    }
+    if (rawKind === undefined && inferredKind !== null) rawKind = inferredKind;
+    if (typeof rawKind !== 'string' || rawKind === '') {
+      return new Field(anon, [], value).get('kind').fail(rawKind === undefined ? 'missing: every object needs a kind' : `expected a kind name, got ${describeValue(rawKind)}`);
+    }
+    const kind = rawKind;
+    const apiVersionRaw = value['apiVersion'];
+    const apiVersion = typeof apiVersionRaw === 'string' ? apiVersionRaw : null;
+    if (kind.endsWith('List') && 'items' in value) {
+      if (depth > 2) throw new DumpFailure(d, base, null, null, 'Lists nested too deeply');
+      const items = new Field(anon, [], value).get('items').list();
+      const itemKind = kind === 'List' ? null : kind.slice(0, -'List'.length);
+      items.forEach((item, i) => visit(item.value, d, [...base, 'items', i], itemKind, depth + 1));
+      return;
+    }
+    const meta = value['metadata'];
+    const name = isRecord(meta) && typeof meta['name'] === 'string' && meta['name'] !== '' ? meta['name'] : null;
+    const nsRaw = isRecord(meta) ? meta['namespace'] : undefined;
+    const namespaced = NAMESPACED.has(kind);
+    let namespace = '';
+    if (namespaced) {
+      if (typeof nsRaw === 'string' && nsRaw !== '') namespace = nsRaw;
+      else {
+        if (nsRaw !== undefined && nsRaw !== null && typeof nsRaw !== 'string') {
+          new Field(anon, [], value).get('metadata').get('namespace').fail(`expected a string, got ${describeValue(nsRaw)}`);
+        }
+        namespace = 'default';
+        out.defaultedNamespaces++;
+      }
+    }
+    const known = CORE_VERSIONS[kind];
+    if (known === undefined || (apiVersion !== null && !known.includes(apiVersion)) || (apiVersion === null && inferredKind === null)) {
+      const key = apiVersion !== null && known !== undefined ? `${apiVersion} ${kind}` : kind;
+      out.ignored.set(key, (out.ignored.get(key) ?? 0) + 1);
+      if (known !== undefined && apiVersion === null) {
+        // A core kind without an apiVersion outside a typed List: not kubectl output; say so rather than guess.
+        new Field(anon, [], value).get('apiVersion').fail(`missing (expected ${known[0]})`);
+      }
+      return;
+    }
+    const label = name === null ? `${kind} (${here})` : namespaced ? `${kind} ${namespace}/${name}` : `${kind} ${name}`;
+    out.objects.push({ kind, apiVersion, root: new Field({ doc: d, base, label }, [], value), namespace });
+  };
+  docs.forEach((doc, d) => {
+    if (doc.value === null || doc.value === undefined) return;
+    visit(doc.value, d, [], null, 0);
+  });
+  return out;
+}
+
+// ---- Notes ----
+
+class Notes {
+  private readonly groups = new Map<string, string[]>();
+  add(group: string, text: string): void {
+    const g = this.groups.get(group);
+    if (g === undefined) this.groups.set(group, [text]);
+    else g.push(text);
+  }
+  list(): string[] {
+    const out: string[] = [];
+    for (const items of this.groups.values()) {
+      out.push(...items.slice(0, 5));
+      if (items.length > 5) out.push(`... and ${items.length - 5} more like the one above.`);
+    }
+    return out;
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+// ---- CIDR helpers ----
+
+function cidrRange(cidr: string): { first: number; last: number } {
+  const c = parseCidr(cidr);
+  if (c === null) return { first: NaN, last: NaN };
+  return { first: c.base, last: c.base + 2 ** (32 - c.prefix) - 1 };
+}
+
+function cidrInside(inner: string, outer: string): boolean {
+  const i = cidrRange(inner);
+  const o = cidrRange(outer);
+  return i.first >= o.first && i.last <= o.last;
+}
+
+/** The smallest CIDR of prefix 16 or shorter, on `anchor`'s network, that holds every range. */
+function coveringCidr(anchor: number, ranges: readonly { first: number; last: number }[]): string {
+  for (let p = 16; p >= 0; p--) {
+    const size = 2 ** (32 - p);
+    const base = anchor - (anchor % size);
+    if (ranges.every((r) => r.first >= base && r.last < base + size)) return `${formatIPv4(base)}/${p}`;
+  }
+  return '0.0.0.0/0';
+}
+
+// ---- Assembly ----
+
+interface Settings {
+  kubeProxy: { cm: Field; config: KubeProxyConfig | null } | null;
+  flannel: FlannelConfig | null;
+  corefile: { found: boolean; domain: string | null } ;
+  kubeadm: KubeadmNetworking | null;
+  kubelet: KubeletDns | null;
+}
+
+function readSettings(configMaps: readonly DumpObject[]): Settings {
+  const s: Settings = { kubeProxy: null, flannel: null, corefile: { found: false, domain: null }, kubeadm: null, kubelet: null };
+  for (const cm of configMaps) {
+    const name = cm.root.get('metadata').get('name').value;
+    const ns = cm.namespace;
+    if (ns === 'kube-system' && name === 'kube-proxy') s.kubeProxy = { cm: cm.root, config: readKubeProxyConfig(cm.root) };
+    else if ((ns === 'kube-flannel' || ns === 'kube-system') && name === 'kube-flannel-cfg') s.flannel = readFlannelConfig(cm.root) ?? s.flannel;
+    else if (ns === 'kube-system' && name === 'coredns') s.corefile = { found: true, domain: readCorefileDomain(cm.root) };
+    else if (ns === 'kube-system' && name === 'kubeadm-config') s.kubeadm = readKubeadmConfig(cm.root);
+    else if (ns === 'kube-system' && typeof name === 'string' && /^kubelet-config(-\d+\.\d+)?$/.test(name)) s.kubelet = readKubeletConfig(cm.root) ?? s.kubelet;
+  }
+  return s;
+}
+
+function checkDuplicates(objects: readonly DumpObject[], kind: string): void {
+  const seen = new Map<string, DumpObject>();
+  for (const o of objects) {
+    const name = o.root.get('metadata').get('name').value;
+    if (typeof name !== 'string') continue;
+    const key = `${o.namespace}/${name}`;
+    const prev = seen.get(key);
+    if (prev !== undefined) o.root.get('metadata').get('name').fail(`the dump has this ${kind} twice (also ${where(prev.root.ctx.doc, 2, prev.root.ctx.base)})`);
+    seen.set(key, o);
+  }
+}
+
+function assemble(docs: readonly SourceDoc[], source: string): { cluster: ClusterModel; notes: string[] } {
+  const collection = collect(docs);
+  const byKind = (k: string): DumpObject[] => collection.objects.filter((o) => o.kind === k);
+  const nodeObjs = byKind('Node');
+  const podObjs = byKind('Pod');
+  const serviceObjs = byKind('Service');
+  const sliceObjs = byKind('EndpointSlice');
+  const cmObjs = byKind('ConfigMap');
+  const notes = new Notes();
+  const assumptions: string[] = [];
+
+  if (collection.objects.length === 0 && collection.ignored.size === 0) {
+    throw new DumpFailure(null, [], null, null, `no Kubernetes objects found: expected the output of ${THE_COMMAND}`);
+  }
+  if (nodeObjs.length === 0) {
+    throw new DumpFailure(null, [], null, null, `the dump has no Node objects: make it with ${THE_COMMAND}`);
+  }
+
+  for (const [kind, count] of [...collection.ignored.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const why = kind === 'Endpoints' ? ' (kube-proxy reads EndpointSlices)' : '';
+    notes.add('ignored', `ignored ${count} ${kind} object${count === 1 ? '' : 's'}${why}`);
+  }
+  if (collection.defaultedNamespaces > 0) {
+    notes.add('namespace', `${plural(collection.defaultedNamespaces, 'object')} had no metadata.namespace and ${collection.defaultedNamespaces === 1 ? 'was' : 'were'} read as namespace "default".`);
+  }
+
+  const settings = readSettings(cmObjs);
+
+  // Nodes.
+  checkDuplicates(nodeObjs, 'Node');
+  const rawNodes: RawNode[] = nodeObjs.map((o) => readNode(o.root));
+  const nodeIPs = new Map<string, string>();
+  const nodes: NodeModel[] = rawNodes.map((n) => {
+    const ip = n.publicIP ?? n.internalIP;
+    if (ip === null) return n.addressesField.fail('no InternalIP address (and no flannel.alpha.coreos.com/public-ip annotation)');
+    if (n.publicIP !== null && n.internalIP === null) notes.add('public-ip', `Node ${n.name} has no InternalIP address; the tour uses Flannel's public-ip ${n.publicIP}.`);
+    else if (n.publicIP !== null && n.publicIP !== n.internalIP) {
+      notes.add('public-ip', `Node ${n.name}: Flannel's public-ip ${n.publicIP} differs from its InternalIP ${n.internalIP}; the tour uses the public-ip, as Flannel does.`);
+    }
+    const other = nodeIPs.get(ip);
+    if (other !== undefined) n.addressesField.fail(`${ip} is also the address of node ${other}`);
+    nodeIPs.set(ip, n.name);
+    return makeNode({ name: n.name, internalIP: ip, podCIDR: n.podCIDR, vtepMac: n.vtepMac });
+  });
+  const nodeByName = new Map(nodes.map((n) => [n.name, n]));
+  {
+    const sorted = rawNodes.map((n) => ({ n, r: cidrRange(n.podCIDR) })).sort((a, b) => a.r.first - b.r.first);
+    for (let i = 1; i < sorted.length; i++) {
+      const prev = sorted[i - 1];
+      const cur = sorted[i];
+      if (prev !== undefined && cur !== undefined && cur.r.first <= prev.r.last) {
+        cur.n.podCIDRField.fail(`${cur.n.podCIDR} overlaps node ${prev.n.name}'s podCIDR ${prev.n.podCIDR}`);
+      }
+    }
+  }
+
+  // Pods.
+  checkDuplicates(podObjs, 'Pod');
+  const pods: PodModel[] = [];
+  const podByIP = new Map<string, string>();
+  const podKeys = new Set<string>();
+  for (const o of podObjs) {
+    const raw = readPod(o.root, o.namespace);
+    if (raw.kind === 'finished') {
+      notes.add('finished', `skipped Pod ${raw.key}: it has finished (${raw.phase}), and its IP may belong to another pod now.`);
+      continue;
+    }
+    if (raw.kind === 'unscheduled') {
+      notes.add('unscheduled', `skipped Pod ${raw.key}: it is not scheduled to a node yet.`);
+      continue;
+    }
+    const key = `${raw.namespace}/${raw.name}`;
+    const node = nodeByName.get(raw.nodeName);
+    if (node === undefined) return raw.nodeNameField.fail(`node ${JSON.stringify(raw.nodeName)} is not in the dump (make it with ${THE_COMMAND})`);
+    let ip = raw.podIP;
+    if (ip === null) notes.add('pending', `Pod ${key} has no IP yet (Pending), so it can't be a client or an endpoint.`);
+    else if (raw.hostNetwork) ip = node.internalIP;
+    else {
+      const other = podByIP.get(ip);
+      if (other !== undefined) raw.podIPField.fail(`${ip} is also the IP of Pod ${other}`);
+      podByIP.set(ip, key);
+      if (!cidrContains(node.podCIDR, ip)) notes.add('outside', `Pod ${key}: its IP ${ip} is outside node ${node.name}'s podCIDR ${node.podCIDR}.`);
+    }
+    podKeys.add(key);
+    pods.push(
+      makePod({
+        namespace: raw.namespace,
+        name: raw.name,
+        ip,
+        nodeName: raw.nodeName,
+        labels: raw.labels,
+        hostNetwork: raw.hostNetwork,
+        containerPorts: raw.containerPorts,
+      }),
+    );
+  }
+
+  // Services.
+  checkDuplicates(serviceObjs, 'Service');
+  const services: ServiceModel[] = [];
+  const serviceByIP = new Map<string, string>();
+  let kubeDnsIP: string | null = null;
+  let apiServerIP: string | null = null;
+  for (const o of serviceObjs) {
+    const raw = readService(o.root, o.namespace);
+    if (raw.kind === 'external') {
+      const target = raw.externalName === null ? '' : ` for ${raw.externalName}`;
+      notes.add('external', `skipped Service ${raw.key}: type ExternalName is only a DNS alias${target}, with no ClusterIP to follow.`);
+      continue;
+    }
+    const s = raw.model;
+    const key = `${s.namespace}/${s.name}`;
+    if (s.clusterIP !== 'None') {
+      const other = serviceByIP.get(s.clusterIP);
+      if (other !== undefined) raw.clusterIPField.fail(`${s.clusterIP} is also the ClusterIP of Service ${other}`);
+      serviceByIP.set(s.clusterIP, key);
+      if (key === 'kube-system/kube-dns') kubeDnsIP = s.clusterIP;
+      if (key === 'default/kubernetes') apiServerIP = s.clusterIP;
+    }
+    if (s.selector !== null) {
+      const sel = s.selector;
+      const matches = pods.some((p) => p.namespace === s.namespace && Object.entries(sel).every(([k, v]) => p.labels[k] === v));
+      if (!matches) notes.add('selector', `Service ${key}: selector ${raw.selectorText ?? ''} matches no pod.`);
+    }
+    services.push(s);
+  }
+
+  // EndpointSlices.
+  checkDuplicates(sliceObjs, 'EndpointSlice');
+  const endpointSlices: EndpointSliceModel[] = [];
+  for (const o of sliceObjs) {
+    const raw = readEndpointSlice(o.root, o.namespace);
+    if (raw.kind === 'other-family') {
+      notes.add('family', `ignored EndpointSlice ${raw.key}: addressType ${raw.addressType} (the tour follows IPv4 only).`);
+      continue;
+    }
+    if (raw.kind === 'unowned') {
+      notes.add('unowned', `ignored EndpointSlice ${raw.key}: it has no kubernetes.io/service-name label, so kube-proxy does not use it.`);
+      continue;
+    }
+    const key = `${raw.namespace}/${raw.name}`;
+    const endpoints = raw.endpoints.map(({ model, nodeNameField }) => {
+      if (model.nodeName !== null && !nodeByName.has(model.nodeName)) {
+        nodeNameField.fail(`node ${JSON.stringify(model.nodeName)} is not in the dump`);
+      }
+      if (model.pod !== null && !podKeys.has(model.pod)) {
+        notes.add('target', `EndpointSlice ${key}: endpoint ${model.ip} belongs to Pod ${model.pod}, which is not in the dump.`);
+        return { ...model, pod: null };
+      }
+      return model;
+    });
+    endpointSlices.push({ namespace: raw.namespace, name: raw.name, serviceName: raw.serviceName, addressType: 'IPv4', ports: raw.ports, endpoints });
+  }
+
+  const network = resolveNetwork(settings, rawNodes, services, apiServerIP, assumptions, notes);
+  const proxy = resolveProxy(settings, network.model.podNetwork, network.podNetworkOrigin, assumptions);
+  const dns = resolveDns(settings, kubeDnsIP, assumptions);
+  assumptions.push(
+    "Not in a kubectl dump, so assumed: a 1500-byte underlay MTU, br_netfilter on (bridge-nf-call-iptables=1), flanneld --ip-masq, MASQUERADE with --random-fully, and no search domains added from the nodes' resolv.conf.",
+  );
+
+  const cluster: ClusterModel = { nodes, pods, services, endpointSlices, proxy, network: network.model, dns, assumptions, source };
+  return { cluster, notes: notes.list() };
+}
+
+function resolveNetwork(
+  settings: Settings,
+  nodes: readonly RawNode[],
+  services: readonly ServiceModel[],
+  apiServerIP: string | null,
+  assumptions: string[],
+  notes: Notes,
+): { model: NetworkConfigModel; podNetworkOrigin: string } {
+  const flannel = settings.flannel;
+  let podNetwork: string;
+  let origin: string;
+  if (flannel !== null) {
+    podNetwork = flannel.network;
+    origin = "Flannel's net-conf.json";
+  } else if (settings.kubeProxy?.config?.clusterCIDR) {
+    podNetwork = settings.kubeProxy.config.clusterCIDR;
+    origin = "kube-proxy's clusterCIDR";
+    assumptions.push(`No Flannel ConfigMap: assumed the pod network is kube-proxy's clusterCIDR ${podNetwork}.`);
+  } else if (settings.kubeadm?.podSubnet) {
+    podNetwork = settings.kubeadm.podSubnet;
+    origin = "kubeadm's podSubnet";
+    assumptions.push(`No Flannel ConfigMap: assumed the pod network is kubeadm's podSubnet ${podNetwork}.`);
+  } else if (nodes.every((n) => cidrInside(n.podCIDR, DEFAULT_NETWORK.podNetwork))) {
+    podNetwork = DEFAULT_NETWORK.podNetwork;
+    origin = 'the assumed pod network';
+    assumptions.push(`No Flannel ConfigMap: assumed Flannel's default pod network ${podNetwork}, which holds every node's podCIDR.`);
+  } else {
+    const first = nodes[0] as RawNode;
+    podNetwork = coveringCidr(cidrRange(first.podCIDR).first, nodes.map((n) => cidrRange(n.podCIDR)));
+    origin = 'the assumed pod network';
+    assumptions.push(
+      `No Flannel ConfigMap: assumed the pod network ${podNetwork}, the smallest /16 or wider range holding every node's podCIDR (Flannel's default ${DEFAULT_NETWORK.podNetwork} does not).`,
+    );
+  }
+  for (const n of nodes) {
+    if (!cidrInside(n.podCIDR, podNetwork)) n.podCIDRField.fail(`${n.podCIDR} is outside the pod network ${podNetwork} (${origin})`);
+  }
+
+  let cni: CniKind = 'flannel-vxlan';
+  let vxlan = DEFAULT_NETWORK.vxlan;
+  const unsupported = (type: string): void => {
+    assumptions.push(`Flannel's ${JSON.stringify(type)} backend is not simulated: shown as VXLAN (VNI ${vxlan.vni}, UDP port ${vxlan.port}).`);
+  };
+  if (flannel !== null) {
+    const type = flannel.backendType.toLowerCase();
+    vxlan = { vni: flannel.vni, port: flannel.port };
+    if (type === 'host-gw') cni = 'flannel-host-gw';
+    else if (type !== 'vxlan') unsupported(flannel.backendType);
+    if (type === 'vxlan' && flannel.directRouting) {
+      assumptions.push("Flannel's VXLAN DirectRouting is on: real nodes on the same subnet route pod traffic directly without VXLAN; the tour always encapsulates.");
+    }
+    for (const n of nodes) {
+      if (n.backendType !== null && n.backendType.toLowerCase() !== type) {
+        notes.add('backend', `Node ${n.name}: its Flannel backend-type annotation ${JSON.stringify(n.backendType)} differs from net-conf.json's ${JSON.stringify(flannel.backendType)}.`);
+      }
+    }
+  } else {
+    const types = [...new Set(nodes.map((n) => n.backendType?.toLowerCase()).filter((t): t is string => t !== undefined && t !== ''))];
+    const type = types[0];
+    if (types.length > 1) notes.add('backend', `The nodes' Flannel backend-type annotations disagree (${types.join(', ')}); the tour uses ${type}.`);
+    if (type === undefined) {
+      assumptions.push(`No Flannel ConfigMap or node annotations: assumed Flannel VXLAN (VNI ${vxlan.vni}, UDP port ${vxlan.port}).`);
+    } else if (type === 'host-gw') {
+      cni = 'flannel-host-gw';
+    } else {
+      const vni = nodes.find((n) => n.vni !== null)?.vni ?? DEFAULT_NETWORK.vxlan.vni;
+      vxlan = { vni, port: DEFAULT_NETWORK.vxlan.port };
+      if (type === 'vxlan') {
+        assumptions.push(`No Flannel ConfigMap: the nodes' annotations say VXLAN with VNI ${vni}; assumed UDP port ${vxlan.port} (Linux's default).`);
+      } else unsupported(type);
+    }
+  }
+
+  const clusterIPs = services.filter((s) => s.clusterIP !== 'None').map((s) => s.clusterIP);
+  let serviceCIDR: string;
+  const kubeadmSubnet = settings.kubeadm?.serviceSubnet ?? null;
+  if (kubeadmSubnet !== null) {
+    serviceCIDR = kubeadmSubnet;
+    for (const s of services) {
+      if (s.clusterIP !== 'None' && !cidrContains(serviceCIDR, s.clusterIP)) {
+        notes.add('service-cidr', `Service ${s.namespace}/${s.name}: its ClusterIP ${s.clusterIP} is outside kubeadm's serviceSubnet ${serviceCIDR}.`);
+      }
+    }
+  } else if (clusterIPs.every((ip) => cidrContains(DEFAULT_NETWORK.serviceCIDR, ip))) {
+    serviceCIDR = DEFAULT_NETWORK.serviceCIDR;
+    assumptions.push(`The dump does not show the service CIDR: assumed kubeadm's default ${serviceCIDR}, which holds every ClusterIP.`);
+  } else {
+    const anchorIP = apiServerIP ?? (clusterIPs[0] as string);
+    const anchor = (parseIPv4(anchorIP) as number) - (apiServerIP !== null ? 1 : 0);
+    serviceCIDR = coveringCidr(anchor, clusterIPs.map((ip) => ({ first: parseIPv4(ip) as number, last: parseIPv4(ip) as number })));
+    assumptions.push(
+      `The dump does not show the service CIDR: assumed ${serviceCIDR}, the smallest /16 or wider range holding every ClusterIP (kubeadm's default ${DEFAULT_NETWORK.serviceCIDR} does not).`,
+    );
+  }
+
+  return { model: { ...DEFAULT_NETWORK, cni, podNetwork, serviceCIDR, vxlan }, podNetworkOrigin: origin };
+}
+
+function resolveProxy(settings: Settings, podNetwork: string, podNetworkOrigin: string, assumptions: string[]): ProxyConfigModel {
+  const kp = settings.kubeProxy;
+  const config = kp?.config ?? null;
+  if (config === null) {
+    const what = kp === null ? 'No kube-proxy ConfigMap' : 'The kube-proxy ConfigMap has no config.conf';
+    const from = podNetworkOrigin === "Flannel's net-conf.json" ? 'the Flannel network' : 'the pod network';
+    assumptions.push(`${what}: assumed iptables mode, clusterCIDR ${podNetwork} (${from}).`);
+    return { ...DEFAULT_PROXY, clusterCIDR: podNetwork };
+  }
+  let mode: ProxyConfigModel['mode'] = 'iptables';
+  if (config.mode === 'ipvs') mode = 'ipvs';
+  else if (config.mode === 'nftables') assumptions.push('kube-proxy runs in nftables mode, which the tour does not simulate: shown as iptables mode, which makes the same NAT decisions.');
+  else if (config.mode === 'kernelspace') assumptions.push('kube-proxy runs in kernelspace mode (Windows), which the tour does not simulate: shown as iptables mode.');
+  // An explicit config without clusterCIDR means kube-proxy has no local-traffic detector: keep null (no off-cluster masquerade rule).
+  let clusterCIDR = config.clusterCIDR;
+  if (config.detectLocalMode !== null && config.detectLocalMode !== 'ClusterCIDR') {
+    clusterCIDR ??= podNetwork;
+    assumptions.push(`kube-proxy detects local traffic by ${config.detectLocalMode}, which the tour does not model: it uses the cluster CIDR ${clusterCIDR} instead.`);
+  }
+  return { ...DEFAULT_PROXY, mode, clusterCIDR, masqueradeAll: config.masqueradeAll, masqueradeBit: config.masqueradeBit };
+}
+
+function resolveDns(settings: Settings, kubeDnsIP: string | null, assumptions: string[]): DnsConfigModel {
+  let clusterDomain = settings.kubelet?.clusterDomain ?? settings.corefile.domain;
+  if (clusterDomain === null) {
+    clusterDomain = DEFAULT_DNS.clusterDomain;
+    assumptions.push(
+      settings.corefile.found
+        ? `The CoreDNS Corefile has no kubernetes plugin: assumed the cluster domain ${clusterDomain}.`
+        : `No CoreDNS ConfigMap: assumed the cluster domain ${clusterDomain}.`,
+    );
+  }
+  let nameserver = settings.kubelet?.clusterDNS ?? kubeDnsIP;
+  if (nameserver === null) {
+    nameserver = DEFAULT_DNS.nameserver;
+    assumptions.push(`No kube-system/kube-dns Service: assumed the cluster DNS address ${nameserver} (kubeadm's default).`);
+  }
+  return { ...DEFAULT_DNS, clusterDomain, nameserver };
+}
