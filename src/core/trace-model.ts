@@ -30,6 +30,7 @@ export type HopStep =
   | 'no-dnat'         // nat PREROUTING traversed, nothing matched
   | 'route'           // the routing decision
   | 'filter-forward'  // filter FORWARD: KUBE-FORWARD, KUBE-SERVICES, FLANNEL-FWD
+  | 'filter-input'    // filter INPUT: a packet for the node's own address (host-network endpoints)
   | 'reject'          // filter KUBE-SERVICES REJECT (no endpoints)
   | 'postrouting'     // nat POSTROUTING: KUBE-POSTROUTING, FLANNEL-POSTRTG
   | 'masquerade'      // nat POSTROUTING MASQUERADE (hairpin, masqueradeAll, off-cluster source)
@@ -92,8 +93,13 @@ export interface Hop {
   readonly action: string;
   readonly packet: PacketView;
   readonly rewrite: Rewrite | null;
-  /** The `conntrack -L` line for this flow after this hop, on this hop's node. */
+  /** The `conntrack -L` line for this flow after this hop, on this hop's node (null until confirmed). */
   readonly conntrack: string | null;
+  /**
+   * A NEW connection's entry before it is confirmed at the end of POSTROUTING: the kernel already
+   * holds it (with the DNATed reply tuple) but `conntrack -L` does not list it yet.
+   */
+  readonly conntrackPending: string | null;
   /** The netfilter hook this hop runs in, if any. */
   readonly hook: 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING' | null;
   /** Rules this hop traversed, in order, as "table chain: rule" lines (restore syntax). */

@@ -56,8 +56,8 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
     let dnsHops: readonly Hop[] = [];
     let answeredBy: string | null = null;
     if (server !== null && resolution.queries.length > 0) {
-      const last = resolution.queries.at(-1)!;
-      const journey = dnsJourney(cluster, client, server, dnsPort, `${last.type} ${last.name}`, rng, pins);
+      const answering = [...resolution.queries].reverse().find((q) => q.type === 'A') ?? resolution.queries.at(-1)!;
+      const journey = dnsJourney(cluster, client, server, dnsPort, `${answering.type} ${answering.name} (${answering.rcode}${answering.answer ? ` ${answering.answer}` : ''})`, rng, pins);
       dnsHops = journey.hops;
       answeredBy = journey.answeredBy;
     }
@@ -152,17 +152,19 @@ function connect(dp: Datapath, client: PodModel, ip: string, port: number, sport
   const request = dp.sendFromPod(client, packet, `${client.name}'s app ${what} from ${hostPort(packet.src, sport)} to ${hostPort(ip, port)}.`);
   if (request.kind !== 'delivered') return { request, reply: null };
 
-  const server = request.pod;
   const seen = request.packet;
   const answer: Packet = {
-    proto, src: seen.dst, sport: seen.dport, dst: seen.src, dport: seen.sport, ttl: 64, srcMac: server.mac, dstMac: '', flags: packetFlags(proto, 'reply'), outer: null, mark: 0, payload: null,
+    proto, src: seen.dst, sport: seen.dport, dst: seen.src, dport: seen.sport, ttl: 64, srcMac: '', dstMac: '', flags: packetFlags(proto, 'reply'), outer: null, mark: 0, payload: null,
   };
   dp.setDirection('reply');
   dp.expectation = (p) => {
     if (p.src === ip && p.sport === port) return null;
     return `${client.name}'s socket is connected to ${hostPort(ip, port)}, but this answer comes from ${hostPort(p.src, p.sport)}: no socket matches, so the kernel answers with a RST and the connection fails.`;
   };
-  const reply = dp.sendFromPod(server, answer, `${server.name} answers ${proto === 'UDP' ? 'with a UDP datagram' : 'with a SYN-ACK'} to ${hostPort(seen.src, seen.sport)}, the source it saw.`);
+  const how = `${proto === 'UDP' ? 'with a UDP datagram' : 'with a SYN-ACK'} to ${hostPort(seen.src, seen.sport)}, the source it saw.`;
+  const reply = request.pod !== null
+    ? dp.sendFromPod(request.pod, answer, `${request.pod.name} answers ${how}`)
+    : dp.sendFromHost(request.host!, answer, `The process on ${request.host!.name} answers ${how}`);
   return { request, reply };
 }
 
@@ -211,8 +213,8 @@ function dnsJourney(cluster: ClusterModel, client: PodModel, server: string, spo
     if (key !== null) pinEndpoint(pins, sp, key);
   }
   const dp = new Datapath(cluster, { chooser: makeChooser(pins, rng), randomPort: () => ephemeralPort(rng, 40002) });
-  const r = connect(dp, client, server, 53, sport, 'UDP', `The DNS question: ${question}.`);
-  const answeredBy = r.request.kind === 'delivered' ? `${r.request.pod.namespace}/${r.request.pod.name}` : null;
+  const r = connect(dp, client, server, 53, sport, 'UDP', `The DNS question: ${question}`);
+  const answeredBy = r.request.kind === 'delivered' && r.request.pod !== null ? `${r.request.pod.namespace}/${r.request.pod.name}` : null;
   return { hops: dp.hops, answeredBy };
 }
 

@@ -23,6 +23,8 @@ export class DumpFailure {
     readonly message: string,
     /** For a field holding an embedded file (config.conf, Corefile): the 1-based line inside it. */
     readonly innerLine: number | null = null,
+    /** A line known outright (e.g. the file's last line, for a truncated file). */
+    readonly atLine: number | null = null,
   ) {}
 }
 
@@ -89,9 +91,9 @@ export class Field {
     const e = this.embedded;
     if (e !== null) {
       const inner = this.rel.length > 0 ? ` (${this.name})` : '';
-      throw new DumpFailure(this.ctx.doc, [...this.ctx.base, ...e.outer.rel], this.ctx.label, `${e.outer.name}${inner}`, message, innerLine ?? e.locate(this.rel));
+      throw new DumpFailure(this.ctx.doc, [...this.ctx.base, ...e.outer.rel], this.ctx.label || null, `${e.outer.name}${inner}`, message, innerLine ?? e.locate(this.rel));
     }
-    throw new DumpFailure(this.ctx.doc, [...this.ctx.base, ...this.rel], this.ctx.label, this.rel.length > 0 ? this.name : null, message, innerLine);
+    throw new DumpFailure(this.ctx.doc, [...this.ctx.base, ...this.rel], this.ctx.label || null, this.rel.length > 0 ? this.name : null, message, innerLine);
   }
 
   /** A view of an embedded file's parsed value, whose errors point into this field. */

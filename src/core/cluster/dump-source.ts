@@ -29,6 +29,9 @@ function lineAt(text: string, offset: number): number {
 /** Text that is not a text file: NUL bytes, undecodable bytes (U+FFFD) or control characters. */
 function checkText(text: string): { line: number; message: string } | null {
   // Windows PowerShell's `>` writes UTF-16; read as UTF-8 that is every other character NUL.
+  if (text.startsWith('\x1f\ufffd')) {
+    return { line: 1, message: 'the file is gzip-compressed: decompress it first (gunzip)' };
+  }
   const head = text.slice(0, 400);
   const nulsInHead = head.split('\0').length - 1;
   if (nulsInHead > 0 && nulsInHead * 3 >= head.length) {

@@ -73,13 +73,19 @@ export function readClusterDump(text: string, fileName: string): ReadResult {
     if (!source.ok) return fail(source.line, null, null, source.message);
     docs = source.docs;
     lineText = source.lineText;
-    const { cluster, notes } = assemble(docs, fileName);
+    const lastLine = (): number => {
+      const body = text.trimEnd();
+      let n = 1;
+      for (let i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) n++;
+      return n;
+    };
+    const { cluster, notes } = assemble(docs, fileName, lastLine);
     return { ok: true, cluster, notes };
   } catch (e) {
     if (e instanceof DumpFailure) {
-      let line: number | null = null;
+      let line: number | null = e.atLine;
       const doc = e.doc === null ? undefined : docs[e.doc];
-      if (doc !== undefined) {
+      if (line === null && doc !== undefined) {
         line = doc.locate(e.path);
         // An error inside an embedded file (config.conf: |) points at its line when the file is a block literal.
         if (e.innerLine !== null && /:\s*\|[-+0-9]*\s*(#.*)?$/.test(lineText(line))) line += e.innerLine;
@@ -127,19 +133,18 @@ function where(docIndex: number, docCount: number, base: Path): string {
   return inDoc === '' ? 'the document' : inDoc;
 }
 
-function collect(docs: readonly SourceDoc[]): Collection {
+function collect(docs: readonly SourceDoc[], lastLine: () => number): Collection {
   const out: Collection = { objects: [], ignored: new Map(), defaultedNamespaces: 0 };
   const visit = (value: unknown, d: number, base: Path, inferredKind: string | null, depth: number): void => {
     const here = where(d, docs.length, base);
-    const anon: ObjectContext = { doc: d, base, label: `the object at ${here}` };
+    // An object that cannot be named yet is named by where it is (no name at all for a lone document).
+    const anon: ObjectContext = { doc: d, base, label: here === 'the document' ? '' : here };
     if (!isRecord(value)) {
-      throw new DumpFailure(d, base, null, null, `expected a Kubernetes object or a List at ${here}, got ${describeValue(value)}`);
+      throw new DumpFailure(d, base, anon.label || null, null, `expected a Kubernetes object or a List, got ${describeValue(value)}`);
     }
     let rawKind = value['kind'];
     if (rawKind === undefined && 'items' in value && inferredKind === null) {
-      const items = value['items'];
-      const last = Array.isArray(items) && items.length > 0 ? [...base, 'items', items.length - 1] : [...base, 'items'];
-      throw new DumpFailure(d, last, null, null, 'the List has no kind: the file looks truncated (kubectl prints "kind: List" after the items)');
+      throw new DumpFailure(d, base, null, null, 'the List ends without "kind: List" (kubectl prints it after the items): the file looks truncated', null, lastLine());
     }
     if (rawKind === undefined && inferredKind !== null) rawKind = inferredKind;
     if (typeof rawKind !== 'string' || rawKind === '') {
@@ -180,7 +185,7 @@ function collect(docs: readonly SourceDoc[]): Collection {
       }
       return;
     }
-    const label = name === null ? `${kind} (${here})` : namespaced ? `${kind} ${namespace}/${name}` : `${kind} ${name}`;
+    const label = name === null ? (here === 'the document' ? kind : `${kind} (${here})`) : namespaced ? `${kind} ${namespace}/${name}` : `${kind} ${name}`;
     out.objects.push({ kind, apiVersion, root: new Field({ doc: d, base, label }, [], value), namespace });
   };
   docs.forEach((doc, d) => {
@@ -273,8 +278,8 @@ function checkDuplicates(objects: readonly DumpObject[], kind: string): void {
   }
 }
 
-function assemble(docs: readonly SourceDoc[], source: string): { cluster: ClusterModel; notes: string[] } {
-  const collection = collect(docs);
+function assemble(docs: readonly SourceDoc[], source: string, lastLine: () => number): { cluster: ClusterModel; notes: string[] } {
+  const collection = collect(docs, lastLine);
   const byKind = (k: string): DumpObject[] => collection.objects.filter((o) => o.kind === k);
   const nodeObjs = byKind('Node');
   const podObjs = byKind('Pod');

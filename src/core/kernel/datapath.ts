@@ -11,7 +11,7 @@ import { restoreLine } from '../proxy/rule.js';
 import type { Component, Direction, Hop, HopStep, OuterHeader, PacketView, Rewrite } from '../trace-model.js';
 import { conntrackLine, invert, lookup, newEntry, type CtEntry, type CtProto, type Tuple } from './conntrack.js';
 import { traverse, type CtState, type StatisticChooser, type Traversal } from './netfilter.js';
-import { bridgeIP, lookupRoute, nodeLocalAddresses, nodeRoutes, nodeSubnet, podRoutes, routeGetLine, vtepIP, type Route } from './routing.js';
+import { bridgeIP, lookupRoute, nodeLocalAddresses, nodeRoutes, nodeSubnet, podRoutes, vtepIP, type Route } from './routing.js';
 import { vxlanSourcePort, VXLAN_OVERHEAD } from '../cni/vxlan.js';
 
 export interface Packet {
@@ -32,7 +32,7 @@ export interface Packet {
 }
 
 export type DeliveryOutcome =
-  | { readonly kind: 'delivered'; readonly pod: PodModel; readonly packet: Packet }
+  | { readonly kind: 'delivered'; readonly pod: PodModel | null; readonly host: NodeModel | null; readonly packet: Packet }
   | { readonly kind: 'rejected'; readonly reason: string }
   | { readonly kind: 'dropped'; readonly reason: string }
   | { readonly kind: 'reset'; readonly reason: string };
@@ -56,6 +56,8 @@ export class Datapath {
   private direction: Direction = 'request';
   private readonly conntrack = new Map<string, CtEntry[]>();
   private readonly tables = new Map<string, NodeTables>();
+  private readonly lastView = new Map<Direction, PacketView>();
+  private readonly localAddresses = new Map<string, Set<string>>();
 
   constructor(
     private readonly cluster: ClusterModel,
@@ -75,6 +77,15 @@ export class Datapath {
   /** The app in `pod` writes a packet; the pod's routing table and ARP pick the first hop. */
   sendFromPod(pod: PodModel, packet: Packet, action: string): DeliveryOutcome {
     const node = this.nodeOf(pod);
+    if (packet.dst === pod.ip) {
+      packet.srcMac = '00:00:00:00:00:00';
+      packet.dstMac = '00:00:00:00:00:00';
+      this.hop({
+        node: node.name, netns: pod.name, device: 'lo', component: 'app', step: 'send', packet,
+        action: `${action} ${packet.dst} is the pod's own address: the local routing table ("local ${packet.dst} dev eth0 table local") sends it over lo, so it never leaves ${pod.name}.`,
+      });
+      return this.deliverToPod(pod, node, packet, this.expectation, 'lo');
+    }
     const route = lookupRoute(podRoutes(this.cluster, pod, node), packet.dst);
     if (route === null) return { kind: 'dropped', reason: `${pod.name} has no route to ${packet.dst}` };
     const nextHop = route.via ?? packet.dst;
@@ -96,18 +107,18 @@ export class Datapath {
     return this.bridgeIn({ node, inDev: pod.hostVeth, fromPod: pod }, packet);
   }
 
-  private deliverToPod(pod: PodModel, node: NodeModel, packet: Packet, expect: (p: Packet) => string | null): DeliveryOutcome {
+  private deliverToPod(pod: PodModel, node: NodeModel, packet: Packet, expect: (p: Packet) => string | null, device = 'eth0'): DeliveryOutcome {
     const problem = expect(packet);
     if (problem !== null) {
-      this.hop({ node: node.name, netns: pod.name, device: 'eth0', component: 'socket', step: 'deliver', packet, action: problem });
+      this.hop({ node: node.name, netns: pod.name, device, component: 'socket', step: 'deliver', packet, action: problem });
       return { kind: 'reset', reason: problem };
     }
     const payload = packet.payload ? ` ${packet.payload}` : '';
     this.hop({
-      node: node.name, netns: pod.name, device: 'eth0', component: 'socket', step: 'deliver', packet,
+      node: node.name, netns: pod.name, device, component: 'socket', step: 'deliver', packet,
       action: `${pod.name} receives ${describe(packet)}.${payload}`,
     });
-    return { kind: 'delivered', pod, packet };
+    return { kind: 'delivered', pod, host: null, packet };
   }
 
   // ---- bridge -------------------------------------------------------------------------------
@@ -224,6 +235,7 @@ export class Datapath {
     const routes = nodeRoutes(this.cluster, node);
     const route = lookupRoute(routes, packet.dst);
     if (route === null) return { kind: 'dropped', reason: `${node.name} has no route to ${packet.dst}` };
+    if (this.isLocal(node, packet.dst)) return this.deliverLocally(arrival, packet, path, entry);
     const viaBridge = path !== 'routed';
     const staysOnBridge = viaBridge && route.dev === 'cni0' && this.cluster.network.brNetfilter;
     const isNew = !entry.confirmed;
@@ -241,7 +253,7 @@ export class Datapath {
       packet.ttl -= 1;
       this.hop({
         node: node.name, netns: node.name, device: route.dev, component: 'routing', step: 'route', packet, entry,
-        action: `Routing: ${routeGetLine(route, packet.dst, null, devOf(arrival, path))} (route "${route.text}"). ip_forward decrements the TTL to ${packet.ttl}.`,
+        action: `Routing: the route "${route.text}" matches ${packet.dst}, so the packet is forwarded from ${devOf(arrival, path)} to ${route.dev}. ip_forward decrements the TTL to ${packet.ttl}.`,
       });
     }
 
@@ -274,18 +286,23 @@ export class Datapath {
         packet.sport = this.cluster.proxy.randomFully ? this.options.randomPort() : packet.sport;
         entry.srcNat = true;
         entry.reply = { ...entry.reply, dst: packet.src, dport: packet.sport };
+        entry.confirmed = true;
+        const byFlannel = out.verdictRule.chain === 'FLANNEL-POSTRTG';
+        const who = byFlannel
+          ? `flanneld's FLANNEL-POSTRTG masquerades traffic from the pod network to a destination outside it`
+          : `KUBE-POSTROUTING sees the 0x4000 mark, clears it and MASQUERADEs`;
         this.hop({
           node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'masquerade', packet, hook: 'POSTROUTING', entry, traversal: out,
           rewrite: { kind: 'MASQUERADE', from, to: hostPort(packet.src, packet.sport), table: 'nat', chain: out.verdictRule.chain, rule: restoreLine(out.verdictRule) },
-          action: `nat POSTROUTING (priority +100): KUBE-POSTROUTING sees the 0x4000 mark, clears it and MASQUERADEs: the source becomes ${packet.src}, the address of the outgoing device ${route.dev}${this.cluster.proxy.randomFully ? ', with a random source port (--random-fully)' : ''}.`,
+          action: `nat POSTROUTING (priority +100): ${who}: the source becomes ${packet.src}, the address of the outgoing device ${route.dev}${this.cluster.proxy.randomFully ? ', with a random source port (--random-fully)' : ''}.`,
         });
       } else {
+        entry.confirmed = true;
         this.hop({
           node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'postrouting', packet, hook: 'POSTROUTING', entry, traversal: out,
-          action: `nat POSTROUTING (priority +100): ${describePostrouting(out)} No SNAT: the source stays ${hostPort(packet.src, packet.sport)}. conntrack confirms the entry.`,
+          action: `nat POSTROUTING (priority +100): ${describePostrouting(out)} No SNAT: the source stays ${hostPort(packet.src, packet.sport)}. At the end of POSTROUTING conntrack confirms the entry: from now on conntrack -L lists it.`,
         });
       }
-      entry.confirmed = true;
     } else if (dir === 'reply' && entry.dstNat) {
       const from = hostPort(packet.src, packet.sport);
       packet.src = entry.orig.dst;
@@ -304,7 +321,8 @@ export class Datapath {
     const { node } = arrival;
     if (route.dev === 'cni0') return this.bridgeForward(arrival, packet, !staysOnBridge);
     if (route.dev === 'flannel.1' && route.via !== null) return this.vxlan(node, packet, route.via);
-    const peer = this.cluster.nodes.find((n) => n.name !== node.name && route.via === n.internalIP);
+    const nextHop = route.via ?? packet.dst;
+    const peer = this.cluster.nodes.find((n) => n.name !== node.name && nextHop === n.internalIP);
     if (route.dev === 'eth0' && peer) return this.wireTo(node, peer, packet);
     return { kind: 'dropped', reason: `${hostPort(packet.dst, packet.dport)} leaves ${node.name} through ${route.dev} towards ${route.via ?? 'the node network'}: outside the simulated cluster` };
   }
@@ -364,6 +382,80 @@ export class Datapath {
     return this.preRouting({ node: peer, inDev: 'eth0', fromPod: null }, packet, 'routed');
   }
 
+  // ---- the node's own sockets (host-network endpoints such as kube-apiserver) ----------------
+
+  private isLocal(node: NodeModel, ip: string): boolean {
+    return nodeLocalAddresses(this.cluster, node).includes(ip);
+  }
+
+  /** A packet for one of the node's own addresses: routed to the local table, filter INPUT, a host socket. */
+  private deliverLocally(arrival: Arrival, packet: Packet, path: 'host' | 'bridged' | 'routed', entry: CtEntry): DeliveryOutcome {
+    const { node } = arrival;
+    const dev = path === 'routed' ? arrival.inDev : 'cni0';
+    this.hop({
+      node: node.name, netns: node.name, device: dev, component: 'routing', step: 'route', packet, entry,
+      action: `Routing: ${packet.dst} is one of ${node.name}'s own addresses ("local ${packet.dst} dev eth0 table local"), so the packet is delivered to the host itself (INPUT), not forwarded: the TTL stays ${packet.ttl}.`,
+    });
+    const input = traverse(this.tablesOf(node).filter, 'INPUT', this.ctx(node, packet, entry.confirmed ? 'ESTABLISHED' : 'NEW', entry.dstNat, dev, null), this.options.chooser);
+    if (input.verdict === 'DROP' || input.verdict === 'REJECT') {
+      this.hop({ node: node.name, netns: node.name, device: dev, component: 'netfilter', step: 'filter-input', packet, hook: 'INPUT', entry, traversal: input, action: `filter INPUT ${input.verdict === 'DROP' ? 'drops' : 'rejects'} the packet.` });
+      return { kind: 'dropped', reason: `filter INPUT on ${node.name} dropped it` };
+    }
+    entry.confirmed = true;
+    this.hop({
+      node: node.name, netns: node.name, device: dev, component: 'netfilter', step: 'filter-input', packet, hook: 'INPUT', entry, traversal: input,
+      action: `filter INPUT (priority 0): kube-proxy's and kubelet's INPUT chains (KUBE-PROXY-FIREWALL, KUBE-NODEPORTS, KUBE-EXTERNAL-SERVICES, KUBE-FIREWALL) have nothing against it. conntrack confirms the entry as the packet goes up to the socket.`,
+    });
+    const payload = packet.payload ? ` ${packet.payload}` : '';
+    this.hop({
+      node: node.name, netns: node.name, device: 'eth0', component: 'socket', step: 'deliver', packet,
+      action: `A host-network process on ${node.name} listening on ${packet.dport} receives ${describe(packet)}.${payload}`,
+    });
+    return { kind: 'delivered', pod: null, host: node, packet };
+  }
+
+  /** A packet written by a host process: conntrack and nat at OUTPUT, routing, POSTROUTING, out. */
+  sendFromHost(node: NodeModel, packet: Packet, action: string): DeliveryOutcome {
+    const proto = ctProto(packet.proto);
+    const found = lookup(this.ctTable(node.name), proto, tupleOf(packet));
+    const route = lookupRoute(nodeRoutes(this.cluster, node), packet.dst);
+    if (route === null) return { kind: 'dropped', reason: `${node.name} has no route to ${packet.dst}` };
+    packet.srcMac = node.eth0Mac;
+    this.hop({
+      node: node.name, netns: node.name, device: route.dev, component: 'app', step: 'send', packet,
+      action: `${action} Route: ${route.text}.`,
+    });
+    if (found === null) return { kind: 'dropped', reason: 'host-originated connections are not simulated yet' };
+    const { entry, dir } = found;
+    if (dir === 'reply') entry.seenReply = true;
+    this.hop({
+      node: node.name, netns: node.name, device: route.dev, component: 'conntrack', step: 'conntrack-match', packet, hook: 'OUTPUT', entry,
+      action: `conntrack (OUTPUT, priority -200) matches the entry's reply tuple: the nat table is not consulted for an existing connection.`,
+    });
+    if (dir === 'reply' && entry.srcNat) {
+      const from = hostPort(packet.dst, packet.dport);
+      packet.dst = entry.orig.src;
+      packet.dport = entry.orig.sport;
+      this.hop({
+        node: node.name, netns: node.name, device: route.dev, component: 'conntrack', step: 'un-snat', packet, hook: 'OUTPUT', entry,
+        rewrite: { kind: 'un-SNAT', from, to: hostPort(packet.dst, packet.dport), table: null, chain: null, rule: null },
+        action: `The connection was masqueraded, so conntrack rewrites the destination back to ${hostPort(packet.dst, packet.dport)}.`,
+      });
+    }
+    const out = lookupRoute(nodeRoutes(this.cluster, node), packet.dst) ?? route;
+    if (dir === 'reply' && entry.dstNat) {
+      const from = hostPort(packet.src, packet.sport);
+      packet.src = entry.orig.dst;
+      packet.sport = entry.orig.dport;
+      this.hop({
+        node: node.name, netns: node.name, device: out.dev, component: 'conntrack', step: 'un-dnat', packet, hook: 'POSTROUTING', entry,
+        rewrite: { kind: 'un-DNAT', from, to: hostPort(packet.src, packet.sport), table: null, chain: null, rule: null },
+        action: `At POSTROUTING, conntrack rewrites the source from ${from} back to ${hostPort(packet.src, packet.sport)}, the Service address the client connected to.`,
+      });
+    }
+    return this.egress({ node, inDev: 'lo', fromPod: null }, packet, out, false);
+  }
+
   // ---- errors --------------------------------------------------------------------------------
 
   private icmpUnreachable(arrival: Arrival, packet: Packet): DeliveryOutcome {
@@ -374,9 +466,14 @@ export class Datapath {
     this.direction = 'reply';
     this.hop({
       node: node.name, netns: client?.name ?? node.name, device: 'eth0', component: 'netfilter', step: 'icmp-error', packet: icmp, proto: 'ICMP',
-      action: `${node.name} sends ICMP destination unreachable (port unreachable) from ${from} back to ${packet.src}. The client's connect() fails at once with ECONNREFUSED: curl prints "Connection refused".`,
+      action: packet.proto === 'UDP'
+        ? `${node.name} sends ICMP destination unreachable (port unreachable) from ${from} back to ${packet.src}. The client's next recv() on that UDP socket fails with ECONNREFUSED (a resolver moves on to its next server).`
+        : `${node.name} sends ICMP destination unreachable (port unreachable) from ${from} back to ${packet.src}. The client's connect() fails at once with ECONNREFUSED: curl prints "Connection refused".`,
     });
-    return { kind: 'rejected', reason: `the Service has no endpoints: kube-proxy's filter rule in KUBE-SERVICES REJECTs the connection (ICMP port unreachable), so the client sees "Connection refused"` };
+    return {
+      kind: 'rejected',
+      reason: `the Service has no endpoints: kube-proxy's filter rule in KUBE-SERVICES REJECTs the ${packet.proto === 'UDP' ? 'datagram' : 'connection'} with ICMP port unreachable, so the client sees "Connection refused"`,
+    };
   }
 
   // ---- helpers -------------------------------------------------------------------------------
@@ -388,7 +485,12 @@ export class Datapath {
   }
 
   private ctx(node: NodeModel, packet: Packet, ctstate: CtState, ctDnat: boolean, inIface: string | null, outIface: string | null) {
-    const local = new Set(nodeLocalAddresses(this.cluster, node));
+    let local = this.localAddresses.get(node.name);
+    if (local === undefined) {
+      local = new Set(nodeLocalAddresses(this.cluster, node));
+      this.localAddresses.set(node.name, local);
+    }
+    const owned = local;
     return {
       src: packet.src,
       dst: packet.dst,
@@ -398,7 +500,7 @@ export class Datapath {
       mark: packet.mark,
       ctstate,
       ctDnat,
-      isLocalAddress: (ip: string) => local.has(ip) || ip.startsWith('127.'),
+      isLocalAddress: (ip: string) => owned.has(ip) || ip.startsWith('127.'),
       inIface,
       outIface,
     };
@@ -456,7 +558,8 @@ export class Datapath {
     traversal?: Traversal;
   }): void {
     const view = viewOf(h.packet, h.proto);
-    const previous = [...this.hops].reverse().find((x) => x.direction === this.direction);
+    const previous = this.lastView.get(this.direction);
+    this.lastView.set(this.direction, view);
     this.hops.push({
       index: this.hops.length + 1,
       direction: this.direction,
@@ -468,10 +571,11 @@ export class Datapath {
       action: h.action,
       packet: view,
       rewrite: h.rewrite ?? null,
-      conntrack: h.entry ? conntrackLine(h.entry) : null,
+      conntrack: h.entry?.confirmed ? conntrackLine(h.entry) : null,
+      conntrackPending: h.entry && !h.entry.confirmed ? conntrackLine(h.entry) : null,
       hook: h.hook ?? null,
       rules: h.traversal ? h.traversal.fired.map((f) => f.line) : [],
-      changed: previous ? changedFields(previous.packet, view) : [],
+      changed: previous ? changedFields(previous, view) : [],
     });
   }
 }
@@ -500,8 +604,8 @@ function viewOf(p: Packet, proto?: 'ICMP'): PacketView {
     src: proto === 'ICMP' ? p.src : hostPort(p.src, p.sport),
     dst: proto === 'ICMP' ? p.dst : hostPort(p.dst, p.dport),
     proto: proto ?? p.proto,
-    srcMac: p.srcMac,
-    dstMac: p.dstMac,
+    srcMac: p.srcMac || null,
+    dstMac: p.dstMac || null,
     ttl: p.ttl,
     flags: proto ? null : p.flags,
     outer: p.outer ? { ...p.outer } : null,
@@ -512,8 +616,13 @@ const VIEW_FIELDS = ['src', 'dst', 'srcMac', 'dstMac', 'ttl'] as const;
 
 function changedFields(a: PacketView, b: PacketView): string[] {
   const out: string[] = VIEW_FIELDS.filter((f) => a[f] !== b[f]);
-  if (JSON.stringify(a.outer) !== JSON.stringify(b.outer)) out.push('outer');
+  if (!sameOuter(a.outer, b.outer)) out.push('outer');
   return out;
+}
+
+function sameOuter(a: OuterHeader | null, b: OuterHeader | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.src === b.src && a.dst === b.dst && a.sport === b.sport && a.dport === b.dport && a.vni === b.vni && a.srcMac === b.srcMac && a.dstMac === b.dstMac;
 }
 
 function commentOf(line: string): string {

@@ -2,7 +2,8 @@
 // x_tables does: a matching jump descends, RETURN or the end of a user chain climbs back,
 // MARK continues, and ACCEPT/DROP/REJECT/DNAT/MASQUERADE end the table's verdict for this hook.
 
-import { cidrContains } from '../net/ipv4.js';
+import { memoByObject, memoByString } from '../memo.js';
+import { cidrContains, parseCidr } from '../net/ipv4.js';
 import { effectiveProbability } from '../proxy/probability.js';
 import { restoreLine, type IptRule, type IptTable } from '../proxy/rule.js';
 import { parseRuleSpec, type MatchSpec, type Neg, type RuleSpec } from '../proxy/rule-spec.js';
@@ -15,7 +16,7 @@ export interface PacketContext {
   readonly proto: 'tcp' | 'udp' | 'sctp' | 'icmp';
   readonly sport: number;
   readonly dport: number;
-  readonly mark: number;
+  mark: number;
   readonly ctstate: CtState;
   /** Whether conntrack has already DNATed this connection (for `--ctstate DNAT`). */
   readonly ctDnat: boolean;
@@ -46,25 +47,18 @@ export interface Traversal {
   readonly passedOver: readonly TraversalStep[];
 }
 
-const specCache = new WeakMap<IptRule, RuleSpec>();
-
-function specOf(rule: IptRule): RuleSpec {
-  let spec = specCache.get(rule);
-  if (spec === undefined) {
-    spec = parseRuleSpec(rule.args);
-    specCache.set(rule, spec);
-  }
-  return spec;
-}
+const specOf = memoByObject((rule: IptRule): RuleSpec => parseRuleSpec(rule.args));
 
 function negate(n: Neg<unknown> | null, result: boolean): boolean {
   return n !== null && n.negated ? !result : result;
 }
 
+const asCidr = memoByString((value: string) => parseCidr(value.includes('/') ? value : `${value}/32`));
+
 function addressMatches(n: Neg<string> | null, ip: string): boolean {
   if (n === null) return true;
-  const cidr = n.value.includes('/') ? n.value : `${n.value}/32`;
-  return negate(n, cidrContains(cidr, ip));
+  const cidr = asCidr(n.value);
+  return negate(n, cidr !== null && cidrContains(cidr, ip));
 }
 
 function matchOne(m: MatchSpec, pkt: PacketContext, rule: IptRule, chooser: StatisticChooser): boolean {
@@ -116,24 +110,32 @@ function isStatistic(rule: IptRule): boolean {
   return specOf(rule).matches.some((m) => m.module === 'statistic');
 }
 
-export function traverse(table: IptTable, hook: string, packet: PacketContext, chooser: StatisticChooser): Traversal {
-  const fired: TraversalStep[] = [];
-  const passedOver: TraversalStep[] = [];
-  let mark = packet.mark;
+const stepLine = memoByObject((rule: IptRule): string => `${rule.table} ${rule.chain}: ${restoreLine(rule)}`);
+
+const rulesByChain = memoByObject((table: IptTable): Map<string, IptRule[]> => {
   const byChain = new Map<string, IptRule[]>();
   for (const r of table.rules) {
     const list = byChain.get(r.chain);
     if (list) list.push(r);
     else byChain.set(r.chain, [r]);
   }
-  const step = (rule: IptRule): TraversalStep => ({ rule, line: `${table.name} ${rule.chain}: ${restoreLine(rule)}` });
+  return byChain;
+});
+
+export function traverse(table: IptTable, hook: string, packet: PacketContext, chooser: StatisticChooser): Traversal {
+  const fired: TraversalStep[] = [];
+  const passedOver: TraversalStep[] = [];
+  let mark = packet.mark;
+  const current = { ...packet };
+  const byChain = rulesByChain(table);
+  const step = (rule: IptRule): TraversalStep => ({ rule, line: stepLine(rule) });
 
   type Outcome = { kind: 'return' } | { kind: 'verdict'; verdict: Traversal['verdict']; rule: IptRule; dnatTo: string | null };
   const walk = (chain: string, depth: number): Outcome => {
     if (depth > 32) throw new Error(`iptables chain loop at ${chain}`);
     for (const rule of byChain.get(chain) ?? []) {
-      const pkt = { ...packet, mark };
-      if (!ruleMatches(rule, pkt, chooser)) {
+      current.mark = mark;
+      if (!ruleMatches(rule, current, chooser)) {
         if (isStatistic(rule)) passedOver.push(step(rule));
         continue;
       }

@@ -2,6 +2,7 @@
 // longest-prefix lookup. Lines are printed the way `ip route` prints them.
 
 import type { ClusterModel, NodeModel, PodModel } from '../cluster/model.js';
+import { memoByObject } from '../memo.js';
 import { cidrContains, cidrHost, cidrNetwork, cidrPrefix, parseCidr } from '../net/ipv4.js';
 
 export interface Route {
@@ -15,25 +16,30 @@ export interface Route {
 }
 
 /** The node network: the /24 around the node's address (the underlay is not in any kubectl output). */
-export function nodeSubnet(node: NodeModel): string {
-  return `${cidrNetwork(`${node.internalIP}/24`)}/24`;
-}
+export const nodeSubnet = memoByObject((node: NodeModel): string => `${cidrNetwork(`${node.internalIP}/24`)}/24`);
 
-export function nodeGateway(node: NodeModel): string {
-  return cidrHost(nodeSubnet(node), 1);
-}
+export const nodeGateway = memoByObject((node: NodeModel): string => cidrHost(nodeSubnet(node), 1));
 
 /** cni0's address: the first host of the node's pod CIDR (bridge plugin calcGatewayIP). */
-export function bridgeIP(node: NodeModel): string {
-  return cidrHost(node.podCIDR, 1);
-}
+export const bridgeIP = memoByObject((node: NodeModel): string => cidrHost(node.podCIDR, 1));
 
 /** flannel.1's address: the lease's network address, as a /32. */
-export function vtepIP(node: NodeModel): string {
-  return cidrNetwork(node.podCIDR);
+export const vtepIP = memoByObject((node: NodeModel): string => cidrNetwork(node.podCIDR));
+
+const podRoutesOfCluster = memoByObject((_: ClusterModel) => new Map<PodModel, Route[]>());
+
+/** The pod's routing table as the bridge plugin and Flannel set it up (cached per cluster). */
+export function podRoutes(cluster: ClusterModel, pod: PodModel, node: NodeModel): Route[] {
+  const cache = podRoutesOfCluster(cluster);
+  let routes = cache.get(pod);
+  if (routes === undefined) {
+    routes = buildPodRoutes(cluster, pod, node);
+    cache.set(pod, routes);
+  }
+  return routes;
 }
 
-export function podRoutes(cluster: ClusterModel, pod: PodModel, node: NodeModel): Route[] {
+function buildPodRoutes(cluster: ClusterModel, pod: PodModel, node: NodeModel): Route[] {
   const gw = bridgeIP(node);
   const net = cluster.network.podNetwork;
   return [
@@ -43,7 +49,20 @@ export function podRoutes(cluster: ClusterModel, pod: PodModel, node: NodeModel)
   ];
 }
 
+const routesOfCluster = memoByObject((_: ClusterModel) => new Map<string, Route[]>());
+
+/** The node's main routing table (cached per cluster and node). */
 export function nodeRoutes(cluster: ClusterModel, node: NodeModel): Route[] {
+  const cache = routesOfCluster(cluster);
+  let routes = cache.get(node.name);
+  if (routes === undefined) {
+    routes = buildNodeRoutes(cluster, node);
+    cache.set(node.name, routes);
+  }
+  return routes;
+}
+
+function buildNodeRoutes(cluster: ClusterModel, node: NodeModel): Route[] {
   const gw = nodeGateway(node);
   const subnet = nodeSubnet(node);
   const routes: Route[] = [
@@ -91,11 +110,13 @@ export function nodeLocalAddresses(cluster: ClusterModel, node: NodeModel): stri
   return out;
 }
 
-/** What `ip route get <dst>` prints on the node for a forwarded packet. */
+/**
+ * What `ip route get <dst> from <src> iif <dev>` prints on the node for a forwarded packet
+ * (iproute2 print_route: the route on the first line, then "cache iif <dev>" on its own line).
+ */
 export function routeGetLine(route: Route, dst: string, src: string | null, iif: string | null): string {
   const via = route.via ? ` via ${route.via}` : '';
   const from = src ? ` from ${src}` : '';
-  const dev = ` dev ${route.dev}`;
-  const iifText = iif ? ` iif ${iif}` : '';
-  return `${dst}${from}${via}${dev}${iifText}`;
+  const first = `${dst}${from}${via} dev ${route.dev}`;
+  return iif ? `${first}\n    cache iif ${iif}` : first;
 }

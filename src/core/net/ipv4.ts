@@ -1,6 +1,10 @@
 // IPv4 addresses and CIDRs as plain numbers and strings. No node:net: the core stays pure.
 
-export function parseIPv4(text: string): number | null {
+import { memoByString } from '../memo.js';
+
+export const parseIPv4 = memoByString(parseIPv4Uncached);
+
+function parseIPv4Uncached(text: string): number | null {
   const parts = text.split('.');
   if (parts.length !== 4) return null;
   let value = 0;
@@ -26,7 +30,9 @@ export interface Cidr {
   readonly prefix: number;
 }
 
-export function parseCidr(text: string): Cidr | null {
+export const parseCidr = memoByString(parseCidrUncached);
+
+function parseCidrUncached(text: string): Cidr | null {
   const [ip, len, extra] = text.split('/');
   if (ip === undefined || len === undefined || extra !== undefined || !/^\d{1,2}$/.test(len)) return null;
   const addr = parseIPv4(ip);

@@ -6,6 +6,7 @@ import { flannelChains, flannelIptables } from '../cni/flannel-iptables.js';
 import { builtinJumpRules, CANARY_CHAINS } from './jump-rules.js';
 import { kubeProxyIptables, type KubeProxyTables } from './kube-proxy-iptables.js';
 import type { IptRule, IptTable } from './rule.js';
+import { memoByObject } from '../memo.js';
 
 export interface NodeTables {
   readonly node: string;
@@ -18,7 +19,20 @@ export interface NodeTables {
 const FILTER_BUILTINS = ['INPUT', 'FORWARD', 'OUTPUT'];
 const NAT_BUILTINS = ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'];
 
+const tablesOfCluster = memoByObject((_: ClusterModel) => new Map<string, NodeTables>());
+
+/** The node's tables; computed once per cluster and node (the cluster is immutable). */
 export function nodeTables(cluster: ClusterModel, node: NodeModel): NodeTables {
+  const cache = tablesOfCluster(cluster);
+  let tables = cache.get(node.name);
+  if (tables === undefined) {
+    tables = buildNodeTables(cluster, node);
+    cache.set(node.name, tables);
+  }
+  return tables;
+}
+
+function buildNodeTables(cluster: ClusterModel, node: NodeModel): NodeTables {
   const kp = kubeProxyIptables(cluster, node.name);
   const jumps = builtinJumpRules();
   const cni = cluster.network.cni.startsWith('flannel') ? flannelIptables(cluster, node) : [];

@@ -1,3 +1,5 @@
+import { memoByObject } from '../memo.js';
+
 // An iptables rule as its owner writes it: a chain and the argument list after "-A CHAIN".
 // Keeping the writer's own argument order lets us print exactly what kube-proxy feeds
 // iptables-restore, and derive what iptables-save prints back (see save-format.ts).
@@ -33,9 +35,7 @@ export function restoreArg(arg: string): string {
 }
 
 /** The rule in iptables-restore / `iptables -A` syntax, as its owner wrote it. */
-export function restoreLine(rule: IptRule): string {
-  return ['-A', rule.chain, ...rule.args.map(restoreArg)].join(' ');
-}
+export const restoreLine = memoByObject((rule: IptRule): string => ['-A', rule.chain, ...rule.args.map(restoreArg)].join(' '));
 
 export function rulesOf(table: IptTable, chain: string): readonly IptRule[] {
   return table.rules.filter((r) => r.chain === chain);

@@ -1,6 +1,7 @@
 // The service ports kube-proxy programs, each with its endpoints, as kube-proxy's
 // EndpointSlice cache builds them (pkg/proxy/endpointslicecache.go, topology.go).
 
+import { memoByObject } from '../memo.js';
 import { cidrContains } from '../net/ipv4.js';
 import type { ClusterModel, EndpointModel, Protocol, ServiceModel, ServicePortModel } from '../cluster/model.js';
 import { servicePortName } from './chain-names.js';
@@ -45,7 +46,10 @@ export function usableEndpoints<T extends Pick<EndpointModel, 'ready' | 'serving
 const byKey = (a: ProxyEndpoint, b: ProxyEndpoint): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /** Every proxied service port, sorted by name (kube-proxy walks a Go map; we fix one order). */
-export function proxyServicePorts(cluster: ClusterModel): readonly ProxyServicePort[] {
+/** Every proxied service port, computed once per cluster. */
+export const proxyServicePorts = memoByObject(computeServicePorts);
+
+function computeServicePorts(cluster: ClusterModel): readonly ProxyServicePort[] {
   const out: ProxyServicePort[] = [];
   for (const service of cluster.services) {
     // Headless and ExternalName Services get no rules.

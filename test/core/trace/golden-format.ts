@@ -6,6 +6,7 @@
 //   <KIND> <from> -> <to> [by <rule>]                                          (NAT rewrite)
 //   rule <table chain: -A ...>                                                  (the last rule that fired)
 //   ct <conntrack -L line>                                                      (only when it changed on that node)
+//   ct-pending <the entry before confirmation, not yet in conntrack -L>         (only when it changed)
 
 import type { Hop, Trace } from '../../../src/core/trace-model.js';
 
@@ -37,6 +38,11 @@ export function formatHop(h: Hop, lastCt: Map<string, string>): string {
     const key = h.node ?? '-';
     if (lastCt.get(key) !== h.conntrack) parts.push(`ct ${h.conntrack}`);
     lastCt.set(key, h.conntrack);
+  } else if (h.conntrackPending !== null) {
+    // Held by the kernel but not yet listed by conntrack -L (confirmed at the end of POSTROUTING).
+    const key = `${h.node ?? '-'}/pending`;
+    if (lastCt.get(key) !== h.conntrackPending) parts.push(`ct-pending ${h.conntrackPending}`);
+    lastCt.set(key, h.conntrackPending);
   }
   return parts.join(' | ');
 }

@@ -80,12 +80,12 @@ describe('kube-proxy masqueradeAll: true (reference 3.1 "masqueradeAll: every Cl
 });
 
 describe('a pod connecting to its own pod IP', () => {
-  // BUG: the packet leaves pod-a through its veth, crosses cni0's netfilter hooks and hairpins back.
+  // Was a bug: the packet left pod-a through its veth and hairpinned back.
   // Linux adds a `local` route for every address it assigns (net/ipv4/fib_frontend.c fib_add_ifaddr:
   // fib_magic(RTM_NEWROUTE, RTN_LOCAL, addr, 32, ...) into RT_TABLE_LOCAL), and the local table is
   // consulted before main, so traffic to the pod's own IP is delivered over lo inside the pod's netns:
   // no veth, no bridge, no host conntrack entry.
-  it.fails('never leaves the pod network namespace', () => {
+  it('never leaves the pod network namespace', () => {
     const t = trace(BUILTIN_CLUSTER, { from: 'pod-a', to: '10.244.1.10:8080' });
     expect(t.hops.filter((h) => h.netns !== 'pod-a').map((h) => `${h.index} ${h.netns}/${h.device} ${h.step}`)).toEqual([]);
   });
@@ -99,13 +99,13 @@ describe('the kubernetes Service (its endpoint is a node IP, 192.168.1.11:6443)'
     expect([masq[0]?.rewrite?.chain, masq[0]?.rewrite?.to.split(':')[0], masq[0]?.node]).toEqual(['FLANNEL-POSTRTG', '192.168.1.12', 'node-2']);
   });
 
-  // BUG: on node-1 the DNAT target 192.168.1.11 is node-1's own address, so after nat PREROUTING the
+  // Was a bug: on node-1 the DNAT target 192.168.1.11 is node-1's own address, so after nat PREROUTING the
   // routing decision is RTN_LOCAL (the local table, see fib_add_ifaddr above) and the packet is delivered
   // locally through INPUT (reference 3.2 "Locally delivered: PREROUTING -> INPUT"; with br_netfilter,
   // br_nf_pre_routing_finish sends a re-routed non-bridge destination up the IP stack, reference 5.3 b).
   // The simulator instead forwards it out of eth0: FORWARD, a TTL decrement and a FLANNEL-POSTRTG
   // MASQUERADE (which only exists at POSTROUTING, never on the local-delivery path).
-  it.fails('from node-1: the DNATed packet is delivered locally: no FORWARD, no TTL decrement, no MASQUERADE', () => {
+  it('from node-1: the DNATed packet is delivered locally: no FORWARD, no TTL decrement, no MASQUERADE', () => {
     const t = trace(BUILTIN_CLUSTER, { from: 'pod-a', to: '10.96.0.1' });
     expect(rewrites(t, 'DNAT')[0]?.rewrite?.to).toBe('192.168.1.11:6443');
     const after = req(t).filter((h) => h.node === 'node-1');

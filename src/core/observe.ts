@@ -1,0 +1,498 @@
+// For one hop: the real command that shows it on a live node, and what that command would print
+// for this hop. Pure: computed from the hop, the cluster and (optionally) the rest of the trace.
+//
+//   send          kubectl exec POD -- ip route get DST          the pod's route to the destination
+//   veth, bridge-in, bridge-forward, decap
+//                 tcpdump -tnne -i DEV tcp port P               the frame in `tcpdump -e -n` form
+//   conntrack-*, un-dnat, un-snat
+//                 conntrack -L -d ORIG_DST                      the hop's `conntrack -L` line
+//   dnat          iptables-save -t nat | grep -E 'SVC|SEP'      the matching iptables-save lines
+//   no-dnat       iptables-save -t nat | grep -- '-d IP/32'     nothing: no Service rule matches
+//   route         ip route get DST from SRC iif IIF             the forwarding lookup
+//   filter-forward, reject, postrouting, masquerade
+//                 iptables-save -t TABLE | grep -E '^-A (CHAINS) '
+//   hairpin       cat /sys/class/net/VETH/brport/hairpin_mode
+//   encap         bridge fdb show dev flannel.1, ip neigh show dev flannel.1
+//   wire          tcpdump -tnne -i eth0 -T vxlan udp port 8472  outer and inner headers
+//   deliver       kubectl exec POD -- ss -tn                    the socket
+//   icmp-error    tcpdump -tnne -i VETH icmp
+//
+// tcpdump runs with -t (no timestamps) so the lines do not depend on a clock. TCP sequence numbers
+// and timestamps are random on a real node; here they are derived from the flow so they stay stable.
+
+import type { ClusterModel, NodeModel, PodModel } from './cluster/model.js';
+import { VXLAN_OVERHEAD } from './cni/vxlan.js';
+import { fnv1a32 } from './net/hash.js';
+import { splitHostPort } from './net/ipv4.js';
+import { nodeTables } from './proxy/node-tables.js';
+import type { IptTable } from './proxy/rule.js';
+import { saveTable } from './proxy/save-format.js';
+import { lookupRoute, nodeRoutes, podRoutes, vtepIP } from './kernel/routing.js';
+import type { Hop, PacketView, Trace } from './trace-model.js';
+
+export type ObservationWhere =
+  | { readonly kind: 'node'; readonly node: string }
+  | { readonly kind: 'kubectl'; readonly namespace: string; readonly pod: string };
+
+export interface Observation {
+  /** Where to type the command: a root shell on a node, or anywhere kubectl reaches the cluster. */
+  readonly where: ObservationWhere;
+  readonly command: string;
+  /** What the command prints for this hop (stdout; conntrack's summary line goes to stderr). */
+  readonly output: readonly string[];
+  /** One sentence on what differs on a live node, or null. */
+  readonly note: string | null;
+}
+
+export interface ObserveContext {
+  /** The hop before this one in the same trace (for the route lookup's input interface). */
+  readonly previous?: Hop | null;
+  /** The whole trace (for the DNS question, the original destination of an ICMP error, a reset). */
+  readonly trace?: Trace | null;
+}
+
+const RANDOM_NOTE = 'Sequence numbers and timestamps are random on a live node.';
+
+/** Every command that shows this hop, the most telling first. Never empty. */
+export function observeHop(hop: Hop, cluster: ClusterModel, context: ObserveContext = {}): Observation[] {
+  const node = cluster.nodes.find((n) => n.name === hop.node) ?? null;
+  const onNode = (name: string): ObservationWhere => ({ kind: 'node', node: name });
+  switch (hop.step) {
+    case 'send': {
+      const pod = podOf(cluster, hop);
+      if (pod !== null && node !== null) return [podRouteGet(cluster, pod, node, hop)];
+      break;
+    }
+    case 'conntrack-new':
+    case 'conntrack-match':
+    case 'un-dnat':
+    case 'un-snat':
+      if (hop.node !== null) {
+        if (hop.conntrack !== null) return [conntrackObservation(hop, onNode(hop.node))];
+        if (hop.conntrackPending !== null) return [pendingConntrackObservation(hop, onNode(hop.node))];
+      }
+      break;
+    case 'dnat':
+      if (node !== null) {
+        const out = [dnatObservation(hop, cluster, node)];
+        if (hop.conntrack !== null) out.push(conntrackObservation(hop, onNode(node.name)));
+        return out;
+      }
+      break;
+    case 'no-dnat':
+      if (node !== null) return [noDnatObservation(hop, cluster, node)];
+      break;
+    case 'route':
+      if (node !== null) return [nodeRouteGet(cluster, node, hop, context.previous ?? null)];
+      break;
+    case 'filter-forward':
+    case 'filter-input':
+    case 'reject':
+    case 'postrouting':
+    case 'masquerade':
+      if (node !== null) {
+        const out = [chainsObservation(hop, cluster, node)];
+        // POSTROUTING is where a new entry is confirmed: from here on conntrack -L lists it.
+        if ((hop.step === 'postrouting' || hop.step === 'masquerade') && hop.conntrack !== null) out.push(conntrackObservation(hop, onNode(node.name)));
+        return out;
+      }
+      break;
+    case 'hairpin':
+      if (hop.node !== null) {
+        return [
+          {
+            where: onNode(hop.node),
+            command: `cat /sys/class/net/${hop.device}/brport/hairpin_mode`,
+            output: ['1'],
+            note: null,
+          },
+          tcpdumpObservation(hop, cluster, onNode(hop.node), context),
+        ];
+      }
+      break;
+    case 'bridge-forward':
+      if (hop.node !== null && hop.packet.dstMac !== null) {
+        return [
+          tcpdumpObservation(hop, cluster, onNode(hop.node), context),
+          {
+            where: onNode(hop.node),
+            command: `bridge fdb show br cni0 | grep ${hop.packet.dstMac}`,
+            output: [`${hop.packet.dstMac} dev ${hop.device} master cni0`],
+            note: null,
+          },
+        ];
+      }
+      break;
+    case 'encap':
+      if (node !== null) return encapObservations(cluster, node, hop, context);
+      break;
+    case 'wire':
+      if (hop.node !== null && hop.packet.outer !== null) {
+        const port = hop.packet.outer.dport ?? cluster.network.vxlan.port;
+        return [
+          {
+            where: onNode(hop.node),
+            command: `tcpdump -tnne -i ${hop.device} -T vxlan udp port ${port}`,
+            output: tcpdumpLines(hop, cluster, context),
+            note: RANDOM_NOTE,
+          },
+        ];
+      }
+      break;
+    case 'deliver': {
+      const pod = podOf(cluster, hop);
+      if (pod !== null) return [socketObservation(pod, hop, context)];
+      break;
+    }
+    case 'icmp-error': {
+      const pod = podOf(cluster, hop);
+      if (pod !== null && hop.node !== null) {
+        return [
+          {
+            where: onNode(hop.node),
+            command: `tcpdump -tnne -i ${pod.hostVeth} icmp`,
+            output: tcpdumpLines(hop, cluster, context),
+            note: null,
+          },
+        ];
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  // veth, bridge-in, decap and anything not covered above: watch the frame on the hop's device.
+  if (hop.node !== null && hop.netns === hop.node) return [tcpdumpObservation(hop, cluster, onNode(hop.node), context)];
+  const pod = podOf(cluster, hop);
+  if (pod !== null && hop.node !== null) {
+    return [tcpdumpObservation({ ...hop, device: pod.hostVeth }, cluster, onNode(hop.node), context)];
+  }
+  return [tcpdumpObservation(hop, cluster, onNode(hop.node ?? hop.netns), context)];
+}
+
+/** The pod whose network namespace the hop is in (hop.netns is the pod's name), or null. */
+function podOf(cluster: ClusterModel, hop: Hop): PodModel | null {
+  return cluster.pods.find((p) => p.name === hop.netns && (hop.node === null || p.nodeName === hop.node)) ?? null;
+}
+
+function ipOf(endpoint: string): string {
+  return splitHostPort(endpoint).ip;
+}
+
+function portOf(endpoint: string): number | null {
+  return splitHostPort(endpoint).port;
+}
+
+// ---------------------------------------------------------------- ip route get
+
+function podRouteGet(cluster: ClusterModel, pod: PodModel, node: NodeModel, hop: Hop): Observation {
+  const dst = ipOf(hop.packet.dst);
+  const src = ipOf(hop.packet.src);
+  const route = lookupRoute(podRoutes(cluster, pod, node), dst);
+  const via = route?.via ? ` via ${route.via}` : '';
+  const dev = route?.dev ?? 'eth0';
+  return {
+    where: { kind: 'kubectl', namespace: pod.namespace, pod: pod.name },
+    command: `kubectl exec ${podArg(pod)}-- ip route get ${dst}`,
+    output: [`${dst}${via} dev ${dev} src ${src} uid 0`, '    cache'],
+    note: null,
+  };
+}
+
+function podArg(pod: PodModel): string {
+  return pod.namespace === 'default' ? `${pod.name} ` : `-n ${pod.namespace} ${pod.name} `;
+}
+
+function nodeRouteGet(cluster: ClusterModel, node: NodeModel, hop: Hop, previous: Hop | null): Observation {
+  const dst = ipOf(hop.packet.dst);
+  const src = ipOf(hop.packet.src);
+  const route = lookupRoute(nodeRoutes(cluster, node), dst);
+  const iif = inputInterface(previous, node);
+  const via = route?.via ? ` via ${route.via}` : '';
+  const dev = route?.dev ?? hop.device;
+  return {
+    where: { kind: 'node', node: node.name },
+    command: `ip route get ${dst} from ${src} iif ${iif}`,
+    output: [`${dst} from ${src}${via} dev ${dev}`, `    cache iif ${iif}`],
+    note: null,
+  };
+}
+
+/** The device the packet arrived on before the routing decision: a bridge port counts as cni0. */
+function inputInterface(previous: Hop | null, node: NodeModel): string {
+  if (previous === null || previous.node !== node.name || previous.netns !== node.name) return 'cni0';
+  return previous.device.startsWith('veth') ? 'cni0' : previous.device;
+}
+
+// ---------------------------------------------------------------- conntrack
+
+function origDst(line: string, hop: Hop): string {
+  return /dst=(\S+)/.exec(line)?.[1] ?? ipOf(hop.packet.dst);
+}
+
+function conntrackObservation(hop: Hop, where: ObservationWhere): Observation {
+  const line = hop.conntrack ?? '';
+  return {
+    where,
+    command: `conntrack -L -d ${origDst(line, hop)}`,
+    output: [line, 'conntrack v1.4.8 (conntrack-tools): 1 flow entries have been shown.'],
+    note: null,
+  };
+}
+
+/** A NEW entry before POSTROUTING: the kernel holds it, conntrack -L does not list it yet. */
+function pendingConntrackObservation(hop: Hop, where: ObservationWhere): Observation {
+  const line = hop.conntrackPending ?? '';
+  return {
+    where,
+    command: `conntrack -L -d ${origDst(line, hop)}`,
+    output: ['conntrack v1.4.8 (conntrack-tools): 0 flow entries have been shown.'],
+    note: 'Nothing yet: the entry is unconfirmed until the packet leaves POSTROUTING. conntrack -E would print [NEW] then.',
+  };
+}
+
+// ---------------------------------------------------------------- iptables-save
+
+function tableOf(cluster: ClusterModel, node: NodeModel, name: 'nat' | 'filter'): string[] {
+  const tables = nodeTables(cluster, node);
+  const table: IptTable = name === 'nat' ? tables.nat : tables.filter;
+  return saveTable(table, null).split('\n');
+}
+
+/** The chains a hop's rules went through, in order, per table ("nat KUBE-SEP-X: -A ..." lines). */
+function chainsOf(hop: Hop): { table: 'nat' | 'filter'; chain: string }[] {
+  const out: { table: 'nat' | 'filter'; chain: string }[] = [];
+  for (const line of hop.rules) {
+    const m = /^(nat|filter) (\S+):/.exec(line);
+    if (m === null) continue;
+    const table = m[1] as 'nat' | 'filter';
+    const chain = m[2] as string;
+    if (!out.some((c) => c.table === table && c.chain === chain)) out.push({ table, chain });
+  }
+  return out;
+}
+
+function dnatObservation(hop: Hop, cluster: ClusterModel, node: NodeModel): Observation {
+  const svc = chainsOf(hop).find((c) => c.table === 'nat' && /^KUBE-(SVC|SVL|EXT|FW)-/.test(c.chain))?.chain ?? null;
+  const sep = hop.rewrite?.chain ?? null;
+  const names = [svc, sep].filter((c): c is string => c !== null);
+  const lines = tableOf(cluster, node, 'nat');
+  const output = lines.filter((l) => names.some((n) => l.includes(n)));
+  const pattern = names.length === 1 ? names[0] : `'${names.join('|')}'`;
+  return {
+    where: { kind: 'node', node: node.name },
+    command: `iptables-save -t nat | grep -E ${pattern}`,
+    output,
+    note: 'iptables-save prints rules in its own canonical form: /32 on addresses, -p before -m.',
+  };
+}
+
+function noDnatObservation(hop: Hop, cluster: ClusterModel, node: NodeModel): Observation {
+  const dst = ipOf(hop.packet.dst);
+  const needle = `-d ${dst}/32`;
+  const output = tableOf(cluster, node, 'nat').filter((l) => l.includes(needle));
+  return {
+    where: { kind: 'node', node: node.name },
+    command: `iptables-save -t nat | grep -- '${needle}'`,
+    output,
+    note: output.length === 0 ? `No output: no nat rule matches destination ${dst}.` : null,
+  };
+}
+
+function chainsObservation(hop: Hop, cluster: ClusterModel, node: NodeModel): Observation {
+  const chains = chainsOf(hop);
+  const table = chains[0]?.table ?? (hop.step === 'filter-forward' || hop.step === 'filter-input' || hop.step === 'reject' ? 'filter' : 'nat');
+  const names = chains.filter((c) => c.table === table).map((c) => c.chain);
+  if (hop.step === 'reject') {
+    const dst = ipOf(hop.packet.dst);
+    const output = tableOf(cluster, node, 'filter').filter((l) => l.includes(`${dst}/32`));
+    return { where: { kind: 'node', node: node.name }, command: `iptables-save -t filter | grep ${dst}`, output, note: null };
+  }
+  if (names.length === 0) {
+    const builtin = hop.hook ?? 'POSTROUTING';
+    names.push(builtin);
+  }
+  const prefixes = names.map((n) => `-A ${n} `);
+  const output = tableOf(cluster, node, table).filter((l) => prefixes.some((p) => l.startsWith(p)));
+  const alternation = names.length === 1 ? names[0] : `(${names.join('|')})`;
+  return {
+    where: { kind: 'node', node: node.name },
+    command: `iptables-save -t ${table} | grep -E '^-A ${alternation} '`,
+    output,
+    note: null,
+  };
+}
+
+// ---------------------------------------------------------------- flannel.1
+
+function encapObservations(cluster: ClusterModel, node: NodeModel, hop: Hop, context: ObserveContext): Observation[] {
+  const others = cluster.nodes.filter((n) => n.name !== node.name);
+  const gateway = /resolves the gateway (\S+)/.exec(hop.action)?.[1] ?? null;
+  const neigh = others.map((n) => `${vtepIP(n)} lladdr ${n.vtepMac} PERMANENT`);
+  const out: Observation[] = [
+    {
+      where: { kind: 'node', node: node.name },
+      command: `bridge fdb show dev ${hop.device}`,
+      output: others.map((n) => `${n.vtepMac} dst ${n.internalIP} self permanent`),
+      note: null,
+    },
+    {
+      where: { kind: 'node', node: node.name },
+      command: gateway === null ? `ip neigh show dev ${hop.device}` : `ip neigh show ${gateway} dev ${hop.device}`,
+      output: gateway === null ? neigh : neigh.filter((l) => l.startsWith(`${gateway} `)),
+      note: null,
+    },
+  ];
+  out.push(tcpdumpObservation(hop, cluster, { kind: 'node', node: node.name }, context));
+  return out;
+}
+
+// ---------------------------------------------------------------- sockets
+
+function socketObservation(pod: PodModel, hop: Hop, context: ObserveContext): Observation {
+  const p = hop.packet;
+  const udp = p.proto === 'UDP';
+  const where: ObservationWhere = { kind: 'kubectl', namespace: pod.namespace, pod: pod.name };
+  const header = 'State    Recv-Q Send-Q Local Address:Port  Peer Address:Port Process';
+  const row = (state: string, local: string, peer: string): string =>
+    `${state.padEnd(8)} 0      0      ${local.padEnd(19)} ${peer}`;
+  if (hop.direction === 'request') {
+    // The server: a TCP SYN leaves a request socket in SYN-RECV; a UDP server listens unconnected.
+    if (udp) {
+      return { where, command: `kubectl exec ${podArg(pod)}-- ss -uan sport = :${portOf(p.dst) ?? 0}`, output: [header, row('UNCONN', `*:${portOf(p.dst) ?? 0}`, '*:*')], note: null };
+    }
+    return { where, command: `kubectl exec ${podArg(pod)}-- ss -tn sport = :${portOf(p.dst) ?? 0}`, output: [header, row('SYN-RECV', p.dst, p.src)], note: null };
+  }
+  // The client: its socket is connected to the address it dialled, whatever the packet went through.
+  const reset = context.trace?.outcome === 'reset';
+  const dialled = context.trace?.target ?? p.src;
+  if (udp) {
+    return { where, command: `kubectl exec ${podArg(pod)}-- ss -un dst ${ipOf(dialled)}`, output: [header, row('ESTAB', p.dst, dialled)], note: null };
+  }
+  return {
+    where,
+    command: `kubectl exec ${podArg(pod)}-- ss -tn dst ${ipOf(dialled)}`,
+    output: [header, row(reset ? 'SYN-SENT' : 'ESTAB', p.dst, dialled)],
+    note: reset ? 'The SYN-ACK came from an address the socket did not dial: the kernel answers with a RST.' : null,
+  };
+}
+
+// ---------------------------------------------------------------- tcpdump
+
+function tcpdumpObservation(hop: Hop, cluster: ClusterModel, where: ObservationWhere, context: ObserveContext): Observation {
+  const p = hop.packet;
+  const proto = p.proto === 'UDP' ? 'udp' : p.proto === 'ICMP' ? 'icmp' : 'tcp';
+  const clientPort = hop.direction === 'request' ? portOf(p.src) : portOf(p.dst);
+  const filter = proto === 'icmp' || clientPort === null ? proto : `${proto} port ${clientPort}`;
+  return {
+    where,
+    command: `tcpdump -tnne -i ${hop.device} ${filter}`,
+    output: tcpdumpLines(hop, cluster, context),
+    note: proto === 'tcp' ? RANDOM_NOTE : null,
+  };
+}
+
+/** The pod-side MTU: the overlay takes its headers out of the underlay's MTU. */
+function podMtu(cluster: ClusterModel): number {
+  const u = cluster.network.underlayMtu;
+  if (cluster.network.cni === 'flannel-vxlan' || cluster.network.cni === 'calico-vxlan') return u - VXLAN_OVERHEAD;
+  if (cluster.network.cni === 'calico-ipip') return u - 20;
+  return u;
+}
+
+/** tcpdump's rendering of "ip:port": the port follows a dot. */
+function dotted(endpoint: string): string {
+  const { ip, port } = splitHostPort(endpoint);
+  return port === null ? ip : `${ip}.${port}`;
+}
+
+/**
+ * The connection as the client opened it, so every hop of one connection, before and after NAT,
+ * derives the same sequence numbers: the trace's first packet, or this packet's client side.
+ */
+function flowKey(p: PacketView, direction: Hop['direction'], context: ObserveContext): string {
+  const first = context.trace?.hops[0]?.packet ?? null;
+  if (first !== null && (first.src === p.src || first.src === p.dst || context.trace?.hops.some((h) => h.packet === p))) return first.src;
+  return direction === 'request' ? p.src : p.dst;
+}
+
+interface Payload {
+  /** The text after "src > dst: ". */
+  readonly text: string;
+  /** The IP total length. */
+  readonly ipLength: number;
+}
+
+function tcpPayload(hop: Hop, mtu: number, context: ObserveContext): Payload {
+  const p = hop.packet;
+  const key = flowKey(p, hop.direction, context);
+  const clientIsn = fnv1a32(`isn-c|${key}`);
+  const serverIsn = fnv1a32(`isn-s|${key}`);
+  const clientTs = fnv1a32(`ts-c|${key}`) % 4_000_000_000;
+  const serverTs = fnv1a32(`ts-s|${key}`) % 4_000_000_000;
+  const mss = mtu - 40;
+  const synAck = p.flags === 'S.';
+  // Linux's first window is the largest multiple of the MSS that fits in 65535; the SYN-ACK's
+  // uses the MSS less the 12 bytes of timestamp option.
+  const win = synAck ? Math.floor(65535 / (mss - 12)) * (mss - 12) : Math.floor(65535 / mss) * mss;
+  const options = `options [mss ${mss},sackOK,TS val ${synAck ? serverTs : clientTs} ecr ${synAck ? clientTs : 0},nop,wscale 7]`;
+  const flags = p.flags ?? 'S';
+  const seq = synAck ? `seq ${serverIsn}, ack ${(clientIsn + 1) >>> 0}` : `seq ${clientIsn}`;
+  return { text: `Flags [${flags}], ${seq}, win ${win}, ${options}, length 0`, ipLength: 60 };
+}
+
+function dnsWireName(name: string): number {
+  const labels = name.replace(/\.$/, '').split('.').filter((l) => l !== '');
+  return labels.reduce((sum, l) => sum + l.length + 1, 0) + 1;
+}
+
+function udpPayload(hop: Hop, context: ObserveContext): Payload {
+  const p = hop.packet;
+  const dnsToServer = portOf(p.dst) === 53;
+  const dnsFromServer = portOf(p.src) === 53;
+  const query = context.trace?.dns?.queries.at(-1) ?? null;
+  if ((dnsToServer || dnsFromServer) && query !== null) {
+    const id = fnv1a32(`dns-id|${flowKey(p, hop.direction, context)}`) % 65536;
+    const name = query.name.endsWith('.') ? query.name : `${query.name}.`;
+    const question = dnsWireName(name) + 4;
+    if (dnsToServer) {
+      const length = 12 + question;
+      return { text: `${id}+ ${query.type}? ${name} (${length})`, ipLength: 28 + length };
+    }
+    // CoreDNS answers authoritatively (aa) without recursion (no ra), uncompressed when small.
+    if (query.answer !== null) {
+      const rdata = query.type === 'A' ? 4 : 16;
+      const length = 12 + question + dnsWireName(name) + 10 + rdata;
+      return { text: `${id}*- 1/0/0 ${query.type} ${query.answer} (${length})`, ipLength: 28 + length };
+    }
+    const zone = `${context.trace?.dns?.resolvConf.match(/^search \S+ \S+ (\S+)/m)?.[1] ?? 'cluster.local'}.`;
+    const soa = dnsWireName(zone) + 10 + dnsWireName(`ns.dns.${zone}`) + dnsWireName(`hostmaster.${zone}`) + 20;
+    const length = 12 + question + soa;
+    const rcode = query.rcode === 'NXDOMAIN' ? ' NXDomain' : '';
+    return { text: `${id}*-${rcode} 0/1/0 (${length})`, ipLength: 28 + length };
+  }
+  return { text: 'UDP, length 0', ipLength: 28 };
+}
+
+function icmpPayload(hop: Hop, context: ObserveContext): Payload {
+  const target = context.trace?.target ?? null;
+  const { ip, port } = splitHostPort(target ?? '');
+  const what = target === null ? 'port unreachable' : `${ip} tcp port ${port ?? 0} unreachable`;
+  // The error quotes the offending packet: the 20-byte IP header and the 40-byte SYN's TCP header.
+  return { text: `ICMP ${what}, length 68`, ipLength: 20 + 68 };
+}
+
+/** The lines `tcpdump -tnne` prints for this hop's packet (two for a VXLAN packet read with -T vxlan). */
+export function tcpdumpLines(hop: Hop, cluster: ClusterModel, context: ObserveContext = {}): string[] {
+  const p = hop.packet;
+  const mtu = podMtu(cluster);
+  const payload = p.proto === 'ICMP' ? icmpPayload(hop, context) : p.proto === 'UDP' ? udpPayload(hop, context) : tcpPayload(hop, mtu, context);
+  const ips = p.proto === 'ICMP' ? `${ipOf(p.src)} > ${ipOf(p.dst)}` : `${dotted(p.src)} > ${dotted(p.dst)}`;
+  const frame = payload.ipLength + 14;
+  const inner = `${p.srcMac ?? '00:00:00:00:00:00'} > ${p.dstMac ?? '00:00:00:00:00:00'}, ethertype IPv4 (0x0800), length ${frame}: ${ips}: ${payload.text}`;
+  const o = p.outer;
+  if (o === null || hop.step !== 'wire') return [inner];
+  const outerFrame = frame + VXLAN_OVERHEAD;
+  const outer = `${o.srcMac} > ${o.dstMac}, ethertype IPv4 (0x0800), length ${outerFrame}: ${o.src}.${o.sport ?? 0} > ${o.dst}.${o.dport ?? 0}: VXLAN, flags [I] (0x08), vni ${o.vni ?? 0}`;
+  return [outer, inner];
+}
