@@ -26,6 +26,7 @@ const HOP_STEP_SET: Record<HopStep, true> = {
   'no-dnat': true,
   route: true,
   'filter-forward': true,
+  'filter-input': true,
   reject: true,
   postrouting: true,
   masquerade: true,
