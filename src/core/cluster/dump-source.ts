@@ -151,11 +151,12 @@ function readJson(text: string): SourceResult {
   } catch (e) {
     const raw = e instanceof Error ? e.message : String(e);
     const pos = /at position (\d+)/.exec(raw);
+    const at = pos ? Number(pos[1]) : null;
     const reason = raw.replace(/ in JSON at position \d+.*$/s, '').replace(/ \(line \d+ column \d+\)$/, '');
-    if (/Unexpected end of JSON input/.test(raw)) {
+    if (/Unexpected end of JSON input/.test(raw) || (at !== null && at >= text.trimEnd().length)) {
       return { ok: false, line: lineAt(text, text.trimEnd().length), message: 'not valid JSON: the file ends early; it looks truncated' };
     }
-    return { ok: false, line: pos ? lineAt(text, Number(pos[1])) : null, message: `not valid JSON: ${reason}` };
+    return { ok: false, line: at === null ? null : lineAt(text, at), message: `not valid JSON: ${reason}` };
   }
   return {
     ok: true,
