@@ -5,16 +5,17 @@
 //   veth, bridge-in, bridge-forward, decap
 //                 tcpdump -tnne -i DEV tcp port P               the frame in `tcpdump -e -n` form
 //   conntrack-*, un-dnat, un-snat
-//                 conntrack -L -d ORIG_DST                      the hop's `conntrack -L` line
+//                 conntrack -L -d ORIG_DST                      the hop's `conntrack -L` line (none
+//                                                               before the entry is confirmed)
 //   dnat          iptables-save -t nat | grep -E 'SVC|SEP'      the matching iptables-save lines
 //   no-dnat       iptables-save -t nat | grep -- '-d IP/32'     nothing: no Service rule matches
 //   route         ip route get DST from SRC iif IIF             the forwarding lookup
-//   filter-forward, reject, postrouting, masquerade
-//                 iptables-save -t TABLE | grep -E '^-A (CHAINS) '
+//   filter-forward, filter-input, reject, postrouting, masquerade
+//                 iptables-save -t TABLE | grep -E '^-A (CHAINS) '   (+ conntrack -L once confirmed)
 //   hairpin       cat /sys/class/net/VETH/brport/hairpin_mode
 //   encap         bridge fdb show dev flannel.1, ip neigh show dev flannel.1
 //   wire          tcpdump -tnne -i eth0 -T vxlan udp port 8472  outer and inner headers
-//   deliver       kubectl exec POD -- ss -tn                    the socket
+//   deliver       kubectl exec POD -- ss -tn ...                the socket
 //   icmp-error    tcpdump -tnne -i VETH icmp
 //
 // tcpdump runs with -t (no timestamps) so the lines do not depend on a clock. TCP sequence numbers
@@ -195,12 +196,17 @@ function podRouteGet(cluster: ClusterModel, pod: PodModel, node: NodeModel, hop:
     where: { kind: 'kubectl', namespace: pod.namespace, pod: pod.name },
     command: `kubectl exec ${podArg(pod)}-- ip route get ${dst}`,
     output: [`${dst}${via} dev ${dev} src ${src} uid 0`, '    cache'],
-    note: null,
+    note: debugNote(pod, 'ip'),
   };
 }
 
 function podArg(pod: PodModel): string {
   return pod.namespace === 'default' ? `${pod.name} ` : `-n ${pod.namespace} ${pod.name} `;
+}
+
+/** Many images (CoreDNS's among them) ship no shell tools; an ephemeral container shares the pod's network. */
+function debugNote(pod: PodModel, tool: string): string {
+  return `No ${tool} in the image? kubectl debug -it ${podArg(pod)}--image=nicolaka/netshoot runs it in the pod's network namespace.`;
 }
 
 function nodeRouteGet(cluster: ClusterModel, node: NodeModel, hop: Hop, previous: Hop | null): Observation {
@@ -359,21 +365,21 @@ function socketObservation(pod: PodModel, hop: Hop, context: ObserveContext): Ob
   if (hop.direction === 'request') {
     // The server: a TCP SYN leaves a request socket in SYN-RECV; a UDP server listens unconnected.
     if (udp) {
-      return { where, command: `kubectl exec ${podArg(pod)}-- ss -uan sport = :${portOf(p.dst) ?? 0}`, output: [header, row('UNCONN', `*:${portOf(p.dst) ?? 0}`, '*:*')], note: null };
+      return { where, command: `kubectl exec ${podArg(pod)}-- ss -uan sport = :${portOf(p.dst) ?? 0}`, output: [header, row('UNCONN', `*:${portOf(p.dst) ?? 0}`, '*:*')], note: debugNote(pod, 'ss') };
     }
-    return { where, command: `kubectl exec ${podArg(pod)}-- ss -tn sport = :${portOf(p.dst) ?? 0}`, output: [header, row('SYN-RECV', p.dst, p.src)], note: null };
+    return { where, command: `kubectl exec ${podArg(pod)}-- ss -tn sport = :${portOf(p.dst) ?? 0}`, output: [header, row('SYN-RECV', p.dst, p.src)], note: debugNote(pod, 'ss') };
   }
   // The client: its socket is connected to the address it dialled, whatever the packet went through.
   const reset = context.trace?.outcome === 'reset';
   const dialled = context.trace?.target ?? p.src;
   if (udp) {
-    return { where, command: `kubectl exec ${podArg(pod)}-- ss -un dst ${ipOf(dialled)}`, output: [header, row('ESTAB', p.dst, dialled)], note: null };
+    return { where, command: `kubectl exec ${podArg(pod)}-- ss -un dst ${ipOf(dialled)}`, output: [header, row('ESTAB', p.dst, dialled)], note: debugNote(pod, 'ss') };
   }
   return {
     where,
     command: `kubectl exec ${podArg(pod)}-- ss -tn dst ${ipOf(dialled)}`,
     output: [header, row(reset ? 'SYN-SENT' : 'ESTAB', p.dst, dialled)],
-    note: reset ? 'The SYN-ACK came from an address the socket did not dial: the kernel answers with a RST.' : null,
+    note: reset ? 'The SYN-ACK came from an address the socket did not dial: the kernel answers with a RST.' : debugNote(pod, 'ss'),
   };
 }
 

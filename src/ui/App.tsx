@@ -1,0 +1,80 @@
+// The root: the one useInput of the tour, the reducer, the play timer, resize and progress
+// effects, and the frame. Screens are pure functions of the state (see frame.ts); nothing below
+// this component reads a key.
+
+import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import { useApp, useInput } from 'ink';
+import { FrameView } from './components/FrameView.js';
+import { renderFrame } from './frame.js';
+import { DEFAULT_SIZE, useTerminalSize } from './hooks/use-terminal-size.js';
+import { keymap } from './keymap.js';
+import type { LessonPosition, ProgressPort } from './progress.js';
+import { initialState, reduce, type Action } from './reducer.js';
+import { SPEEDS, current, type AppState, type Env, type Size, type StartScreen } from './state.js';
+import { makeTheme } from './theme.js';
+
+export interface AppProps {
+  readonly env: Env;
+  readonly start: StartScreen;
+  readonly progress: ProgressPort;
+  /** A fixed size (tests, renderToString); by default the terminal's, following resizes. */
+  readonly size?: Size;
+}
+
+function snapshot(progress: ProgressPort, env: Env): Record<number, LessonPosition> {
+  const out: Record<number, LessonPosition> = {};
+  for (const l of env.lessons) {
+    const p = progress.lessonPosition(l.id);
+    if (p !== null) out[l.id] = p;
+  }
+  return out;
+}
+
+export function App({ env, start, progress, size: fixedSize }: AppProps) {
+  const { exit } = useApp();
+  const measured = useTerminalSize(fixedSize ?? DEFAULT_SIZE);
+  const size = fixedSize ?? measured;
+
+  const reducer = useCallback((s: AppState, a: Action) => reduce(s, a, env), [env]);
+  const [state, dispatch] = useReducer(reducer, undefined, () =>
+    initialState({ start, size, env, positions: snapshot(progress, env), lastLesson: progress.lastLesson() }),
+  );
+
+  useInput((input, key) => {
+    const command = keymap(input, key);
+    if (command !== null) dispatch(command);
+  });
+
+  useEffect(() => {
+    if (state.size.columns !== size.columns || state.size.rows !== size.rows) dispatch({ type: 'resize', size });
+  }, [size.columns, size.rows, state.size.columns, state.size.rows]);
+
+  const screen = current(state);
+  const playing = screen.kind === 'stepper' && screen.stepper.playing;
+  const speed = screen.kind === 'stepper' ? (SPEEDS[screen.stepper.speed] ?? 1000) : 1000;
+  useEffect(() => {
+    if (!playing) return;
+    const timer = setInterval(() => dispatch({ type: 'tick' }), speed);
+    return () => clearInterval(timer);
+  }, [playing, speed]);
+
+  // Write every position change through to the progress store.
+  const saved = useRef(state.positions);
+  useEffect(() => {
+    for (const [id, pos] of Object.entries(state.positions)) {
+      const before = saved.current[Number(id)];
+      if (before === undefined || before.page !== pos.page || before.hop !== pos.hop) progress.savePosition(Number(id), pos.page, pos.hop);
+    }
+    saved.current = state.positions;
+  }, [state.positions, progress]);
+
+  useEffect(() => {
+    if (state.exit) exit();
+  }, [state.exit, exit]);
+
+  const theme = useMemo(() => makeTheme(env.display), [env.display]);
+  // Lay out with the live size, so a shrinking terminal never sees one frame that is too big.
+  const lines = useMemo(() => renderFrame({ ...state, size }, env), [state, size, env]);
+  if (state.exit) return null;
+  return <FrameView lines={lines} theme={theme} />;
+}

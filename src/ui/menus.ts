@@ -1,0 +1,137 @@
+// The items of every menu, as data: a label, an optional detail, and what choosing it does. The
+// reducer acts on `action`; the screens draw `label` and `detail`. Both call these functions, so
+// what is shown is what is chosen.
+
+import type { ClusterModel } from '../core/cluster/model.js';
+import type { ScenarioName } from '../core/request.js';
+import { SCENARIOS, SCENARIO_NAMES } from '../core/scenarios.js';
+import { hostPort } from '../core/net/ipv4.js';
+import type { AppState, Env, MenuState, Screen } from './state.js';
+
+export type MenuAction =
+  | { readonly kind: 'continue'; readonly lessonId: number }
+  | { readonly kind: 'lessons' }
+  | { readonly kind: 'simulator' }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'quit' }
+  | { readonly kind: 'lesson'; readonly lessonId: number }
+  | { readonly kind: 'scenario'; readonly name: ScenarioName }
+  | { readonly kind: 'custom' }
+  | { readonly kind: 'client'; readonly ref: string }
+  | { readonly kind: 'destination'; readonly to: string };
+
+export interface MenuItem {
+  readonly label: string;
+  readonly detail: string | null;
+  readonly action: MenuAction;
+}
+
+export function lessonStateText(state: AppState, env: Env, lessonId: number): string {
+  const lesson = env.lessons.find((l) => l.id === lessonId);
+  const pos = state.positions[lessonId];
+  if (lesson === undefined) return '';
+  if (pos === undefined) return 'not started';
+  const pages = lesson.pages.length;
+  if (pos.page >= pages - 1) return 'read to the end';
+  return `page ${pos.page + 1} of ${pages}`;
+}
+
+export function homeItems(state: AppState, env: Env): MenuItem[] {
+  const items: MenuItem[] = [];
+  const lastId = state.lastLesson ?? null;
+  const last = env.lessons.find((l) => l.id === lastId) ?? null;
+  const first = env.lessons[0] ?? null;
+  if (last !== null) {
+    items.push({ label: `Continue: lesson ${last.id}, ${last.title}`, detail: lessonStateText(state, env, last.id), action: { kind: 'continue', lessonId: last.id } });
+  } else if (first !== null) {
+    items.push({ label: `Start: lesson ${first.id}, ${first.title}`, detail: `${first.minutes} min`, action: { kind: 'continue', lessonId: first.id } });
+  }
+  if (env.lessons.length > 0) items.push({ label: 'Lessons', detail: `${env.lessons.length} lessons, with where you are in each`, action: { kind: 'lessons' } });
+  items.push({ label: 'Simulator', detail: 'follow any pod to any Service or pod, hop by hop', action: { kind: 'simulator' } });
+  items.push({ label: 'Help', detail: 'every key', action: { kind: 'help' } });
+  items.push({ label: 'Quit', detail: null, action: { kind: 'quit' } });
+  return items;
+}
+
+export function lessonItems(state: AppState, env: Env): MenuItem[] {
+  return env.lessons.map((l) => ({
+    label: l.bonus && !/^bonus\b/i.test(l.title) ? `${l.title} (bonus)` : l.title,
+    detail: `${lessonStateText(state, env, l.id)}, ${l.minutes} min`,
+    action: { kind: 'lesson', lessonId: l.id },
+  }));
+}
+
+/** Scenarios are written for the built-in cluster; they run on it whatever --cluster says. */
+export function simulatorStartItems(env: Env): MenuItem[] {
+  const builtinNote = env.cluster.source === 'built-in' ? '' : ' (built-in cluster)';
+  return [
+    { label: 'Choose the client pod and the destination', detail: `on ${env.cluster.source === 'built-in' ? 'the built-in cluster' : env.cluster.source}`, action: { kind: 'custom' } },
+    ...SCENARIO_NAMES.map((name): MenuItem => ({ label: `${SCENARIOS[name].title}${builtinNote}`, detail: SCENARIOS[name].summary, action: { kind: 'scenario', name } })),
+  ];
+}
+
+export function clientItems(cluster: ClusterModel): MenuItem[] {
+  return cluster.pods
+    .filter((p) => p.ip !== null && !p.hostNetwork)
+    .map((p) => ({
+      label: p.namespace === 'default' ? p.name : `${p.namespace}/${p.name}`,
+      detail: `${p.ip} on ${p.nodeName}`,
+      action: { kind: 'client', ref: `${p.namespace}/${p.name}` },
+    }));
+}
+
+/** Services by DNS name, their ClusterIP:port, and pod IPs: everything a pod can dial. */
+export function destinationItems(cluster: ClusterModel, clientRef: string | null): MenuItem[] {
+  const items: MenuItem[] = [];
+  const domain = cluster.dns.clusterDomain;
+  const services = cluster.services.filter((s) => s.type !== 'ExternalName' && s.clusterIP !== 'None' && s.clusterIP !== '');
+  for (const s of services) {
+    items.push({ label: `${s.name}.${s.namespace}.svc.${domain}`, detail: `Service ${s.namespace}/${s.name}, by DNS name`, action: { kind: 'destination', to: `${s.name}.${s.namespace}.svc.${domain}` } });
+  }
+  for (const s of services) {
+    for (const p of s.ports) {
+      if (p.protocol !== 'TCP') continue;
+      const to = hostPort(s.clusterIP, p.port);
+      items.push({ label: to, detail: `ClusterIP of ${s.namespace}/${s.name}${p.name ? ` (${p.name})` : ''}`, action: { kind: 'destination', to } });
+    }
+  }
+  for (const p of cluster.pods) {
+    if (p.ip === null || p.hostNetwork || `${p.namespace}/${p.name}` === clientRef) continue;
+    const port = p.containerPorts.find((c) => c.protocol === 'TCP')?.port ?? null;
+    const to = hostPort(p.ip, port);
+    items.push({ label: to, detail: `pod ${p.namespace}/${p.name} on ${p.nodeName}`, action: { kind: 'destination', to } });
+  }
+  return items;
+}
+
+/** The items of the menu on this screen, or null for a screen without one. */
+export function menuOf(screen: Screen, state: AppState, env: Env): MenuItem[] | null {
+  switch (screen.kind) {
+    case 'home':
+      return homeItems(state, env);
+    case 'lessons':
+      return lessonItems(state, env);
+    case 'simulator':
+      if (screen.stage === 'start') return simulatorStartItems(env);
+      if (screen.stage === 'client') return clientItems(env.cluster);
+      return destinationItems(env.cluster, screen.client);
+    default:
+      return null;
+  }
+}
+
+/**
+ * A digit typed in a menu of `count` items: moves to that item number, and chooses it at once
+ * unless a longer number could still follow (with 11 items, "1" waits for a second digit or Enter).
+ */
+export function typeDigit(menu: MenuState, count: number, digit: number): { menu: MenuState; choose: boolean } {
+  let digits = `${menu.digits}${digit}`;
+  let n = Number(digits);
+  if (n < 1 || n > count) {
+    digits = `${digit}`;
+    n = digit;
+    if (n < 1 || n > count) return { menu: { ...menu, digits: '' }, choose: false };
+  }
+  const ambiguous = n * 10 <= count;
+  return { menu: { cursor: n - 1, digits: ambiguous ? digits : '' }, choose: !ambiguous };
+}

@@ -1,0 +1,156 @@
+// The lesson reader: one page of blocks at a time. Prose wraps to the width; code wraps hard;
+// a table too wide for the terminal becomes one record per row; a diagram too wide is replaced
+// by its description (screen readers always get the description).
+
+import { plainText } from '../../content/inline.js';
+import { LAYOUT, artLines, tableColumnWidths, tableWidth, textWidth } from '../../content/layout.js';
+import type { Block, Lesson, Span } from '../../content/types.js';
+import type { PredictAsk } from '../../content/vocabulary.js';
+import { SCENARIOS } from '../../core/scenarios.js';
+import type { Hint, ScreenView, ViewContext } from '../frame.js';
+import type { Screen } from '../state.js';
+import { BLANK, hardWrap, prefixLines, seg, wrapSegs, type Line, type Seg } from '../text.js';
+import type { Theme, Tone } from '../theme.js';
+
+const SPAN_TONE: Record<Span['style'], Tone | undefined> = { plain: undefined, code: 'code', strong: 'strong', em: 'em' };
+
+function spanSegs(spans: readonly Span[], base?: Tone): Seg[] {
+  return spans.map((s) => seg(s.text, SPAN_TONE[s.style] ?? base));
+}
+
+const ASK_TEXT: Record<PredictAsk, string> = {
+  'next-hop': 'where the packet goes next',
+  rewrite: 'what is rewritten, and to what',
+  chain: 'which chain decides',
+  'outer-header': 'the outer header',
+  conntrack: 'the conntrack entry',
+  'dns-queries': 'which DNS queries the resolver sends',
+};
+
+/** Lines of one block at `width` columns. */
+export function blockLines(block: Block, width: number, theme: Theme): Line[] {
+  const g = theme.glyphs;
+  switch (block.kind) {
+    case 'heading':
+      return wrapSegs(block.spans.map((s) => seg(s.text, 'heading')), width);
+    case 'paragraph':
+      return wrapSegs(spanSegs(block.spans), width);
+    case 'list': {
+      const out: Line[] = [];
+      block.items.forEach((item, i) => {
+        const marker = block.ordered ? `${block.start + i}. ` : `${g.bullet} `;
+        const wrapped = wrapSegs(spanSegs(item.spans), width - marker.length);
+        out.push(...prefixLines(wrapped, [seg(marker, 'muted')], [seg(' '.repeat(marker.length))]));
+      });
+      return out;
+    }
+    case 'code':
+      return block.lines.flatMap((l) => hardWrap(l, width, 'code', 2));
+    case 'table':
+      return tableLines(block, width, theme);
+    case 'precision': {
+      const gutter = theme.screenReader ? '' : `${g.gutter} `;
+      const wrapped = wrapSegs([seg(LAYOUT.precisionLabel, 'strong'), ...spanSegs(block.spans, 'precision')], width - gutter.length);
+      return gutter === '' ? wrapped : prefixLines(wrapped, [seg(gutter, 'precision')]);
+    }
+    case 'sim': {
+      const scenario = SCENARIOS[block.scenario];
+      const stops = block.focus.length > 0 ? ` (stops at: ${block.focus.join(', ')})` : '';
+      const prefix = theme.screenReader ? '' : `${g.play} `;
+      return wrapSegs([seg(`${prefix}Enter`, 'key'), seg(`: follow the packet. ${scenario.title}${stops}`, 'focus')], width, prefix.length);
+    }
+    case 'predict': {
+      const asks = block.ask.map((a) => ASK_TEXT[a]).join('; ');
+      return wrapSegs([seg('? Think first: ', 'key'), seg(`before the ${block.at} hop, what do you expect for ${asks}?`, 'em')], width, 2);
+    }
+    case 'diagram': {
+      const art = artLines(theme.ascii || theme.screenReader ? block.ascii : (block.unicode ?? block.ascii));
+      const wide = art.reduce((m, l) => Math.max(m, textWidth(l)), 0);
+      const alt = block.alt ?? `the ${block.name} diagram`;
+      if (theme.screenReader) return wrapSegs([seg('Diagram: ', 'strong'), seg(alt)], width);
+      if (art.length === 0) return wrapSegs([seg(`[Diagram: ${alt}]`, 'muted')], width);
+      if (wide > width) {
+        return wrapSegs([seg(`[Diagram: ${alt}. Widen the terminal to ${wide + 1} columns to see it.]`, 'muted')], width);
+      }
+      return art.map((l) => [seg(l, 'diagram')]);
+    }
+  }
+}
+
+function tableLines(block: Extract<Block, { kind: 'table' }>, width: number, theme: Theme): Line[] {
+  const gap = 2;
+  const header = block.header.map((c) => plainText(c.spans));
+  const rows = block.rows.map((r) => r.map((c) => plainText(c.spans)));
+  if (tableWidth(block) <= width && !theme.screenReader) {
+    const widths = tableColumnWidths(block);
+    const cell = (text: string, i: number): string => {
+      const w = widths[i] ?? 0;
+      const pad = w - textWidth(text);
+      const align = block.align[i] ?? 'left';
+      if (align === 'right') return ' '.repeat(pad) + text;
+      if (align === 'center') return ' '.repeat(Math.floor(pad / 2)) + text + ' '.repeat(pad - Math.floor(pad / 2));
+      return text + ' '.repeat(pad);
+    };
+    const join = (cells: string[]): string => cells.map(cell).join(' '.repeat(gap)).replace(/\s+$/, '');
+    return [
+      [seg(join(header), 'strong')],
+      [seg(widths.map((w) => theme.glyphs.hr.repeat(w)).join(' '.repeat(gap)), 'muted')],
+      ...rows.map((r) => [seg(join(r))]),
+    ];
+  }
+  // One column: each row as "header: value" pairs.
+  const out: Line[] = [];
+  rows.forEach((r) => {
+    const segs: Seg[] = [];
+    r.forEach((value, i) => {
+      if (i > 0) segs.push(seg('; '));
+      segs.push(seg(`${header[i] ?? ''}: `, 'strong'), seg(value));
+    });
+    out.push(...prefixLines(wrapSegs(segs, width - 2), [seg(`${theme.glyphs.bullet} `, 'muted')], [seg('  ')]));
+  });
+  return out;
+}
+
+/** The content width: 76 columns (the width lessons are written for), less on a narrow terminal. */
+export function contentWidth(width: number): { margin: number; width: number } {
+  const margin = width >= 60 ? 2 : 1;
+  return { margin, width: Math.min(LAYOUT.columns, width - margin) };
+}
+
+export function pageLines(lesson: Lesson, page: number, width: number, theme: Theme): Line[] {
+  const blocks = lesson.pages[page]?.blocks ?? [];
+  const { margin, width: w } = contentWidth(width);
+  const pad = seg(' '.repeat(margin));
+  const out: Line[] = [];
+  blocks.forEach((b, i) => {
+    if (i > 0) out.push(BLANK);
+    for (const l of blockLines(b, w, theme)) out.push(l.length === 0 ? l : [pad, ...l]);
+  });
+  return out;
+}
+
+export function lessonView(screen: Extract<Screen, { kind: 'lesson' }>, ctx: ViewContext): ScreenView {
+  const lesson = ctx.env.lessons.find((l) => l.id === screen.lessonId);
+  if (lesson === undefined) return { title: ['Lessons'], header: [], body: [[seg('This lesson is not available.')]], scroll: 0, focus: null, hints: [] };
+  const pages = lesson.pages.length;
+  const hasSim = (lesson.pages[screen.page]?.blocks ?? []).some((b) => b.kind === 'sim');
+  const g = ctx.theme.glyphs;
+  const [right, left] = ctx.theme.ascii || ctx.theme.screenReader ? ['Right', 'Left'] : ['→', '←'];
+  const hints: Hint[] = [
+    ...(hasSim ? [{ keys: 'Enter', what: 'follow the packet' }] : []),
+    { keys: `${right} n`, what: 'next page' },
+    { keys: `${left} p`, what: 'previous' },
+    { keys: '?', what: 'keys' },
+    { keys: 'q', what: 'back' },
+  ];
+  const minutes = screen.page === 0 ? `${g.sep}about ${lesson.minutes} min` : '';
+  const header: Line[] = [[seg(` Page ${screen.page + 1} of ${pages}`, 'strong'), seg(minutes, 'muted')]];
+  return {
+    title: [`Lesson ${lesson.id}`, lesson.title],
+    header,
+    body: pageLines(lesson, screen.page, ctx.width, ctx.theme),
+    scroll: screen.scroll,
+    focus: null,
+    hints,
+  };
+}

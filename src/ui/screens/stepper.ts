@@ -1,0 +1,311 @@
+// The live stepper: one hop at a time. Where the packet is, which component acts and what it
+// does, the headers with the fields this hop changed marked, the rule that rewrote it and the
+// conntrack entry, or (c) the command that shows this hop on a node and what it prints.
+// Screen-reader mode draws a numbered transcript, one line per hop, the current one in detail.
+
+import { observeHop, type Observation } from '../../core/observe.js';
+import type { Hop, PacketView, Trace } from '../../core/trace-model.js';
+import type { Hint, ScreenView, ViewContext } from '../frame.js';
+import { SPEEDS, type StepperState } from '../state.js';
+import { hasDnsTrack, isLessonStop, positionIn, stepperHops, stopsOf, topology, traceOf, type Topology } from '../stepper-model.js';
+import { BLANK, lineWidth, prefixLines, seg, sideBySide, wrapPreserving, wrapSegs, type Line, type Seg } from '../text.js';
+import type { Theme, Tone } from '../theme.js';
+
+const LABEL = 10;
+/** Below this width labels go on a line of their own. */
+const NARROW = 56;
+
+const COMPONENT_TEXT: Record<Hop['component'], string> = {
+  app: 'the application',
+  socket: 'the socket',
+  resolver: 'the resolver',
+  veth: 'the veth pair',
+  bridge: 'the cni0 bridge',
+  routing: 'the routing table',
+  netfilter: 'netfilter (iptables)',
+  conntrack: 'conntrack',
+  ipvs: 'IPVS',
+  vxlan: 'the VXLAN device',
+  ipip: 'the IPIP tunnel',
+  wire: 'the node network',
+};
+
+/** "Label     value..." wrapped under the value column. */
+function labelled(label: string, value: readonly Seg[], width: number): Line[] {
+  if (width < NARROW) return [...(label === '' ? [] : [[seg(label, 'label')]]), ...wrapSegs(value, width - 2).map((l) => [seg('  '), ...l])];
+  const wrapped = wrapSegs(value, width - LABEL);
+  return prefixLines(wrapped, [seg(label.padEnd(LABEL), 'label')], [seg(' '.repeat(LABEL))]);
+}
+
+/** Preformatted text under a label column (commands, rules, conntrack lines). */
+function labelledPre(label: string, text: string, tone: Tone, width: number): Line[] {
+  const narrow = width < NARROW;
+  const w = narrow ? width - 2 : width - LABEL;
+  const wrapped = wrapPreserving(text, w, tone, 2);
+  if (narrow) return [...(label === '' ? [] : [[seg(label, 'label')]]), ...wrapped.map((l) => [seg('  '), ...l])];
+  return prefixLines(wrapped, [seg(label.padEnd(LABEL), 'label')], [seg(' '.repeat(LABEL))]);
+}
+
+// ---------------------------------------------------------------- the diagram
+
+function topologyLines(topo: Topology, hop: Hop, theme: Theme, width: number): Line[] {
+  if (topo.places.length === 0) return [];
+  const g = theme.glyphs;
+  const pos = positionIn(topo, hop);
+  const here = (text: string): Seg => seg(`${g.hereOpen}${text}${g.hereClose}`, 'here');
+  const build = (expandAll: boolean): Seg[] => {
+    const segs: Seg[] = [seg(' ')];
+    topo.places.forEach((place, i) => {
+      if (i > 0) {
+        const prev = topo.places[i - 1];
+        const tunnel = topo.overlay && prev?.kind === 'node' && place.kind === 'node';
+        segs.push(seg(` ${tunnel ? g.tunnel : g.link} `, 'muted'));
+      }
+      if (place.kind === 'pod') {
+        segs.push(i === pos.place ? here(place.name) : seg(place.name, 'strong'));
+        return;
+      }
+      const currentNode = i === pos.place || (pos.device === null && topo.places[pos.place]?.kind === 'pod' && (topo.places[pos.place] as { node: string | null }).node === place.name);
+      segs.push(seg(place.name, 'strong'));
+      if (!expandAll && !currentNode) return;
+      segs.push(seg(' ['));
+      place.devices.forEach((d, k) => {
+        if (k > 0) segs.push(seg(' '));
+        segs.push(i === pos.place && d === pos.device ? here(d) : seg(d, 'muted'));
+      });
+      segs.push(seg(']'));
+    });
+    return segs;
+  };
+  const full = build(true);
+  const line = lineWidth(full) <= width ? full : build(false);
+  return wrapSegs(line, width, 3);
+}
+
+// ---------------------------------------------------------------- headers
+
+function mark(text: string, changed: boolean, theme: Theme): Seg[] {
+  if (!changed) return [seg(text)];
+  if (theme.screenReader) return [seg(`${text} (changed)`, 'changed')];
+  return [seg(`${theme.glyphs.changed}${text}`, 'changed')];
+}
+
+function protoText(p: PacketView): string {
+  if (p.proto === 'TCP') {
+    const flags = p.flags === 'S' ? 'SYN' : p.flags === 'S.' ? 'SYN-ACK' : p.flags === 'R' ? 'RST' : p.flags ? `[${p.flags}]` : '';
+    return `TCP ${flags}`.trim();
+  }
+  return p.proto;
+}
+
+export function headerLines(hop: Hop, theme: Theme, width: number): Line[] {
+  const p = hop.packet;
+  const ch = new Set(hop.changed);
+  const a = ` ${theme.glyphs.arrow} `;
+  const out: Line[] = [];
+  if (p.srcMac !== null || p.dstMac !== null) {
+    out.push(...labelled('Ethernet', [...mark(p.srcMac ?? '?', ch.has('srcMac'), theme), seg(a), ...mark(p.dstMac ?? '?', ch.has('dstMac'), theme)], width));
+  }
+  out.push(...labelled('IP', [...mark(p.src, ch.has('src'), theme), seg(a), ...mark(p.dst, ch.has('dst'), theme)], width));
+  out.push(...labelled('', [seg(`${protoText(p)},`), seg(' '), ...mark(`TTL ${p.ttl}`, ch.has('ttl'), theme)], width));
+  const o = p.outer;
+  if (o !== null) {
+    const outerChanged = ch.has('outer');
+    const vni = o.vni !== null ? ` VXLAN VNI ${o.vni}` : '';
+    out.push(
+      ...labelled(
+        'Outer',
+        [...mark(`${o.src}:${o.sport ?? 0}`, outerChanged, theme), seg(a), ...mark(`${o.dst}:${o.dport ?? 0}`, outerChanged, theme)],
+        width,
+      ),
+    );
+    out.push(...labelled('', [seg(`${o.proto}${vni}, TTL ${o.ttl}`)], width));
+    out.push(...labelled('', [seg(`${o.srcMac}${a}${o.dstMac}`)], width));
+  } else if (ch.has('outer')) {
+    out.push(...labelled('Outer', [...mark('removed:', true, theme), seg(' the VXLAN, UDP and outer IP headers are stripped')], width));
+  }
+  if (hop.changed.length > 0 && !theme.screenReader) {
+    out.push([seg(' '.repeat(width < NARROW ? 2 : LABEL)), seg(theme.glyphs.changed, 'changed'), seg(' changed by this hop', 'muted')]);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- details
+
+function detailLines(hop: Hop, theme: Theme, width: number): Line[] {
+  const a = ` ${theme.glyphs.arrow} `;
+  const out: Line[] = [];
+  const r = hop.rewrite;
+  if (r !== null) {
+    out.push(...labelled('Rewrite', [seg(`${r.kind} `, 'changed'), seg(`${r.from}${a}${r.to}`, 'changed')], width));
+    if (r.rule !== null) {
+      out.push(...labelled('By', [seg(`${r.table ?? 'nat'} table, chain ${r.chain ?? '?'}`)], width));
+      out.push(...labelledPre('', r.rule, 'rule', width));
+    } else {
+      out.push(...labelled('By', [seg('conntrack, from the entry below: no rule is walked again')], width));
+    }
+  }
+  if (hop.conntrack !== null) out.push(...labelledPre('Conntrack', hop.conntrack, 'code', width));
+  else if (hop.conntrackPending !== null) {
+    out.push(...labelled('Conntrack', [seg('unconfirmed until POSTROUTING, so conntrack -L does not list it yet:', 'muted')], width));
+    out.push(...labelledPre('', hop.conntrackPending, 'code', width));
+  }
+  if (hop.rules.length > 0) {
+    out.push(...labelled('Rules', [seg(`${hop.rules.length} walked, as their owners wrote them:`, 'muted')], width));
+    for (const rule of hop.rules) out.push(...labelledPre('', rule, 'rule', width));
+  }
+  return out;
+}
+
+function whereText(where: Observation['where']): string {
+  return where.kind === 'node' ? `On ${where.node}, as root:` : 'Anywhere kubectl reaches the cluster:';
+}
+
+function observeLines(observations: readonly Observation[], width: number): Line[] {
+  const out: Line[] = [];
+  observations.forEach((o, i) => {
+    if (i > 0) out.push(BLANK);
+    out.push([seg(whereText(o.where), 'label')]);
+    out.push(...wrapPreserving(`$ ${o.command}`, width, 'command', 4));
+    if (o.output.length === 0) out.push([seg('(no output)', 'muted')]);
+    for (const line of o.output) out.push(...wrapPreserving(line, width, 'code', 4));
+    if (o.note !== null) out.push(...wrapSegs([seg(o.note, 'muted')], width));
+  });
+  return out;
+}
+
+function resultLines(trace: Trace, width: number): Line[] {
+  const good = trace.verdict === 'delivered';
+  const out = labelled('Result', [seg(trace.outcome === 'delivered' ? 'delivered' : trace.outcome, good ? 'good' : 'bad'), ...(trace.reason ? [seg(`: ${trace.reason}`)] : [])], width);
+  for (const a of trace.assumptions) out.push(...labelled('Assumed', [seg(a, 'muted')], width));
+  return out;
+}
+
+// ---------------------------------------------------------------- the view
+
+function positionLine(st: StepperState, hops: readonly Hop[], theme: Theme): Line {
+  const g = theme.glyphs;
+  const hop = hops[st.hop];
+  const segs: Seg[] = [seg(` Hop ${st.hop + 1} of ${hops.length}`, 'strong')];
+  if (hop !== undefined) segs.push(seg(g.sep), seg(hop.direction, 'label'), seg(g.sep), seg(hop.step, 'muted'));
+  if (st.track === 'dns') segs.push(seg(g.sep), seg('DNS lookup', 'label'));
+  if (isLessonStop(st, st.hop)) {
+    const stops = stopsOf(st);
+    segs.push(seg(g.sep), seg(`focus stop ${stops.indexOf(st.hop) + 1} of ${stops.length}`, 'focus'));
+  }
+  const secs = (SPEEDS[st.speed] ?? 1000) / 1000;
+  segs.push(seg(g.sep), seg(st.playing ? `playing, ${secs} s per hop` : 'paused', st.playing ? 'focus' : 'muted'));
+  return segs;
+}
+
+function hints(st: StepperState, trace: Trace | null, theme: Theme): Hint[] {
+  const [right, left] = theme.ascii || theme.screenReader ? ['Right', 'Left'] : ['→', '←'];
+  const hops = stepperHops(st);
+  const hop = hops[st.hop];
+  const list: Hint[] = [
+    { keys: `${right}`, what: 'next' },
+    { keys: `${left}`, what: 'back a hop' },
+    { keys: 'Space', what: st.playing ? 'pause' : 'play' },
+    { keys: 'r', what: hop?.direction === 'reply' ? 'request' : 'reply' },
+    { keys: 'c', what: st.observe ? 'details' : 'command' },
+    { keys: 'Tab', what: st.focus.length > 0 ? 'next stop' : 'next change' },
+  ];
+  if (hasDnsTrack(trace)) list.push({ keys: 'd', what: st.track === 'dns' ? 'connection' : 'DNS' });
+  list.push({ keys: '+-', what: 'speed' }, { keys: '?', what: 'keys' }, { keys: 'q', what: 'back' });
+  return list;
+}
+
+function hopSentence(hop: Hop, i: number): string {
+  const where = hop.node === null ? hop.netns : hop.netns === hop.node ? `${hop.node}, ${hop.device}` : `${hop.netns} on ${hop.node}, ${hop.device}`;
+  return `${i + 1}. ${hop.direction}, ${where}, ${hop.component}: ${hop.action}`;
+}
+
+function emptyTraceLines(st: StepperState, trace: Trace | null, width: number): Line[] {
+  if (!st.result.ok) return labelled('Error', [seg(st.result.error.message, 'bad')], width);
+  if (trace === null) return [];
+  const out: Line[] = [];
+  out.push(...resultLines(trace, width));
+  const queries = trace.dns?.queries ?? [];
+  if (queries.length > 0) {
+    out.push(BLANK);
+    out.push(...labelled('DNS', [seg(`the resolver asked ${queries.length} questions:`, 'muted')], width));
+    for (const q of queries) out.push(...labelledPre('', `${q.type} ${q.name} ${q.rcode}${q.answer ? ` ${q.answer}` : ''}`, 'code', width));
+  }
+  if (hasDnsTrack(trace)) {
+    out.push(BLANK);
+    out.push(...wrapSegs([seg('d', 'key'), seg(' follows the last DNS query on its way to CoreDNS and back.')], width));
+  }
+  return out;
+}
+
+export function stepperView(st: StepperState, ctx: ViewContext): ScreenView {
+  const { theme, width } = ctx;
+  const trace = traceOf(st);
+  const hops = stepperHops(st);
+  const title = st.origin !== null ? [`Lesson ${st.origin.lessonId}`, st.title] : ['Simulator', st.title];
+  const hop = hops[st.hop];
+  if (hop === undefined) {
+    return { title, header: [], body: emptyTraceLines(st, trace, width), scroll: st.scroll, focus: null, hints: hints(st, trace, theme).filter((h) => h.keys === 'd' || h.keys === '?' || h.keys === 'q') };
+  }
+  const context = { previous: hops[st.hop - 1] ?? null, trace };
+  const isLast = st.hop === hops.length - 1;
+
+  if (theme.screenReader) return screenReaderView(st, ctx, title, hops, hop, trace, context.previous);
+
+  // One column of margin on the left.
+  const margin = (lines: readonly Line[]): Line[] => lines.map((l) => (l.length === 0 ? l : [seg(' '), ...l]));
+  const inner = width - 1;
+  const header: Line[] = [positionLine(st, hops, theme), ...margin(topologyLines(topology(hops), hop, theme, inner))];
+
+  const situation = (w: number): Line[] => {
+    const out: Line[] = [];
+    const where = hop.node === null ? hop.netns : `${hop.node} ${theme.glyphs.pointer} netns ${hop.netns} ${theme.glyphs.pointer} ${hop.device}`;
+    out.push(...labelled('Where', [seg(where)], w));
+    out.push(...labelled('Who', [seg(COMPONENT_TEXT[hop.component], 'strong'), ...(hop.hook ? [seg(` at ${hop.hook}`)] : [])], w));
+    out.push(...labelled('', [seg(hop.action)], w));
+    return out;
+  };
+  const packet = (w: number): Line[] => {
+    const out = headerLines(hop, theme, w);
+    if (isLast && trace !== null) out.push(BLANK, ...resultLines(trace, w));
+    return out;
+  };
+  const observed = (w: number): Line[] => observeLines(observeHop(hop, st.cluster, context), w);
+  const details = (w: number): Line[] => detailLines(hop, theme, w);
+  const joined = (...parts: Line[][]): Line[] => parts.filter((p) => p.length > 0).flatMap((p, i) => (i === 0 ? p : [BLANK, ...p]));
+
+  let body: Line[];
+  if (inner >= 109) {
+    // Wide: where, what and the headers on the left; the rule, conntrack or command on the right.
+    const lw = Math.floor((inner - 3) / 2);
+    const rw = inner - lw - 3;
+    body = sideBySide(joined(situation(lw), packet(lw)), st.observe ? observed(rw) : details(rw), lw, 3);
+  } else if (st.observe) {
+    // The command comes before the headers, so it is on screen without scrolling.
+    body = joined(situation(inner), observed(inner), packet(inner));
+  } else {
+    body = joined(situation(inner), packet(inner), details(inner));
+  }
+  body = margin(body);
+  return { title, header, body, scroll: st.scroll, focus: null, hints: hints(st, trace, theme) };
+}
+
+function screenReaderView(st: StepperState, ctx: ViewContext, title: string[], hops: readonly Hop[], hop: Hop, trace: Trace | null, previous: Hop | null): ScreenView {
+  const { theme, width } = ctx;
+  const body: Line[] = [];
+  let start = 0;
+  hops.forEach((h, i) => {
+    if (i === st.hop) {
+      start = body.length;
+      body.push(...wrapSegs([seg('Current hop. ', 'strong'), seg(hopSentence(h, i))], width));
+      body.push(...headerLines(h, theme, width));
+      const detail = st.observe ? observeLines(observeHop(h, st.cluster, { previous, trace }), width) : detailLines(h, theme, width);
+      body.push(...detail);
+      if (i === hops.length - 1 && trace !== null) body.push(...resultLines(trace, width));
+    } else {
+      body.push(...wrapSegs([seg(hopSentence(h, i))], width));
+    }
+  });
+  const position = `Hop ${st.hop + 1} of ${hops.length}, ${hop.direction}${st.track === 'dns' ? ', DNS lookup' : ''}${st.playing ? ', playing' : ''}.`;
+  return { title, header: [[seg(position, 'strong')]], body, scroll: start + st.scroll, focus: null, hints: hints(st, trace, theme) };
+}

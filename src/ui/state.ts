@@ -1,0 +1,98 @@
+// The tour's state: a stack of screens (the last is shown; back pops), the terminal size, the
+// learner's lesson positions, and a one-line status. Plain data; the reducer is its only writer.
+
+import type { Lesson } from '../content/types.js';
+import type { ClusterModel } from '../core/cluster/model.js';
+import type { ScenarioName } from '../core/request.js';
+import type { SimulationResult, simulate } from '../core/trace.js';
+import type { HopStep } from '../core/trace-model.js';
+import type { LessonPosition } from './progress.js';
+import type { ThemeOptions } from './theme.js';
+
+export interface Size {
+  readonly columns: number;
+  readonly rows: number;
+}
+
+export interface MenuState {
+  readonly cursor: number;
+  /** Digits typed so far, for choosing item 10 and up by number. */
+  readonly digits: string;
+}
+
+export type SimulatorStage = 'start' | 'client' | 'destination';
+
+export type Track = 'main' | 'dns';
+
+export interface StepperState {
+  /** What is being followed, for the title bar. */
+  readonly title: string;
+  readonly scenario: ScenarioName | null;
+  readonly result: SimulationResult;
+  /** The cluster the trace was simulated on (the observe commands read it). */
+  readonly cluster: ClusterModel;
+  /** The connection's hops, or the DNS lookup's (`d`). */
+  readonly track: Track;
+  /** 0-based position in the current track's hops. */
+  readonly hop: number;
+  /** Where `r` returns to in each direction. */
+  readonly remembered: { readonly request: number | null; readonly reply: number | null };
+  /** A lesson's focus steps; empty outside lessons. */
+  readonly focus: readonly HopStep[];
+  readonly focusDirection: 'request' | 'reply' | null;
+  readonly playing: boolean;
+  /** Index into SPEEDS. */
+  readonly speed: number;
+  /** Show the command that reveals this hop on a node, instead of the rule and conntrack details. */
+  readonly observe: boolean;
+  readonly scroll: number;
+  /** The lesson page the stepper was opened from. */
+  readonly origin: { readonly lessonId: number; readonly page: number } | null;
+}
+
+export type Screen =
+  | { readonly kind: 'home'; readonly menu: MenuState }
+  | { readonly kind: 'lessons'; readonly menu: MenuState }
+  | { readonly kind: 'lesson'; readonly lessonId: number; readonly page: number; readonly scroll: number }
+  | { readonly kind: 'simulator'; readonly stage: SimulatorStage; readonly menu: MenuState; readonly client: string | null }
+  | { readonly kind: 'stepper'; readonly stepper: StepperState }
+  | { readonly kind: 'help'; readonly scroll: number };
+
+export type ScreenKind = Screen['kind'];
+
+export interface AppState {
+  /** Never empty while the tour runs; the last screen is the one shown. */
+  readonly stack: readonly Screen[];
+  readonly size: Size;
+  readonly positions: Readonly<Record<number, LessonPosition>>;
+  readonly lastLesson: number | null;
+  /** One line of feedback ("Paused at a focus stop"), cleared by the next key. */
+  readonly status: string | null;
+  /** Set when the learner leaves the home screen: the App unmounts. */
+  readonly exit: boolean;
+}
+
+/** What the reducer reads but never changes. */
+export interface Env {
+  readonly lessons: readonly Lesson[];
+  /** The cluster the simulator's custom traces run on (--cluster, or the built-in one). */
+  readonly cluster: ClusterModel;
+  /** The built-in cluster: lessons and named scenarios are written for it. */
+  readonly builtin: ClusterModel;
+  readonly simulate: typeof simulate;
+  readonly display: ThemeOptions;
+}
+
+export type StartScreen = { readonly screen: 'home' } | { readonly screen: 'lesson'; readonly lesson: number } | { readonly screen: 'simulator' };
+
+/** Milliseconds per hop while playing, slowest first. */
+export const SPEEDS: readonly number[] = [3000, 2000, 1200, 700, 400];
+export const DEFAULT_SPEED = 2;
+
+export const MENU_START: MenuState = { cursor: 0, digits: '' };
+
+export function current(state: AppState): Screen {
+  const top = state.stack.at(-1);
+  if (top === undefined) return { kind: 'home', menu: MENU_START };
+  return top;
+}
