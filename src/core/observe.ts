@@ -24,7 +24,7 @@
 import type { ClusterModel, NodeModel, PodModel } from './cluster/model.js';
 import { VXLAN_OVERHEAD } from './cni/vxlan.js';
 import { fnv1a32 } from './net/hash.js';
-import { splitHostPort } from './net/ipv4.js';
+import { cidrContains, splitHostPort } from './net/ipv4.js';
 import { nodeTables } from './proxy/node-tables.js';
 import type { IptTable } from './proxy/rule.js';
 import { saveTable } from './proxy/save-format.js';
@@ -491,7 +491,11 @@ function icmpPayload(hop: Hop, context: ObserveContext): Payload {
 /** The lines `tcpdump -tnne` prints for this hop's packet (two for a VXLAN packet read with -T vxlan). */
 export function tcpdumpLines(hop: Hop, cluster: ClusterModel, context: ObserveContext = {}): string[] {
   const p = hop.packet;
-  const mtu = podMtu(cluster);
+  // The MSS each side announces follows its own interface's MTU: a host-network server (the API
+  // server behind `kubernetes`) sits on the node's uplink, not on the overlay.
+  const server = context.trace?.hops.find((h) => h.direction === 'reply')?.packet.src ?? p.src;
+  const hostServer = p.flags === 'S.' && !cidrContains(cluster.network.podNetwork, ipOf(server));
+  const mtu = hostServer ? cluster.network.underlayMtu : podMtu(cluster);
   const payload = p.proto === 'ICMP' ? icmpPayload(hop, context) : p.proto === 'UDP' ? udpPayload(hop, context) : tcpPayload(hop, mtu, context);
   const ips = p.proto === 'ICMP' ? `${ipOf(p.src)} > ${ipOf(p.dst)}` : `${dotted(p.src)} > ${dotted(p.dst)}`;
   const frame = payload.ipLength + 14;

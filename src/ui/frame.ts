@@ -21,8 +21,10 @@ export interface ScreenView {
   /** Lines pinned under the title (position, diagram). */
   readonly header: readonly Line[];
   readonly body: readonly Line[];
-  /** Requested first body line (clamped by the frame). */
+  /** Requested first body line (clamped by the frame): scrollBase + the screen's own scroll. */
   readonly scroll: number;
+  /** The line the screen's scroll counts from (the current hop in the screen-reader transcript). */
+  readonly scrollBase?: number;
   /** Body lines that must be visible (a menu's selection), first and last; null when none. */
   readonly focus: { readonly from: number; readonly to: number } | null;
   /** The most useful keys first; the frame keeps as many as fit, and always the last two. */
@@ -41,12 +43,12 @@ export interface ViewContext {
 
 /** Columns the layout uses: one less than the terminal, so no line lands in the last column. */
 export function usableWidth(columns: number): number {
-  return Math.max(16, columns - 1);
+  return Math.max(8, columns - 1);
 }
 
 /** Rows the frame may use. */
 export function usableRows(rows: number): number {
-  return Math.max(4, rows - 1);
+  return Math.max(1, rows - 1);
 }
 
 /** Rows a page-up / page-down moves. */
@@ -76,6 +78,7 @@ export interface Layout {
   readonly bodyLength: number;
   readonly bodyHeight: number;
   readonly offset: number;
+  readonly scrollBase: number;
 }
 
 function titleLine(view: ScreenView, theme: Theme, width: number): Line {
@@ -151,7 +154,7 @@ export function layoutFrame(state: AppState, env: Env): Layout {
   const lines: Line[] = [title, ...header, ...win.lines];
   if (indicator !== null) lines.push(indicator);
   lines.push(...status, ...footer);
-  return { lines: lines.slice(0, rows), bodyLength: body.length, bodyHeight, offset: win.offset };
+  return { lines: lines.slice(0, rows), bodyLength: body.length, bodyHeight, offset: win.offset, scrollBase: view.scrollBase ?? 0 };
 }
 
 export function renderFrame(state: AppState, env: Env): readonly Line[] {
@@ -160,6 +163,6 @@ export function renderFrame(state: AppState, env: Env): readonly Line[] {
 
 /** The largest useful scroll offset of the current screen's body. */
 export function maxScroll(state: AppState, env: Env): number {
-  const { bodyLength, bodyHeight } = layoutFrame(state, env);
-  return Math.max(0, bodyLength - bodyHeight);
+  const { bodyLength, bodyHeight, scrollBase } = layoutFrame(state, env);
+  return Math.max(0, bodyLength - bodyHeight - scrollBase);
 }

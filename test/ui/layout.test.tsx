@@ -145,3 +145,31 @@ describe('the 80x24 frame', () => {
     expect(text).toContain('q back');
   });
 });
+
+describe('every client to every destination the simulator offers', () => {
+  it('lays out every hop, details and commands, within 80x24', async () => {
+    const { clientItems, destinationItems } = await import('../../src/ui/menus.js');
+    const size = { columns: 80, rows: 24 };
+    const clients = clientItems(env.cluster);
+    clients.forEach((client, c) => {
+      const dests = destinationItems(env.cluster, client.action.kind === 'client' ? client.action.ref : null);
+      dests.forEach((_, d) => {
+        // Simulator -> custom -> client c -> destination d
+        let s = run(start(env, { screen: 'simulator' }, size), env, { type: 'digit', digit: 1 }, { type: 'first' }, ...Array<Action>(c).fill({ type: 'down' }), { type: 'select' }, { type: 'first' }, ...Array<Action>(d).fill({ type: 'down' }), { type: 'select' });
+        const screen = current(s);
+        expect(screen.kind).toBe('stepper');
+        if (screen.kind !== 'stepper') return;
+        const count = Math.max(1, stepperHops(screen.stepper).length);
+        for (let i = 0; i < count; i++) {
+          for (const observe of [false, true]) {
+            const layout = layoutFrame(observe ? run(s, env, { type: 'observe' }) : s, env);
+            const where = `${client.label} -> ${dests[d]!.label} hop ${i + 1}`;
+            expect(Math.max(...layout.lines.map(lineWidth)), where).toBeLessThanOrEqual(79);
+            expect(layout.lines.length, where).toBeLessThanOrEqual(23);
+          }
+          s = run(s, env, { type: 'next' });
+        }
+      });
+    });
+  });
+});

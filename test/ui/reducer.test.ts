@@ -268,6 +268,19 @@ describe('the stepper', () => {
     expect(stepper(s).scroll).toBe(bottom - 1);
   });
 
+  it('scrolls the screen-reader transcript from the current hop, clamped both ways', () => {
+    const sr = makeEnv({ display: { ascii: false, color: false, screenReader: true } });
+    let s = run(start(sr), sr, { type: 'digit', digit: 3 }, { type: 'digit', digit: 2 }, { type: 'next' }, { type: 'next' }, { type: 'next' }, { type: 'next' });
+    s = run(s, sr, { type: 'down' });
+    expect(stepper(s).scroll).toBe(1);
+    for (let i = 0; i < 60; i++) s = run(s, sr, { type: 'pageDown' });
+    const bottom = stepper(s).scroll;
+    s = run(s, sr, { type: 'up' });
+    expect(stepper(s).scroll).toBe(bottom - 1);
+    for (let i = 0; i < 60; i++) s = run(s, sr, { type: 'pageUp' });
+    expect(stepper(s).scroll).toBe(0);
+  });
+
   it('clears the status line on the next key', () => {
     let s = run(openScenario(2), env, { type: 'prev' });
     expect(s.status).not.toBeNull();

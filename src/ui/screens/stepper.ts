@@ -52,9 +52,12 @@ function topologyLines(topo: Topology, hop: Hop, theme: Theme, width: number): L
   if (topo.places.length === 0) return [];
   const g = theme.glyphs;
   const pos = positionIn(topo, hop);
+  const at = topo.places[pos.place];
+  // The node whose devices stay listed when space is short: the packet's, or its pod's node.
+  const focusNode = at === undefined ? null : at.kind === 'node' ? at.name : at.node;
   const here = (text: string): Seg => seg(`${g.hereOpen}${text}${g.hereClose}`, 'here');
   const build = (expandAll: boolean): Seg[] => {
-    const segs: Seg[] = [seg(' ')];
+    const segs: Seg[] = [];
     topo.places.forEach((place, i) => {
       if (i > 0) {
         const prev = topo.places[i - 1];
@@ -65,9 +68,8 @@ function topologyLines(topo: Topology, hop: Hop, theme: Theme, width: number): L
         segs.push(i === pos.place ? here(place.name) : seg(place.name, 'strong'));
         return;
       }
-      const currentNode = i === pos.place || (pos.device === null && topo.places[pos.place]?.kind === 'pod' && (topo.places[pos.place] as { node: string | null }).node === place.name);
       segs.push(seg(place.name, 'strong'));
-      if (!expandAll && !currentNode) return;
+      if (!expandAll && place.name !== focusNode) return;
       segs.push(seg(' ['));
       place.devices.forEach((d, k) => {
         if (k > 0) segs.push(seg(' '));
@@ -245,7 +247,8 @@ export function stepperView(st: StepperState, ctx: ViewContext): ScreenView {
   const title = st.origin !== null ? [`Lesson ${st.origin.lessonId}`, st.title] : ['Simulator', st.title];
   const hop = hops[st.hop];
   if (hop === undefined) {
-    return { title, header: [], body: emptyTraceLines(st, trace, width), scroll: st.scroll, focus: null, hints: hints(st, trace, theme).filter((h) => h.keys === 'd' || h.keys === '?' || h.keys === 'q') };
+    const body = emptyTraceLines(st, trace, width - 1).map((l) => (l.length === 0 ? l : [seg(' '), ...l]));
+    return { title, header: [], body, scroll: st.scroll, focus: null, hints: hints(st, trace, theme).filter((h) => h.keys === 'd' || h.keys === '?' || h.keys === 'q') };
   }
   const context = { previous: hops[st.hop - 1] ?? null, trace };
   const isLast = st.hop === hops.length - 1;
@@ -307,5 +310,5 @@ function screenReaderView(st: StepperState, ctx: ViewContext, title: string[], h
     }
   });
   const position = `Hop ${st.hop + 1} of ${hops.length}, ${hop.direction}${st.track === 'dns' ? ', DNS lookup' : ''}${st.playing ? ', playing' : ''}.`;
-  return { title, header: [[seg(position, 'strong')]], body, scroll: start + st.scroll, focus: null, hints: hints(st, trace, theme) };
+  return { title, header: [[seg(position, 'strong')]], body, scroll: start + st.scroll, scrollBase: start, focus: null, hints: hints(st, trace, theme) };
 }
