@@ -6,7 +6,7 @@
 // `yaml` package, which also produces the syntax errors for malformed text.
 
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from 'yaml';
-import { lineInTree, parseKubectlYaml } from './fast-yaml.js';
+import { lineInTree, parseKubectlYaml, type FastDoc } from './fast-yaml.js';
 
 export type Path = readonly (string | number)[];
 
@@ -214,13 +214,28 @@ function readYamlFull(text: string): SourceResult {
 }
 
 function readYaml(text: string): SourceResult {
-  const fast = parseKubectlYaml(text);
+  // Read without line bookkeeping; only an error needs lines, and then the text is read again with them.
+  const fast = parseKubectlYaml(text, false);
   if (fast.kind === 'error') return { ok: false, line: fast.line, message: `not valid YAML: ${fast.message}` };
   if (fast.kind === 'unsupported') return readYamlFull(text);
+  let trees: readonly FastDoc[] | null = null;
+  const treesOf = (): readonly FastDoc[] => {
+    if (trees === null) {
+      const again = parseKubectlYaml(text, true);
+      trees = again.kind === 'ok' ? again.docs : [];
+    }
+    return trees;
+  };
   return {
     ok: true,
     format: 'yaml',
-    docs: fast.docs.map((d) => ({ value: d.value, locate: (path: Path) => lineInTree(d.value, d.tree, d.line, path) })),
+    docs: fast.docs.map((d, i) => ({
+      value: d.value,
+      locate: (path: Path) => {
+        const t = treesOf()[i];
+        return t === undefined ? d.line : lineInTree(t.value, t.tree, t.line, path);
+      },
+    })),
     lineText: lineTextOf(text),
   };
 }

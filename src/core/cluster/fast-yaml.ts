@@ -175,9 +175,12 @@ class Parser {
   private keyCol = -1;
   private keyColon = -1;
   private keyText = '';
+  /** Whether to build line trees (only needed to name the line of an error). */
+  private readonly track: boolean;
 
-  constructor(text: string) {
+  constructor(text: string, track: boolean) {
     this.text = text;
+    this.track = track;
     let n = 1;
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
     this.n = n;
@@ -340,8 +343,9 @@ class Parser {
 
   private parseMap(col: number): Record<string, unknown> {
     const obj: Record<string, unknown> = {};
-    const tree: LineTree = [null];
+    const tree: LineTree | null = this.track ? [null] : null;
     let count = 0;
+    let firstLine = -1;
     for (;;) {
       const li = this.li;
       const colon = this.keyAt(li, col);
@@ -349,16 +353,19 @@ class Parser {
       const key = this.keyText;
       if (key === '__proto__') this.bail('a __proto__ key');
       const c = key.charCodeAt(0);
-      if (c >= 48 && c <= 57 && tree[0] === null && /^(?:0|[1-9][0-9]*)$/.test(key)) {
-        // An index-like key: Object.keys() would list it first, so keep the real order.
-        tree[0] = Object.keys(obj);
+      if (tree !== null) {
+        if (c >= 48 && c <= 57 && tree[0] === null && /^(?:0|[1-9][0-9]*)$/.test(key)) {
+          // An index-like key: Object.keys() would list it first, so keep the real order.
+          tree[0] = Object.keys(obj);
+        }
+        tree[0]?.push(key);
+        tree.push(li + 1);
       }
-      tree[0]?.push(key);
+      if (firstLine < 0) firstLine = li;
       count++;
-      tree.push(li + 1);
       this.lastTree = null;
       obj[key] = this.parseValueAfterKey(li, colon + 1, col);
-      tree.push(this.lastTree);
+      tree?.push(this.lastTree);
       const j = this.nextContent(this.li);
       let done = j === -1;
       if (!done) {
@@ -369,7 +376,7 @@ class Parser {
       }
       if (done) {
         // A repeated key overwrote an earlier one: the full parser reports that as an error.
-        if (count > 1 && countKeys(obj) !== count) this.bail('duplicate key', (tree[1] as number) - 1);
+        if (count > 1 && countKeys(obj) !== count) this.bail('duplicate key', firstLine);
         this.lastTree = tree;
         return obj;
       }
@@ -379,11 +386,11 @@ class Parser {
 
   private parseSeq(col: number): unknown[] {
     const arr: unknown[] = [];
-    const tree: LineTree = [null];
+    const tree: LineTree | null = this.track ? [null] : null;
     const s = this.text;
     for (;;) {
       const li = this.li;
-      tree.push(li + 1);
+      tree?.push(li + 1);
       const lineStart = this.start[li] as number;
       const lineEnd = this.end[li] as number;
       let c2 = col + 1;
@@ -406,7 +413,7 @@ class Parser {
       } else {
         arr.push(this.parseInlineValue(li, lineStart + c2, col));
       }
-      tree.push(this.lastTree);
+      tree?.push(this.lastTree);
       const j = this.nextContent(this.li);
       let done = j === -1;
       if (!done) {
@@ -458,7 +465,7 @@ class Parser {
       const body = stripComment(s.slice(vs, lineEnd));
       if (body === '{}' || body === '[]') {
         this.li = li + 1;
-        this.lastTree = [null];
+        this.lastTree = this.track ? [null] : null;
         return body === '{}' ? {} : [];
       }
       this.bail('a flow collection');
@@ -703,8 +710,12 @@ class Parser {
   }
 }
 
-export function parseKubectlYaml(text: string): FastResult {
-  const p = new Parser(text);
+/**
+ * Read kubectl-style YAML. With `lines` false no line trees are built (faster, less memory); read
+ * again with `lines` true to name the line of an error: the documents and values are the same.
+ */
+export function parseKubectlYaml(text: string, lines = true): FastResult {
+  const p = new Parser(text, lines);
   try {
     return { kind: 'ok', docs: p.parseStream() };
   } catch (e) {

@@ -376,6 +376,12 @@ function assemble(docs: readonly SourceDoc[], source: string, lastLine: () => nu
   }
 
   // Services.
+  const podsByNamespace = new Map<string, PodModel[]>();
+  for (const p of pods) {
+    const list = podsByNamespace.get(p.namespace);
+    if (list === undefined) podsByNamespace.set(p.namespace, [p]);
+    else list.push(p);
+  }
   checkDuplicates(serviceObjs, 'Service');
   const services: ServiceModel[] = [];
   const serviceByIP = new Map<string, string>();
@@ -398,8 +404,8 @@ function assemble(docs: readonly SourceDoc[], source: string, lastLine: () => nu
       if (key === 'default/kubernetes') apiServerIP = s.clusterIP;
     }
     if (s.selector !== null) {
-      const sel = s.selector;
-      const matches = pods.some((p) => p.namespace === s.namespace && Object.entries(sel).every(([k, v]) => p.labels[k] === v));
+      const sel = Object.entries(s.selector);
+      const matches = (podsByNamespace.get(s.namespace) ?? []).some((p) => sel.every(([k, v]) => p.labels[k] === v));
       if (!matches) notes.add('selector', `Service ${key}: selector ${raw.selectorText ?? ''} matches no pod.`);
     }
     services.push(s);
@@ -434,7 +440,7 @@ function assemble(docs: readonly SourceDoc[], source: string, lastLine: () => nu
 
   const network = resolveNetwork(settings, rawNodes, services, apiServerIP, assumptions, notes);
   const proxy = resolveProxy(settings, network.model.podNetwork, network.podNetworkOrigin, assumptions);
-  const dns = resolveDns(settings, kubeDnsIP, assumptions);
+  const dns = resolveDns(settings, kubeDnsIP, assumptions, notes);
   assumptions.push(
     "Not in a kubectl dump, so assumed: a 1500-byte underlay MTU, br_netfilter on (bridge-nf-call-iptables=1), flanneld --ip-masq, MASQUERADE with --random-fully, and no search domains added from the nodes' resolv.conf.",
   );
@@ -563,8 +569,13 @@ function resolveProxy(settings: Settings, podNetwork: string, podNetworkOrigin: 
   return { ...DEFAULT_PROXY, mode, clusterCIDR, masqueradeAll: config.masqueradeAll, masqueradeBit: config.masqueradeBit };
 }
 
-function resolveDns(settings: Settings, kubeDnsIP: string | null, assumptions: string[]): DnsConfigModel {
-  let clusterDomain = settings.kubelet?.clusterDomain ?? settings.corefile.domain;
+function resolveDns(settings: Settings, kubeDnsIP: string | null, assumptions: string[], notes: Notes): DnsConfigModel {
+  // The pods' search list uses the kubelet's clusterDomain; CoreDNS serves its Corefile zone. They agree on a sound cluster.
+  const kubelet = settings.kubelet;
+  let clusterDomain = kubelet?.clusterDomain ?? settings.corefile.domain;
+  if (kubelet?.clusterDomain && settings.corefile.domain && kubelet.clusterDomain !== settings.corefile.domain) {
+    notes.add('dns', `The kubelet's clusterDomain ${kubelet.clusterDomain} differs from the CoreDNS zone ${settings.corefile.domain}; the tour uses the kubelet's.`);
+  }
   if (clusterDomain === null) {
     clusterDomain = DEFAULT_DNS.clusterDomain;
     assumptions.push(
@@ -573,7 +584,12 @@ function resolveDns(settings: Settings, kubeDnsIP: string | null, assumptions: s
         : `No CoreDNS ConfigMap: assumed the cluster domain ${clusterDomain}.`,
     );
   }
-  let nameserver = settings.kubelet?.clusterDNS ?? kubeDnsIP;
+  // The model's nameserver is the kube-dns Service (the tour follows DNS through kube-proxy to CoreDNS).
+  // A kubelet clusterDNS that differs is usually NodeLocal DNSCache (169.254.20.10).
+  let nameserver = kubeDnsIP ?? kubelet?.clusterDNS ?? null;
+  if (kubeDnsIP !== null && kubelet?.clusterDNS && kubelet.clusterDNS !== kubeDnsIP) {
+    notes.add('dns', `The kubelet's clusterDNS is ${kubelet.clusterDNS}, not the kube-dns ClusterIP ${kubeDnsIP} (NodeLocal DNSCache?); the tour sends DNS to the kube-dns Service.`);
+  }
   if (nameserver === null) {
     nameserver = DEFAULT_DNS.nameserver;
     assumptions.push(`No kube-system/kube-dns Service: assumed the cluster DNS address ${nameserver} (kubeadm's default).`);

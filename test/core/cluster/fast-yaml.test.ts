@@ -39,6 +39,10 @@ const SUPPORTED: [string, string][] = [
   ['a document indented as a whole', '  a: 1\n  b:\n    c: 2\n'],
   ['values with colons and hashes that are not syntax', 'image: docker.io/nginx:1.27\nurl: http://a:b@c/#x\nkey: a:b\n'],
   ['an index-like key keeps its value', 'data:\n  b: 1\n  "10": ten\n  a: 2\n'],
+  [
+    'managedFields keys (kubectl --show-managed-fields)',
+    'managedFields:\n- apiVersion: v1\n  fieldsType: FieldsV1\n  fieldsV1:\n    f:metadata:\n      f:labels:\n        .: {}\n        f:app: {}\n    f:spec:\n      f:containers:\n        k:{"name":"web"}:\n          .: {}\n          f:ports:\n            k:{"containerPort":8080,"protocol":"TCP"}:\n              .: {}\n  manager: kubectl-client-side-apply\n  operation: Update\n  time: "2025-03-02T09:16:05Z"\n',
+  ],
 ];
 
 const UNSUPPORTED: [string, string][] = [
@@ -62,6 +66,16 @@ describe('parseKubectlYaml', () => {
 
   it.each(UNSUPPORTED)('steps aside for %s', (_name, text) => {
     expect(parseKubectlYaml(text).kind).toBe('unsupported');
+  });
+
+  it('gives the same values with or without line bookkeeping', () => {
+    for (const [, text] of SUPPORTED) {
+      const a = parseKubectlYaml(text, false);
+      const b = parseKubectlYaml(text, true);
+      if (a.kind !== 'ok' || b.kind !== 'ok') throw new Error('not ok');
+      expect(a.docs.map((d) => d.value)).toEqual(b.docs.map((d) => d.value));
+      expect(a.docs.every((d) => d.tree === null)).toBe(true);
+    }
   });
 
   it('reads the fixture dumps exactly as the yaml package does', () => {

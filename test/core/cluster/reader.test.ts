@@ -271,6 +271,93 @@ describe('readClusterDump: valid dumps with notes', () => {
   });
 });
 
+/** Rename a ConfigMap or Service (its metadata name line) so the reader no longer recognises it: as if it were not in the dump. */
+function hide(text: string, metadataName: string): string {
+  const line = `\n    name: ${metadataName}\n`;
+  const at = text.lastIndexOf(line);
+  if (at < 0) throw new Error(`not found: ${metadataName}`);
+  return `${text.slice(0, at)}\n    name: ${metadataName}-elsewhere\n${text.slice(at + line.length)}`;
+}
+
+describe('readClusterDump: what the dump lacks gets the documented default and one sentence', () => {
+  it('no kube-proxy ConfigMap: iptables, clusterCIDR from Flannel', () => {
+    const { cluster } = ok(readClusterDump(hide(TWO, 'kube-proxy'), 'c.yaml'));
+    expect(cluster.proxy).toEqual(DEFAULT_PROXY);
+    expect(cluster.assumptions).toEqual(['No kube-proxy ConfigMap: assumed iptables mode, clusterCIDR 10.244.0.0/16 (the Flannel network).', ALWAYS_ASSUMED]);
+  });
+
+  it('no kubeadm-config: the service CIDR is assumed, and said to hold every ClusterIP', () => {
+    const { cluster } = ok(readClusterDump(hide(TWO, 'kubeadm-config'), 'c.yaml'));
+    expect(cluster.network.serviceCIDR).toBe('10.96.0.0/12');
+    expect(cluster.assumptions).toEqual(["The dump does not show the service CIDR: assumed kubeadm's default 10.96.0.0/12, which holds every ClusterIP.", ALWAYS_ASSUMED]);
+  });
+
+  it('no CoreDNS ConfigMap and no kubelet-config: cluster.local', () => {
+    const { cluster } = ok(readClusterDump(hide(hide(TWO, 'coredns'), 'kubelet-config'), 'c.yaml'));
+    expect(cluster.dns.clusterDomain).toBe('cluster.local');
+    expect(cluster.assumptions).toEqual(['No CoreDNS ConfigMap: assumed the cluster domain cluster.local.', ALWAYS_ASSUMED]);
+  });
+
+  it('no kube-dns Service: the kubelet clusterDNS, else kubeadm\'s 10.96.0.10 with a sentence', () => {
+    const noService = hide(TWO, 'kube-dns');
+    expect(ok(readClusterDump(noService, 'c.yaml')).cluster.dns.nameserver).toBe('10.96.0.10');
+    expect(ok(readClusterDump(noService, 'c.yaml')).cluster.assumptions).toEqual([ALWAYS_ASSUMED]);
+    const neither = ok(readClusterDump(hide(noService, 'kubelet-config'), 'c.yaml')).cluster;
+    expect(neither.dns.nameserver).toBe('10.96.0.10');
+    expect(neither.assumptions).toEqual(["No kube-system/kube-dns Service: assumed the cluster DNS address 10.96.0.10 (kubeadm's default).", ALWAYS_ASSUMED]);
+  });
+
+  it('no Flannel ConfigMap: the backend from the node annotations, the pod network from kube-proxy', () => {
+    const { cluster } = ok(readClusterDump(hide(TWO, 'kube-flannel-cfg'), 'c.yaml'));
+    expect(cluster.network).toEqual(DEFAULT_NETWORK);
+    expect(cluster.assumptions).toEqual([
+      "No Flannel ConfigMap: assumed the pod network is kube-proxy's clusterCIDR 10.244.0.0/16.",
+      "No Flannel ConfigMap: the nodes' annotations say VXLAN with VNI 1; assumed UDP port 8472 (Linux's default).",
+      ALWAYS_ASSUMED,
+    ]);
+  });
+
+  it('nothing but objects: every default, each said once', () => {
+    let text = TWO;
+    for (const name of ['kube-proxy', 'kube-flannel-cfg', 'coredns', 'kubeadm-config', 'kubelet-config', 'kube-dns']) text = hide(text, name);
+    for (const a of ['flannel.alpha.coreos.com/backend-type: vxlan\n', 'flannel.alpha.coreos.com/backend-type: vxlan\n']) text = text.replace(`      ${a}`, '');
+    const { cluster } = ok(readClusterDump(text, 'c.yaml'));
+    expect(cluster.proxy).toEqual(DEFAULT_PROXY);
+    expect(cluster.network).toEqual(DEFAULT_NETWORK);
+    expect(cluster.dns).toEqual(DEFAULT_DNS);
+    expect(cluster.assumptions).toEqual([
+      "No Flannel ConfigMap: assumed Flannel's default pod network 10.244.0.0/16, which holds every node's podCIDR.",
+      'No Flannel ConfigMap or node annotations: assumed Flannel VXLAN (VNI 1, UDP port 8472).',
+      "The dump does not show the service CIDR: assumed kubeadm's default 10.96.0.0/12, which holds every ClusterIP.",
+      'No kube-proxy ConfigMap: assumed iptables mode, clusterCIDR 10.244.0.0/16 (the pod network).',
+      'No CoreDNS ConfigMap: assumed the cluster domain cluster.local.',
+      "No kube-system/kube-dns Service: assumed the cluster DNS address 10.96.0.10 (kubeadm's default).",
+      ALWAYS_ASSUMED,
+    ]);
+  });
+
+  it('Flannel backends the tour does not simulate, and DirectRouting, are said', () => {
+    const wg = ok(readClusterDump(TWO.replace('"Type": "vxlan"', '"Type": "wireguard"'), 'c.yaml')).cluster;
+    expect(wg.network.cni).toBe('flannel-vxlan');
+    expect(wg.assumptions[0]).toBe('Flannel\'s "wireguard" backend is not simulated: shown as VXLAN (VNI 1, UDP port 8472).');
+    const direct = ok(readClusterDump(TWO.replace('"Type": "vxlan"', '"Type": "vxlan",\n        "DirectRouting": true,\n        "VNI": 4096,\n        "Port": 4789'), 'c.yaml')).cluster;
+    expect(direct.network.vxlan).toEqual({ vni: 4096, port: 4789 });
+    expect(direct.assumptions[0]).toBe("Flannel's VXLAN DirectRouting is on: real nodes on the same subnet route pod traffic directly without VXLAN; the tour always encapsulates.");
+  });
+
+  it('a kubelet clusterDNS that is not the kube-dns Service (NodeLocal DNSCache) keeps the Service, with a note', () => {
+    const text = replaceAfter(TWO, 'clusterDNS:', '- 10.96.0.10', '- 169.254.20.10');
+    const { cluster, notes } = ok(readClusterDump(text, 'c.yaml'));
+    expect(cluster.dns.nameserver).toBe('10.96.0.10');
+    expect(notes).toContain("The kubelet's clusterDNS is 169.254.20.10, not the kube-dns ClusterIP 10.96.0.10 (NodeLocal DNSCache?); the tour sends DNS to the kube-dns Service.");
+  });
+
+  it('reads the cluster domain from the Corefile', () => {
+    const text = hide(TWO.replace(/kubernetes cluster\.local in-addr/, 'kubernetes corp.example in-addr'), 'kubelet-config');
+    expect(ok(readClusterDump(text, 'c.yaml')).cluster.dns.clusterDomain).toBe('corp.example');
+  });
+});
+
 describe('readClusterDump: JSON and YAML of the same objects read the same', () => {
   it.each([1, 2, 3])('seed %i', (seed) => {
     const items = generateClusterObjects({ nodes: 4, pods: 40, services: 12, seed });
