@@ -38,6 +38,17 @@ async function run(argv: readonly string[]): Promise<number> {
       const { runRules } = await import('./plain/rules-command.js');
       return runRules(command, await loadCluster(command.shared.cluster), { write: out, now: new Date() });
     }
+    case 'lab': {
+      const { runLab } = await import('./lab/command.js');
+      const loaded = await loadCluster(command.shared.cluster);
+      return runLab(command.action, loaded.cluster, {
+        write: out,
+        writeErr: (s) => process.stderr.write(s),
+        width: width(),
+        ascii: command.shared.ascii,
+        json: command.shared.json,
+      });
+    }
     case 'lessons':
     case 'lesson':
     case 'tour': {

@@ -8,6 +8,9 @@ Usage:
   kube-packet-tour lesson <n>           open lesson n (1-10; 11 is the bonus lesson)
   kube-packet-tour trace [options]      print a packet's journey: DNS, request, reply
   kube-packet-tour rules [options]      print the iptables rules kube-proxy and Flannel program
+  kube-packet-tour lab verify|up|down   Linux + root: build the cluster from real network namespaces,
+                                        veths, bridges, VXLAN and iptables, and check the simulator
+                                        against the kernel (verify), leave it running (up), remove it (down)
 
 Trace options:
   --from POD                 client pod: NAME (namespace default) or NAMESPACE/NAME  [pod-a]
@@ -37,5 +40,6 @@ Shared options:
   -h, --help                 this help
   -v, --version              the version
 
-Exit codes: 0 success, 1 runtime failure, 2 usage or input error.
+Exit codes: 0 success, 1 runtime failure (for lab verify: the kernel disagreed with the simulator),
+2 usage or input error (for lab: not Linux, not root, or a tool missing).
 `;

@@ -32,7 +32,8 @@ export type Command =
       readonly endpoint: string | undefined;
       readonly resolver: 'glibc' | 'musl';
     }
-  | { readonly kind: 'rules'; readonly shared: Shared; readonly node: string | null; readonly format: 'save' | 'restore' };
+  | { readonly kind: 'rules'; readonly shared: Shared; readonly node: string | null; readonly format: 'save' | 'restore' }
+  | { readonly kind: 'lab'; readonly shared: Shared; readonly action: 'verify' | 'up' | 'down' };
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -56,8 +57,8 @@ const OPTIONS = {
   'screen-reader': { type: 'boolean' },
 } as const;
 
-const COMMANDS = ['lessons', 'lesson', 'trace', 'rules'] as const;
-const LATER = ['quiz', 'progress', 'lab'];
+const COMMANDS = ['lessons', 'lesson', 'trace', 'rules', 'lab'] as const;
+const LATER = ['quiz', 'progress'];
 
 /** Which options each command accepts (the shared ones are accepted everywhere). */
 const SHARED = ['help', 'version', 'cluster', 'proxy-mode', 'cni', 'json', 'plain', 'no-color', 'ascii', 'screen-reader'];
@@ -67,6 +68,7 @@ const PER_COMMAND: Record<string, readonly string[]> = {
   lesson: [],
   trace: ['from', 'to', 'proto', 'scenario', 'seed', 'endpoint', 'resolver'],
   rules: ['node', 'format'],
+  lab: [],
 };
 
 function oneOf<T extends string>(option: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -96,7 +98,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
   for (const key of Object.keys(v)) {
     if (!allowed.has(key)) throw new UsageError(`--${key} does not apply to ${name === undefined ? 'the tour' : `"${name}"`}`);
   }
-  const expectedPositionals = kind === 'lesson' ? 1 : 0;
+  const expectedPositionals = kind === 'lesson' || kind === 'lab' ? 1 : 0;
   if (rest.length > expectedPositionals) throw new UsageError(`unexpected argument "${rest[expectedPositionals]}"`);
 
   oneOf('proxy-mode', v['proxy-mode'], ['iptables', 'ipvs'], 'iptables');
@@ -147,6 +149,12 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
     }
     case 'rules':
       return { kind: 'rules', shared, node: v.node ?? null, format: oneOf('format', v.format, ['save', 'restore'], 'save') };
+    case 'lab': {
+      const action = rest[0];
+      if (action === undefined) throw new UsageError('lab needs an action: "kube-packet-tour lab verify", "lab up" or "lab down"');
+      if (action !== 'verify' && action !== 'up' && action !== 'down') throw new UsageError(`lab ${JSON.stringify(action)}: expected verify, up or down`);
+      return { kind: 'lab', shared, action };
+    }
   }
   throw new UsageError(`unknown command "${kind}"`);
 }

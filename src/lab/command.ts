@@ -1,0 +1,202 @@
+// `kube-packet-tour lab verify|up|down`: the Node side of the lab (child processes, files, signals).
+//
+// Exit codes (as everywhere in the CLI): 0 success; 1 the kernel disagreed with the simulator, or
+// the lab failed at run time; 2 the command cannot run as given: not Linux, not root, a tool
+// missing, or a cluster the lab cannot build (one sentence says which).
+
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import type { ClusterModel } from '../core/cluster/model.js';
+import { labDown } from './cleanup.js';
+import { compareScenario, type Row, type ScenarioComparison } from './compare.js';
+import { Lab } from './lab.js';
+import { planLab, type LabPlan } from './plan.js';
+import { preflight } from './preflight.js';
+import { renderRows, renderScenario } from './report.js';
+import { labScenarios } from './scenarios.js';
+import { attachFrames, Ports, prepareClients, runScenario, simulateScenario, type ScenarioRun } from './verify.js';
+
+export type LabAction = 'verify' | 'up' | 'down';
+
+export interface LabIo {
+  readonly write: (s: string) => void;
+  readonly writeErr: (s: string) => void;
+  readonly width: number;
+  readonly ascii: boolean;
+  readonly json: boolean;
+}
+
+function ensureSbinOnPath(): void {
+  const path = process.env.PATH ?? '';
+  const parts = path.split(':');
+  for (const d of ['/usr/sbin', '/sbin']) if (!parts.includes(d)) parts.push(d);
+  process.env.PATH = parts.filter(Boolean).join(':');
+}
+
+/** Runs fn with SIGINT/SIGTERM/SIGHUP tearing the lab down first. */
+async function withSignals<T>(lab: Lab, fn: () => Promise<T>): Promise<T> {
+  const handlers: [NodeJS.Signals, () => void][] = (['SIGINT', 'SIGTERM', 'SIGHUP'] as const).map((sig) => {
+    const h = (): void => {
+      process.stderr.write(`kube-packet-tour: ${sig}: removing the lab ${lab.plan.prefix}*\n`);
+      void lab.teardown().finally(() => process.exit(sig === 'SIGINT' ? 130 : sig === 'SIGTERM' ? 143 : 129));
+    };
+    process.on(sig, h);
+    return [sig, h];
+  });
+  try {
+    return await fn();
+  } finally {
+    for (const [sig, h] of handlers) process.off(sig, h);
+  }
+}
+
+export async function runLab(action: LabAction, cluster: ClusterModel, io: LabIo): Promise<number> {
+  ensureSbinOnPath();
+  const pre = preflight();
+  if (!pre.ok) {
+    io.writeErr(`kube-packet-tour: ${pre.reason}\n`);
+    return 2;
+  }
+  if (action === 'down') {
+    const r = await labDown();
+    if (io.json) io.write(`${JSON.stringify(r, null, 2)}\n`);
+    else {
+      io.write(r.removed.length === 0 ? 'No lab to remove.\n' : `Removed ${r.removed.length} lab namespace${r.removed.length === 1 ? '' : 's'}: ${r.removed.join(' ')}\n`);
+      for (const b of r.busy) io.write(`Left kpt-${b.runId}-* alone: its verify run (pid ${b.pid}) is still going and removes it itself.\n`);
+    }
+    return 0;
+  }
+
+  const runId = randomBytes(3).toString('hex');
+  const planned = planLab(cluster, runId);
+  if (!planned.ok) {
+    io.writeErr(`kube-packet-tour: ${planned.reason}\n`);
+    return 2;
+  }
+  const plan = planned.plan;
+  const lab = new Lab(plan, cluster);
+  const progress = (s: string): void => { if (!io.json) io.writeErr(`${s}\n`); };
+  if (action === 'up') {
+    try {
+      await withSignals(lab, async () => {
+        progress(`Building the lab ${plan.prefix}* (${plan.nodes.length} nodes, ${plan.pods.length} pods)...`);
+        await lab.build('up');
+        await lab.startAgents(true);
+      });
+    } catch (e) {
+      io.writeErr(`kube-packet-tour: the lab could not be built: ${(e as Error).message}\n`);
+      await lab.teardown();
+      return 1;
+    }
+    io.write(upInstructions(plan, cluster));
+    return 0;
+  }
+
+  // verify
+  const t0 = Date.now();
+  let code = 1;
+  try {
+    code = await withSignals(lab, async () => {
+      progress(`Building the lab ${plan.prefix}* (${plan.nodes.length} nodes, ${plan.pods.length} pods)...`);
+      await lab.build('verify');
+      const staticRows = await lab.staticChecks();
+      await lab.startAgents(false);
+      await prepareClients(lab);
+      await lab.startCaptures();
+      const tBuilt = Date.now();
+      const scenarios = labScenarios(cluster);
+      const ports = new Ports();
+      const runs: ScenarioRun[] = [];
+      for (const s of scenarios) {
+        progress(`running ${s.name}...`);
+        runs.push(await runScenario(lab, s, simulateScenario(cluster, s), ports));
+      }
+      const captures = await lab.stopCaptures();
+      const observations = attachFrames(runs, captures);
+      const comparisons: ScenarioComparison[] = runs.map((r, i) => compareScenario(r.trace, observations[i]!, cluster));
+      const record = process.env.KPT_LAB_RECORD;
+      if (record) {
+        writeFileSync(record, `${JSON.stringify({ cluster: cluster.source, runs: runs.map((r, i) => ({ scenario: r.scenario, trace: r.trace, observation: observations[i] })) }, null, 1)}\n`);
+      }
+      const tDone = Date.now();
+      const staticDiffs = staticRows.filter((r) => r.status === 'diff').length;
+      const total = staticDiffs + comparisons.reduce((n, c) => n + c.differences, 0);
+      const timing = { buildMs: tBuilt - t0, scenariosMs: tDone - tBuilt, totalMs: tDone - t0 };
+      if (io.json) {
+        io.write(`${JSON.stringify({ ok: total === 0, differences: total, runId, timing, static: staticRows, scenarios: comparisons.map((c, i) => ({ ...c, title: runs[i]!.scenario.title, ms: runs[i]!.ms })) }, null, 2)}\n`);
+      } else {
+        io.write(verifyText(staticRows, comparisons, runs, { ascii: io.ascii, width: io.width }, total, timing));
+      }
+      return total === 0 ? 0 : 1;
+    });
+  } catch (e) {
+    io.writeErr(`kube-packet-tour: lab verify failed: ${(e as Error).message}\n`);
+    code = 1;
+  } finally {
+    await lab.teardown();
+  }
+  return code;
+}
+
+function verifyText(
+  staticRows: readonly Row[],
+  comparisons: readonly ScenarioComparison[],
+  runs: readonly ScenarioRun[],
+  style: { ascii: boolean; width: number },
+  total: number,
+  timing: { buildMs: number; scenariosMs: number; totalMs: number },
+): string {
+  const out: string[] = [];
+  const rule = style.ascii ? '=' : '═';
+  out.push(`${rule.repeat(2)} the lab as built: rules and routes\n${renderRows(staticRows, style)}`);
+  comparisons.forEach((c, i) => out.push(renderScenario(c, runs[i]!.scenario.title, runs[i]!.ms, style)));
+  out.push('Summary');
+  out.push(`  ${'lab as built'.padEnd(24)} ${staticRows.filter((r) => r.status === 'diff').length === 0 ? 'agrees' : `${staticRows.filter((r) => r.status === 'diff').length} difference(s)`}`);
+  comparisons.forEach((c, i) => {
+    const r = runs[i]!;
+    const att = r.observation.maxAttempts > 1 ? `, endpoint pinned in ${r.observation.attempts}/${r.observation.maxAttempts} attempts` : '';
+    out.push(`  ${c.scenario.padEnd(24)} ${c.differences === 0 ? 'agrees' : `${c.differences} difference(s)`}${att}`);
+  });
+  const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+  out.push(`Time: build ${s(timing.buildMs)}, scenarios ${s(timing.scenariosMs)}, total ${s(timing.totalMs)}.`);
+  out.push(total === 0 ? 'The kernel did what the simulator said.' : `The kernel disagreed with the simulator in ${total} place(s) (marked DIFF).`);
+  return `${out.join('\n')}\n`;
+}
+
+function upInstructions(plan: LabPlan, cluster: ClusterModel): string {
+  const client = plan.pods.find((p) => !p.dnsServer) ?? plan.pods[0];
+  const svc = cluster.services.find((s) => s.clusterIP !== 'None' && s.clusterIP !== cluster.dns.nameserver && s.name !== 'kubernetes' && s.ports.some((p) => p.protocol === 'TCP'));
+  const node = plan.nodes[0]!;
+  const other = plan.nodes[1] ?? node;
+  const lines = [
+    `The lab is up: ${plan.nodes.length} node and ${plan.pods.length} pod network namespaces, none connected to this machine's network.`,
+    '',
+    'Namespaces:',
+    ...plan.nodes.map((n) => `  ${n.ns.padEnd(36)} node ${n.node.name} (${n.node.internalIP})`),
+    ...plan.pods.map((p) => `  ${p.ns.padEnd(36)} pod ${p.pod.namespace}/${p.pod.name} (${p.ip}, on ${p.node})${p.dnsServer ? ', stand-in CoreDNS' : ''}${p.tcpPorts.length ? `, listens on TCP ${p.tcpPorts.join(',')}` : ''}`),
+    '',
+    'Enter a pod or a node (a shell inside its network namespace):',
+    `  ip netns exec ${client?.ns ?? node.ns} bash`,
+    `  ip netns exec ${node.ns} bash`,
+    '',
+    'Things to try:',
+  ];
+  if (client && svc) {
+    const name = `${svc.name}.${svc.namespace}.svc.${cluster.dns.clusterDomain}`;
+    const port = svc.ports.find((p) => p.protocol === 'TCP')!.port;
+    lines.push(
+      `  ip netns exec ${client.ns} getent ahostsv4 ${svc.name}          # the search walk, answered by the stand-in CoreDNS`,
+      `  ip netns exec ${client.ns} curl -s http://${name}:${port}/   # (if curl is installed) a pod behind the Service answers`,
+      `  ip netns exec ${client.ns} ${process.execPath} -e "require('net').connect(${port},'${svc.clusterIP}').pipe(process.stdout)"`,
+    );
+  }
+  lines.push(
+    `  ip netns exec ${node.ns} iptables -t nat -L KUBE-SERVICES -n -v      # kube-proxy's rules, with counters`,
+    `  ip netns exec ${node.ns} conntrack -L                                # the DNATed connections`,
+    `  ip netns exec ${other.ns} tcpdump -n -e -i eth0 -T vxlan udp port 8472   # the VXLAN overlay on the node network`,
+    `  ip netns exec ${node.ns} tcpdump -n -e -i cni0`,
+    '',
+    'Remove it: kube-packet-tour lab down',
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,256 @@
+// The running lab: builds the plan's namespaces and devices, starts each pod's agent and the
+// captures, and takes everything down again.
+
+import type { ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ClusterModel } from '../core/cluster/model.js';
+import { AgentHandle } from './agent-process.js';
+import { labTmpDir, removeRun, writeMarker } from './cleanup.js';
+import { inNs, run, spawnInNs, waitExit } from './exec.js';
+import { normaliseSave } from './kernel-text.js';
+import { batchArgv, type LabPlan, type PodPlan, type Step } from './plan.js';
+import { captureKey, type Row } from './compare.js';
+import { readPcap, type CapturedFrame } from './pcap.js';
+
+export interface Capture {
+  readonly key: string;
+  readonly ns: string;
+  readonly device: string;
+  readonly file: string;
+  readonly child: ChildProcess;
+}
+
+export class Lab {
+  readonly agents = new Map<string, AgentHandle>();
+  private captures: Capture[] = [];
+  private tornDown = false;
+
+  constructor(
+    readonly plan: LabPlan,
+    readonly cluster: ClusterModel,
+  ) {}
+
+  get tmpDir(): string {
+    return labTmpDir(this.plan.runId);
+  }
+
+  /** Creates every namespace, device, address, route, neighbour, FDB entry, file and rule. */
+  async build(mode: 'verify' | 'up'): Promise<void> {
+    writeMarker({ runId: this.plan.runId, pid: process.pid, mode, started: new Date().toISOString(), namespaces: this.plan.namespaces });
+    mkdirSync(this.tmpDir, { recursive: true });
+    const steps = this.plan.steps;
+    // Namespaces one by one (cheap), then each kind of step in plan order; sysctls in parallel.
+    for (const s of steps.filter((x) => x.kind === 'netns-add')) await run(['ip', 'netns', 'add', s.ns]);
+    await Promise.all(steps.filter((x): x is Extract<Step, { kind: 'sysctl' }> => x.kind === 'sysctl').map((s) => applySysctl(s.ns, s.values)));
+    for (const s of steps) {
+      switch (s.kind) {
+        case 'ip':
+        case 'bridge':
+          await run(batchArgv(s), { input: `${s.lines.join('\n')}\n` });
+          break;
+        case 'file': {
+          const dir = join('/etc/netns', s.ns);
+          mkdirSync(dir, { recursive: true });
+          writeFileSync(join(dir, s.name), s.text);
+          break;
+        }
+        case 'nfacct':
+          for (const n of s.names) await run(inNs(s.ns, ['nfacct', 'add', n]));
+          break;
+        case 'iptables-restore':
+          await run(inNs(s.ns, ['iptables-restore', ...(s.noflush ? ['--noflush'] : [])]), { input: s.text });
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  /** Starts each pod's servers (and the stand-in CoreDNS); resolves when all listen. */
+  async startAgents(daemon: boolean): Promise<void> {
+    for (const p of this.plan.pods) {
+      const agent = AgentHandle.start(p.ns, {
+        name: p.pod.name,
+        ip: p.ip,
+        tcp: p.tcpPorts,
+        udp: p.udpPorts,
+        dns: p.dnsServer ? this.plan.dnsRecords : null,
+        daemon,
+      });
+      this.agents.set(p.ns, agent);
+    }
+    await Promise.all([...this.agents.values()].map((a) => a.ready()));
+    if (daemon) {
+      // Let them run on without us: close our ends of their pipes.
+      for (const a of this.agents.values()) {
+        a.child.stdin!.end();
+        a.child.stdout!.destroy();
+        a.child.stderr!.destroy();
+        a.child.unref();
+      }
+    }
+  }
+
+  agentFor(pod: PodPlan): AgentHandle {
+    const a = this.agents.get(pod.ns);
+    if (!a) throw new Error(`no agent in ${pod.ns}`);
+    return a;
+  }
+
+  podByRef(ref: string): PodPlan | null {
+    const [ns, name] = ref.includes('/') ? ref.split('/', 2) : ['default', ref];
+    return this.plan.pods.find((p) => p.pod.namespace === ns && p.pod.name === name) ?? null;
+  }
+
+  nodeNs(node: string): string {
+    const n = this.plan.nodes.find((x) => x.node.name === node);
+    if (!n) throw new Error(`no node ${node} in the lab`);
+    return n.ns;
+  }
+
+  /** tcpdump on every device the simulator can name: pods' eth0; nodes' eth0, cni0, flannel.1 and veths. */
+  async startCaptures(): Promise<void> {
+    const points: { key: string; ns: string; device: string }[] = [];
+    for (const n of this.plan.nodes) {
+      for (const dev of ['eth0', 'cni0', 'flannel.1', ...this.plan.pods.filter((p) => p.nodeNs === n.ns).map((p) => p.pod.hostVeth)]) {
+        points.push({ key: captureKey(n.node.name, n.node.name, dev), ns: n.ns, device: dev });
+      }
+    }
+    for (const p of this.plan.pods) points.push({ key: captureKey(p.node, p.pod.name, 'eth0'), ns: p.ns, device: 'eth0' });
+    const started = points.map((pt, i) => {
+      const file = join(this.tmpDir, `cap-${i}.pcap`);
+      // -p: no promiscuous mode (a promiscuous cni0 would also see frames bridged between pods);
+      // -U: write each packet as it comes, so a capture stopped at any time is complete.
+      const child = spawnInNs(pt.ns, ['tcpdump', '-p', '-n', '-U', '--immediate-mode', '-s', '512', '-i', pt.device, '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const cap: Capture = { ...pt, file, child };
+      return { cap, ready: listening(child, `${pt.device} in ${pt.ns}`) };
+    });
+    this.captures = started.map((s) => s.cap);
+    await Promise.all(started.map((s) => s.ready));
+  }
+
+  /** Stops tcpdump everywhere and reads what it wrote, by capture key. */
+  async stopCaptures(): Promise<Map<string, CapturedFrame[]>> {
+    // A moment for the last frames in flight.
+    await new Promise((r) => setTimeout(r, 100));
+    for (const c of this.captures) c.child.kill('SIGTERM');
+    await Promise.all(this.captures.map((c) => waitExit(c.child, 3000)));
+    const out = new Map<string, CapturedFrame[]>();
+    for (const c of this.captures) {
+      out.set(c.key, existsSync(c.file) ? readPcap(readFileSync(c.file)) : []);
+    }
+    this.captures = [];
+    return out;
+  }
+
+  /** In each node: zero the iptables counters and empty the conntrack table. */
+  async resetNodes(): Promise<void> {
+    await Promise.all(
+      this.plan.nodes.map((n) => run(inNs(n.ns, ['sh', '-c', 'iptables -Z && iptables -t nat -Z && conntrack -F 2>/dev/null; true']))),
+    );
+  }
+
+  async conntrack(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    await Promise.all(this.plan.nodes.map(async (n) => {
+      out[n.node.name] = (await run(inNs(n.ns, ['conntrack', '-L']), { allowFail: true })).stdout;
+    }));
+    return out;
+  }
+
+  async counters(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    await Promise.all(this.plan.nodes.map(async (n) => {
+      out[n.node.name] = (await run(inNs(n.ns, ['iptables-save', '-c']))).stdout;
+    }));
+    return out;
+  }
+
+  /** The checks that do not depend on a packet: rules as loaded, both rule forms, routing tables. */
+  async staticChecks(): Promise<Row[]> {
+    const rows: Row[] = [];
+    for (const n of this.plan.nodes) {
+      const real = (await run(inNs(n.ns, ['iptables-save']))).stdout;
+      const same = normaliseSave(real) === normaliseSave(n.saveText);
+      rows.push({
+        section: 'rules', ref: 'save', where: n.node.name, what: 'iptables-save',
+        simulator: '`kube-packet-tour rules` (iptables-save form), loaded with iptables-restore',
+        kernel: same ? 'iptables-save prints it back identically' : `iptables-save prints it differently:\n${lineDiff(normaliseSave(n.saveText), normaliseSave(real))}`,
+        status: same ? 'ok' : 'diff',
+      });
+      // The other form: Flannel's and the jump rules, then kube-proxy's restore input with --noflush, in a scratch namespace.
+      const scratch = `${this.plan.prefix}_scratch`; // "_" is in no Kubernetes name
+      try {
+        await run(['ip', 'netns', 'add', scratch]);
+        for (const name of n.nfacct) await run(inNs(scratch, ['nfacct', 'add', name]));
+        await run(inNs(scratch, ['iptables-restore']), { input: n.baseRestoreText });
+        await run(inNs(scratch, ['iptables-restore', '--noflush']), { input: n.kubeProxyRestoreText });
+        const other = (await run(inNs(scratch, ['iptables-save']))).stdout;
+        const same2 = normaliseSave(other) === normaliseSave(real);
+        rows.push({
+          section: 'rules', ref: 'restore', where: n.node.name, what: 'restore form',
+          simulator: '`rules --format restore` with --noflush, after the jump and Flannel rules',
+          kernel: same2 ? 'loads, and iptables-save shows the same rule set' : `loads, but differs:\n${lineDiff(normaliseSave(real), normaliseSave(other))}`,
+          status: same2 ? 'ok' : 'diff',
+        });
+      } catch (e) {
+        rows.push({ section: 'rules', ref: 'restore', where: n.node.name, what: 'restore form', simulator: 'loads with iptables-restore --noflush', kernel: `does not load: ${(e as Error).message}`, status: 'diff' });
+      } finally {
+        await run(['ip', 'netns', 'del', scratch], { allowFail: true });
+      }
+      const routes = trimLines((await run(['ip', '-n', n.ns, 'route', 'show'])).stdout);
+      const want = n.routes.map((r) => r.text).join('\n');
+      rows.push({ section: 'rules', ref: 'route', where: n.node.name, what: 'ip route', simulator: want.replace(/\n/g, ' / '), kernel: routes === want ? 'same' : routes.replace(/\n/g, ' / '), status: routes === want ? 'ok' : 'diff' });
+    }
+    for (const p of this.plan.pods) {
+      const routes = trimLines((await run(['ip', '-n', p.ns, 'route', 'show'])).stdout);
+      const want = p.routes.map((r) => r.text).join('\n');
+      rows.push({ section: 'rules', ref: 'route', where: p.pod.name, what: 'ip route', simulator: want.replace(/\n/g, ' / '), kernel: routes === want ? 'same' : routes.replace(/\n/g, ' / '), status: routes === want ? 'ok' : 'diff' });
+    }
+    return rows;
+  }
+
+  /** Removes everything; safe to call more than once and from a signal handler. */
+  async teardown(): Promise<void> {
+    if (this.tornDown) return;
+    this.tornDown = true;
+    for (const c of this.captures) c.child.kill('SIGKILL');
+    await Promise.all([...this.agents.values()].map((a) => a.stop().catch(() => undefined)));
+    await removeRun(this.plan.runId);
+  }
+}
+
+async function applySysctl(ns: string, values: readonly (readonly [string, string])[]): Promise<void> {
+  const script = values.map(([k, v]) => `echo ${v} > /proc/sys/${k}`).join(' && ');
+  await run(inNs(ns, ['sh', '-c', script]));
+}
+
+function listening(child: ChildProcess, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`tcpdump on ${what} did not start: ${err.trim()}`)), 10_000);
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      err += d;
+      if (/listening on/.test(err)) { clearTimeout(timer); resolve(); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`tcpdump on ${what} exited (${code}): ${err.trim()}`)); });
+  });
+}
+
+function lineDiff(a: string, b: string): string {
+  const al = a.split('\n');
+  const bl = b.split('\n');
+  const bs = new Set(bl);
+  const as = new Set(al);
+  const out: string[] = [];
+  for (const l of al) if (!bs.has(l)) out.push(`  simulator: ${l}`);
+  for (const l of bl) if (!as.has(l)) out.push(`  kernel:    ${l}`);
+  if (out.length === 0) out.push('  same lines, different order');
+  return out.slice(0, 12).join('\n');
+}
+
+/** `ip route show` ends each line with a space. */
+function trimLines(text: string): string {
+  return text.split('\n').map((l) => l.trimEnd()).filter((l) => l !== '').join('\n');
+}

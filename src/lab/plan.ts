@@ -1,0 +1,294 @@
+// The lab as data: which namespaces, devices, addresses, routes, neighbours, sysctls, files and
+// iptables rules stand in for each node and pod of the cluster. Pure: nothing here touches the
+// system, so the plan can be checked without root (for instance, that every `ip` command names a
+// lab namespace and none touches the host's).
+//
+// Topology (one network namespace each):
+//
+//   <prefix>lan        a bridge br0 standing in for the node network; one port per node
+//   <prefix><node>     eth0 (veth to the lan bridge, the node's InternalIP/24), cni0 (bridge, the pod
+//                      CIDR's first address), flannel.1 (VXLAN VNI 1, nolearning, MTU underlay-50,
+//                      the lease's network address /32), one host-side veth per pod (hairpin on),
+//                      Flannel's permanent neighbour + FDB entries and onlink routes, ip_forward=1,
+//                      bridge-nf-call-iptables=1, and the node's iptables rules (kube-proxy, kubelet, Flannel)
+//   <prefix><pod>      eth0 (the pod side of the veth: the pod's IP and MAC), the pod's routes,
+//                      /etc/netns/<ns>/{resolv.conf,hosts,nsswitch.conf}
+//
+// Nothing is connected to the host's namespace: the lan bridge has only the nodes' eth0 peers, and
+// the nodes' default route points at 192.168.x.1, an address nobody in the lab owns.
+
+import type { ClusterModel, NodeModel, PodModel } from '../core/cluster/model.js';
+import { podHostsEntries } from '../core/dns/hosts.js';
+import { VXLAN_OVERHEAD } from '../core/cni/vxlan.js';
+import { bridgeIP, nodeRoutes, podRoutes, vtepIP, type Route } from '../core/kernel/routing.js';
+import { cidrPrefix } from '../core/net/ipv4.js';
+import { nodeTables, type NodeTables } from '../core/proxy/node-tables.js';
+import { renderIptablesSave, renderKubeProxyRestore } from '../core/proxy/render-rules.js';
+import { restoreLine, type IptTable } from '../core/proxy/rule.js';
+
+/** Every lab namespace starts with this, then a 6-hex run id and a dash. */
+export const LAB_PREFIX = 'kpt-';
+export const LAB_NAME_RE = /^kpt-([0-9a-f]{6})-/;
+/** The Linux kernel's VXLAN default port (drivers/net/vxlan: vxlan_port = 8472). */
+export const KERNEL_VXLAN_PORT = 8472;
+/** Above this the lab gets slow and the host crowded; the simulator has no such limit. */
+export const MAX_LAB_NODES = 8;
+export const MAX_LAB_PODS = 40;
+
+export interface NodePlan {
+  readonly node: NodeModel;
+  readonly ns: string;
+  /** The node's eth0 peer on the lan bridge (inside the lan namespace). */
+  readonly lanPort: string;
+  readonly tables: NodeTables;
+  /** What `kube-packet-tour rules --node N` prints (the iptables-save form). */
+  readonly saveText: string;
+  /** The same rules as their owners install them: the built-in jumps and Flannel's, then kube-proxy's restore input. */
+  readonly baseRestoreText: string;
+  readonly kubeProxyRestoreText: string;
+  /** nfacct objects the rules use (kube-proxy creates them before it writes the rules). */
+  readonly nfacct: readonly string[];
+  readonly routes: readonly Route[];
+}
+
+export interface PodPlan {
+  readonly pod: PodModel;
+  /** The pod's address; pods without one, or on the host network, are not in the lab. */
+  readonly ip: string;
+  readonly ns: string;
+  readonly node: string;
+  readonly nodeNs: string;
+  readonly tcpPorts: readonly number[];
+  readonly udpPorts: readonly number[];
+  /** Runs the stand-in CoreDNS (a UDP DNS responder on 53). */
+  readonly dnsServer: boolean;
+  readonly routes: readonly Route[];
+  readonly files: Readonly<Record<'resolv.conf' | 'hosts' | 'nsswitch.conf', string>>;
+}
+
+export type Step =
+  | { readonly kind: 'netns-add'; readonly ns: string }
+  | { readonly kind: 'sysctl'; readonly ns: string; readonly values: readonly (readonly [string, string])[] }
+  | { readonly kind: 'ip'; readonly ns: string; readonly lines: readonly string[] }
+  | { readonly kind: 'bridge'; readonly ns: string; readonly lines: readonly string[] }
+  | { readonly kind: 'file'; readonly ns: string; readonly name: string; readonly text: string }
+  | { readonly kind: 'nfacct'; readonly ns: string; readonly names: readonly string[] }
+  | { readonly kind: 'iptables-restore'; readonly ns: string; readonly text: string; readonly noflush: boolean };
+
+export interface LabPlan {
+  readonly runId: string;
+  readonly prefix: string;
+  readonly lanNs: string;
+  readonly nodes: readonly NodePlan[];
+  readonly pods: readonly PodPlan[];
+  /** Every namespace the lab creates, in creation order. */
+  readonly namespaces: readonly string[];
+  readonly steps: readonly Step[];
+  /** Pods of the cluster the lab leaves out, with why. */
+  readonly skipped: readonly string[];
+  /** A DNS table for the stand-in CoreDNS: FQDN (no trailing dot) -> A records. */
+  readonly dnsRecords: Readonly<Record<string, readonly string[]>>;
+}
+
+export type PlanResult = { readonly ok: true; readonly plan: LabPlan } | { readonly ok: false; readonly reason: string };
+
+export function labPrefix(runId: string): string {
+  return `${LAB_PREFIX}${runId}-`;
+}
+
+/** The resolv.conf containerd writes for a ClusterFirst pod: search, nameserver, options. */
+export function labResolvConf(cluster: ClusterModel, pod: PodModel): string {
+  const domain = cluster.dns.clusterDomain.replace(/\.$/, '');
+  const search = [`${pod.namespace}.svc.${domain}`, `svc.${domain}`, domain, ...cluster.dns.nodeSearch.map((s) => s.replace(/\.$/, ''))];
+  const unique = search.filter((s, i) => s !== '' && search.indexOf(s) === i);
+  return `search ${unique.join(' ')}\nnameserver ${cluster.dns.nameserver}\noptions ndots:${cluster.dns.ndots}\n`;
+}
+
+function hostsFile(pod: PodModel): string {
+  const lines = ['# Kubernetes-managed hosts file (kube-packet-tour lab).'];
+  for (const e of podHostsEntries(pod)) lines.push(`${e.ip}\t${e.names.join(' ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Routes the kernel adds by itself when an address is configured ("proto kernel scope link"). */
+function isKernelRoute(r: Route): boolean {
+  return /\bproto kernel\b/.test(r.text);
+}
+
+/** The DNS names CoreDNS's kubernetes plugin answers with A records: <svc>.<ns>.svc.<domain>. */
+export function clusterARecords(cluster: ClusterModel): Record<string, string[]> {
+  const domain = cluster.dns.clusterDomain.replace(/\.$/, '');
+  const out: Record<string, string[]> = {};
+  for (const s of cluster.services) {
+    if (s.type === 'ExternalName') continue;
+    const name = `${s.name}.${s.namespace}.svc.${domain}`.toLowerCase();
+    if (s.clusterIP !== 'None' && s.clusterIP !== '') {
+      out[name] = [s.clusterIP];
+    } else {
+      // Headless: the ready endpoints' addresses.
+      const ips = cluster.endpointSlices
+        .filter((sl) => sl.namespace === s.namespace && sl.serviceName === s.name && sl.addressType === 'IPv4')
+        .flatMap((sl) => sl.endpoints.filter((e) => e.ready).map((e) => e.ip));
+      out[name] = [...new Set(ips)];
+    }
+  }
+  return out;
+}
+
+function baseRestore(table: IptTable, kpRules: ReadonlySet<string>): string[] {
+  const lines = [`*${table.name}`];
+  for (const c of table.chains) lines.push(`:${c} - [0:0]`);
+  for (const r of table.rules) {
+    const line = restoreLine(r);
+    if (!kpRules.has(`${table.name} ${line}`)) lines.push(line);
+  }
+  lines.push('COMMIT');
+  return lines;
+}
+
+function uniqueName(wanted: string, used: Set<string>): string {
+  let name = wanted;
+  for (let i = 2; used.has(name); i++) name = `${wanted}-${i}`;
+  used.add(name);
+  return name;
+}
+
+export function planLab(cluster: ClusterModel, runId: string): PlanResult {
+  if (!/^[0-9a-f]{6}$/.test(runId)) return { ok: false, reason: `bad run id ${runId}` };
+  if (cluster.network.cni !== 'flannel-vxlan') return { ok: false, reason: `the lab builds Flannel VXLAN only; this cluster uses ${cluster.network.cni}` };
+  if (cluster.nodes.length > MAX_LAB_NODES) return { ok: false, reason: `the lab builds at most ${MAX_LAB_NODES} nodes; this cluster has ${cluster.nodes.length}` };
+  const prefix = labPrefix(runId);
+  const used = new Set<string>();
+  const lanNs = uniqueName(`${prefix}lan`, used);
+  const skipped: string[] = [];
+
+  const nodes: NodePlan[] = cluster.nodes.map((node, i) => {
+    const tables = nodeTables(cluster, node);
+    const kp = tables.kubeProxy;
+    const kpSet = new Set([...kp.filterRules.map((r) => `filter ${restoreLine(r)}`), ...kp.natRules.map((r) => `nat ${restoreLine(r)}`)]);
+    const saveText = renderIptablesSave(tables);
+    const nfacct = [...new Set([...saveText.matchAll(/--nfacct-name\s+(\S+)/g)].map((m) => m[1]!))];
+    return {
+      node,
+      ns: uniqueName(`${prefix}${node.name}`, used),
+      lanPort: `n${i}`,
+      tables,
+      saveText,
+      baseRestoreText: `${[...baseRestore(tables.filter, kpSet), ...baseRestore(tables.nat, kpSet)].join('\n')}\n`,
+      kubeProxyRestoreText: renderKubeProxyRestore(kp),
+      nfacct,
+      routes: nodeRoutes(cluster, node),
+    };
+  });
+  const nodeByName = new Map(nodes.map((n) => [n.node.name, n]));
+
+  // Ports each pod listens on: its container ports, and the target ports of the slices it is an endpoint of.
+  const dnsSlices = cluster.endpointSlices.filter((sl) => {
+    const svc = cluster.services.find((s) => s.namespace === sl.namespace && s.name === sl.serviceName);
+    return svc?.clusterIP === cluster.dns.nameserver;
+  });
+  const pods: PodPlan[] = [];
+  for (const pod of cluster.pods) {
+    const nodePlan = nodeByName.get(pod.nodeName);
+    const key = `${pod.namespace}/${pod.name}`;
+    if (pod.hostNetwork) { skipped.push(`${key}: host network (it would live in the node's namespace)`); continue; }
+    if (pod.ip === null) { skipped.push(`${key}: no IP`); continue; }
+    if (nodePlan === undefined) { skipped.push(`${key}: node ${pod.nodeName} is not in the cluster`); continue; }
+    const tcp = new Set<number>();
+    const udp = new Set<number>();
+    for (const c of pod.containerPorts) (c.protocol === 'UDP' ? udp : c.protocol === 'TCP' ? tcp : new Set<number>()).add(c.port);
+    for (const sl of cluster.endpointSlices) {
+      if (!sl.endpoints.some((e) => e.ip === pod.ip)) continue;
+      for (const p of sl.ports) (p.protocol === 'UDP' ? udp : p.protocol === 'TCP' ? tcp : new Set<number>()).add(p.port);
+    }
+    const dnsServer = dnsSlices.some((sl) => sl.endpoints.some((e) => e.ip === pod.ip));
+    if (dnsServer) udp.add(53);
+    const short = pod.namespace === 'default' ? pod.name : `${pod.namespace}.${pod.name}`;
+    pods.push({
+      pod,
+      ip: pod.ip,
+      ns: uniqueName(`${prefix}${short}`, used),
+      node: nodePlan.node.name,
+      nodeNs: nodePlan.ns,
+      tcpPorts: [...tcp].sort((a, b) => a - b),
+      udpPorts: [...udp].sort((a, b) => a - b),
+      dnsServer,
+      routes: podRoutes(cluster, pod, nodePlan.node),
+      files: { 'resolv.conf': labResolvConf(cluster, pod), hosts: hostsFile(pod), 'nsswitch.conf': 'hosts: files dns\n' },
+    });
+  }
+  if (pods.length > MAX_LAB_PODS) return { ok: false, reason: `the lab builds at most ${MAX_LAB_PODS} pods; this cluster has ${pods.length}` };
+  const vethNames = new Set<string>();
+  for (const p of pods) {
+    const key = `${p.nodeNs}/${p.pod.hostVeth}`;
+    if (vethNames.has(key)) return { ok: false, reason: `two pods on ${p.node} share the veth name ${p.pod.hostVeth}` };
+    vethNames.add(key);
+  }
+
+  const steps: Step[] = [];
+  const namespaces = [lanNs, ...nodes.map((n) => n.ns), ...pods.map((p) => p.ns)];
+  for (const ns of namespaces) steps.push({ kind: 'netns-add', ns });
+  // IPv6 off everywhere first, so no router solicitation or DAD ever shows up in a capture.
+  const noV6: [string, string][] = [['net/ipv6/conf/all/disable_ipv6', '1'], ['net/ipv6/conf/default/disable_ipv6', '1']];
+  steps.push({ kind: 'sysctl', ns: lanNs, values: noV6 });
+  for (const n of nodes) {
+    steps.push({ kind: 'sysctl', ns: n.ns, values: [...noV6, ['net/ipv4/ip_forward', '1'], ['net/bridge/bridge-nf-call-iptables', cluster.network.brNetfilter ? '1' : '0']] });
+  }
+  for (const p of pods) steps.push({ kind: 'sysctl', ns: p.ns, values: noV6 });
+
+  steps.push({ kind: 'ip', ns: lanNs, lines: ['link set lo up', 'link add br0 type bridge', 'link set br0 up'] });
+  const mtu = cluster.network.underlayMtu;
+  const overlayMtu = mtu - VXLAN_OVERHEAD;
+  for (const n of nodes) {
+    const node = n.node;
+    const lines = [
+      'link set lo up',
+      `link add eth0 mtu ${mtu} address ${node.eth0Mac} type veth peer name ${n.lanPort} mtu ${mtu} netns ${lanNs}`,
+      `addr add ${node.internalIP}/24 dev eth0`,
+      'link set eth0 up',
+      `link add cni0 address ${node.bridgeMac} mtu ${overlayMtu} type bridge`,
+      `addr add ${bridgeIP(node)}/${cidrPrefix(node.podCIDR)} dev cni0`,
+      'link set cni0 up',
+      // Flannel leaves the port unset unless configured, so the kernel's default (8472) applies.
+      `link add flannel.1 address ${node.vtepMac} mtu ${overlayMtu} type vxlan id ${cluster.network.vxlan.vni} local ${node.internalIP} dev eth0 nolearning` +
+        (cluster.network.vxlan.port === KERNEL_VXLAN_PORT ? '' : ` dstport ${cluster.network.vxlan.port}`),
+      `addr add ${vtepIP(node)}/32 dev flannel.1`,
+      'link set flannel.1 up',
+    ];
+    for (const p of pods.filter((x) => x.nodeNs === n.ns)) {
+      const veth = p.pod.hostVeth;
+      lines.push(
+        `link add ${veth} mtu ${overlayMtu} type veth peer name eth0 mtu ${overlayMtu} address ${p.pod.mac} netns ${p.ns}`,
+        `link set ${veth} master cni0`,
+        `link set ${veth} type bridge_slave hairpin on`,
+        `link set ${veth} up`,
+      );
+    }
+    for (const other of nodes) {
+      if (other === n) continue;
+      lines.push(`neigh replace ${vtepIP(other.node)} lladdr ${other.node.vtepMac} dev flannel.1 nud permanent`);
+    }
+    for (const r of n.routes) if (!isKernelRoute(r)) lines.push(`route add ${r.text}`);
+    steps.push({ kind: 'ip', ns: n.ns, lines });
+    const fdb = nodes.filter((o) => o !== n).map((o) => `fdb append ${o.node.vtepMac} dev flannel.1 dst ${o.node.internalIP} self permanent`);
+    if (fdb.length > 0) steps.push({ kind: 'bridge', ns: n.ns, lines: fdb });
+  }
+  steps.push({ kind: 'ip', ns: lanNs, lines: nodes.flatMap((n) => [`link set ${n.lanPort} master br0`, `link set ${n.lanPort} up`]) });
+  for (const p of pods) {
+    const prefixLen = cidrPrefix(nodeByName.get(p.node)!.node.podCIDR);
+    const lines = ['link set lo up', `addr add ${p.ip}/${prefixLen} dev eth0`, 'link set eth0 up'];
+    for (const r of p.routes) if (!isKernelRoute(r)) lines.push(`route add ${r.text}`);
+    steps.push({ kind: 'ip', ns: p.ns, lines });
+    for (const [name, text] of Object.entries(p.files)) steps.push({ kind: 'file', ns: p.ns, name, text });
+  }
+  for (const n of nodes) {
+    if (n.nfacct.length > 0) steps.push({ kind: 'nfacct', ns: n.ns, names: n.nfacct });
+    steps.push({ kind: 'iptables-restore', ns: n.ns, text: n.saveText, noflush: false });
+  }
+  return { ok: true, plan: { runId, prefix, lanNs, nodes, pods, namespaces, steps, skipped, dnsRecords: clusterARecords(cluster) } };
+}
+
+/** The `ip`/`bridge` argv for a step's batch: always `-n <lab namespace>`, so nothing lands in the host's. */
+export function batchArgv(step: Extract<Step, { kind: 'ip' | 'bridge' }>): string[] {
+  return [step.kind, '-n', step.ns, '-batch', '-'];
+}

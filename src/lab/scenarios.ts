@@ -1,0 +1,51 @@
+// Which scenarios `lab verify` runs: the named ones on the built-in cluster; for a --cluster file,
+// the same kinds of journey, picked from that cluster's pods and Services. Pure.
+
+import type { ClusterModel } from '../core/cluster/model.js';
+import { proxyServicePorts } from '../core/proxy/service-ports.js';
+import type { TraceOptions, TraceRequest } from '../core/request.js';
+import { SCENARIOS } from '../core/scenarios.js';
+
+export interface LabScenario {
+  readonly name: string;
+  readonly title: string;
+  readonly request: TraceRequest;
+  readonly options: TraceOptions;
+}
+
+export function labScenarios(cluster: ClusterModel): LabScenario[] {
+  if (cluster.source === 'built-in') {
+    return Object.values(SCENARIOS).map((s) => ({ name: s.name, title: s.title, request: s.request, options: s.options }));
+  }
+  const out: LabScenario[] = [];
+  const domain = cluster.dns.clusterDomain.replace(/\.$/, '');
+  const dnsIPs = new Set<string>();
+  const sps = proxyServicePorts(cluster);
+  for (const sp of sps) if (sp.service.clusterIP === cluster.dns.nameserver) for (const e of sp.endpoints) dnsIPs.add(e.ip);
+  const inLab = cluster.pods.filter((p) => p.ip !== null && !p.hostNetwork && cluster.nodes.some((n) => n.name === p.nodeName));
+  const ref = (p: { namespace: string; name: string }): string => `${p.namespace}/${p.name}`;
+  const podAt = (ip: string) => inLab.find((p) => p.ip === ip) ?? null;
+  const candidates = sps.filter(
+    (sp) => sp.protocol === 'TCP' && sp.service.clusterIP !== cluster.dns.nameserver && sp.service.clusterIP !== 'None' && sp.endpoints.some((e) => podAt(e.ip) !== null),
+  );
+  const svc = candidates[0];
+  const client = inLab.find((p) => !dnsIPs.has(p.ip!) && !(svc?.endpoints.some((e) => e.ip === p.ip) ?? false)) ?? inLab.find((p) => !dnsIPs.has(p.ip!)) ?? inLab[0];
+  if (client === undefined) return out;
+  if (svc !== undefined) {
+    const name = `${svc.service.name}.${svc.service.namespace}.svc.${domain}`;
+    const to = `${name}:${svc.port.port}`;
+    const remote = svc.endpoints.find((e) => podAt(e.ip) && e.nodeName !== client.nodeName);
+    const local = svc.endpoints.find((e) => podAt(e.ip) && e.nodeName === client.nodeName && e.ip !== client.ip);
+    if (remote) out.push({ name: 'cross-node-clusterip', title: `${ref(client)} to ${svc.spn}, endpoint on another node`, request: { from: ref(client), to }, options: { endpoint: remote.ip } });
+    if (local) out.push({ name: 'same-node-clusterip', title: `${ref(client)} to ${svc.spn}, endpoint on the same node`, request: { from: ref(client), to }, options: { endpoint: local.ip } });
+    const target = remote ?? local;
+    if (target) out.push({ name: 'pod-ip', title: `${ref(client)} to pod IP ${target.ip}:${target.port}`, request: { from: ref(client), to: `${target.ip}:${target.port}` }, options: {} });
+    out.push({ name: 'dns-lookup', title: `${ref(client)} looks up ${name}`, request: { from: ref(client), to: name }, options: { dnsOnly: true } });
+    const self = svc.endpoints.map((e) => podAt(e.ip)).find((p) => p !== null);
+    if (self) out.push({ name: 'hairpin', title: `${ref(self)} reaches itself through ${svc.spn}`, request: { from: ref(self), to }, options: { endpoint: self.ip! } });
+  }
+  const empty = sps.find((sp) => sp.protocol === 'TCP' && sp.endpoints.length === 0 && sp.service.clusterIP !== 'None');
+  if (empty) out.push({ name: 'no-endpoints', title: `${ref(client)} to ${empty.spn}, which has no endpoints`, request: { from: ref(client), to: `${empty.service.name}.${empty.service.namespace}.svc.${domain}:${empty.port.port}` }, options: {} });
+  out.push({ name: 'nxdomain', title: `${ref(client)} looks up a name that does not exist`, request: { from: ref(client), to: 'kpt-no-such-name' }, options: {} });
+  return out;
+}
