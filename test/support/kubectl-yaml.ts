@@ -60,7 +60,9 @@ function key(k: string): string {
 }
 
 function literal(text: string, indent: number): string {
-  const chomp = text.endsWith('\n') ? (text.endsWith('\n\n') ? '+' : '') : '-';
+  // go-yaml adds an indentation indicator when the text starts with a space or a line break.
+  const hint = text.startsWith(' ') || text.startsWith('\n') ? '2' : '';
+  const chomp = hint + (text.endsWith('\n') ? (text.endsWith('\n\n') ? '+' : '') : '-');
   const body = text.endsWith('\n') ? text.slice(0, -1) : text;
   const pad = ' '.repeat(indent);
   return `|${chomp}\n${body

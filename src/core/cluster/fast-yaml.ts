@@ -451,16 +451,16 @@ class Parser {
       return null;
     }
     if (this.isDashAt(li, vs - (this.start[li] as number))) this.bail('a sequence on the same line as its key');
-    return this.parseInlineValue(li, vs, parentIndent);
+    return this.parseInlineValue(li, vs, parentIndent, true);
   }
 
   /** A scalar (or empty flow collection) starting at offset `vs` of line `li`. Consumes its lines. */
-  private parseInlineValue(li: number, vs: number, parentIndent: number): unknown {
+  private parseInlineValue(li: number, vs: number, parentIndent: number, inMapping = false): unknown {
     const s = this.text;
     const lineEnd = this.end[li] as number;
     const c = s[vs] as string;
     if (c === '"' || c === "'") return this.parseQuoted(s.slice(vs, lineEnd), parentIndent, c === '"');
-    if (c === '|') return this.parseLiteral(s.slice(vs, lineEnd), parentIndent);
+    if (c === '|') return this.parseLiteral(s.slice(vs, lineEnd), parentIndent, inMapping);
     if (c === '{' || c === '[') {
       const body = stripComment(s.slice(vs, lineEnd));
       if (body === '{}' || body === '[]') {
@@ -662,15 +662,17 @@ class Parser {
   }
 
   /** A literal block scalar: `|`, `|-` or `|+`. */
-  private parseLiteral(t: string, parentIndent: number): string {
-    const header = stripComment(t);
-    let chomp: 'clip' | 'strip' | 'keep' = 'clip';
-    if (header === '|-') chomp = 'strip';
-    else if (header === '|+') chomp = 'keep';
-    else if (header !== '|') this.bail('a block scalar indicator');
+  private parseLiteral(t: string, parentIndent: number, inMapping: boolean): string {
+    // |, |-, |+, and with an indentation indicator (go-yaml writes |2 when the text starts with a space or a newline).
+    const m = /^\|([1-9]?)([-+]?)([1-9]?)$/.exec(stripComment(t));
+    if (m === null || (m[1] !== '' && m[3] !== '')) this.bail('a block scalar header');
+    const chomp: 'clip' | 'strip' | 'keep' = m[2] === '-' ? 'strip' : m[2] === '+' ? 'keep' : 'clip';
+    const indicator = Number(m[1] || m[3] || 0);
+    // The indicator counts from the parent's indentation; that is plain only for a mapping value.
+    if (indicator > 0 && !inMapping) this.bail('a block scalar indentation indicator in a sequence');
     this.li++;
     const parts: string[] = [];
-    let indent = -1;
+    let indent = indicator > 0 ? Math.max(parentIndent, 0) + indicator : -1;
     let maxLeadingBlank = 0;
     let i = this.li;
     for (; i < this.n; i++) {
