@@ -56,6 +56,8 @@ export interface Observation {
   readonly resolvConf: string | null;
   /** The local port range of the nodes (net.ipv4.ip_local_port_range): VXLAN source ports come from it. */
   readonly portRange: readonly [number, number];
+  /** The VXLAN UDP port of the cluster (to recognise the outer flows in conntrack). */
+  readonly vxlanPort: number;
 }
 
 export type RowStatus = 'ok' | 'diff' | 'info';
@@ -319,6 +321,16 @@ function conntrackRows(trace: Trace, obs: Observation, map: PortMap, hops: reado
       null;
     const simText = sim ? `${sim.state ?? sim.proto} ${tupleText(simOrig!)}${sim.unreplied ? ' [UNREPLIED]' : ''} ${tupleText(simReply!)} mark=${sim.mark ?? '0'}` : 'no entry';
     const realText = real ? `${real.state ?? real.proto} ${tupleText(real.orig)}${real.unreplied ? ' [UNREPLIED]' : ''} ${tupleText(real.reply)} mark=${real.mark ?? '0'}` : 'no entry';
+    for (const other of entries) {
+      if (other === real) continue;
+      const vxlan = other.proto === 'udp' && (other.orig.dport === obs.vxlanPort || other.reply.dport === obs.vxlanPort);
+      rows.push({
+        section: 'conntrack', ref: 'ct+', where: node, what: 'other entry',
+        simulator: 'not in the trace',
+        kernel: `${other.proto} ${other.state ? `${other.state} ` : ''}${tupleText(other.orig)}${other.unreplied ? ' [UNREPLIED]' : ''} ${tupleText(other.reply)}${vxlan ? ' (the outer VXLAN flow: the node\'s own UDP traffic is tracked and goes through its OUTPUT/POSTROUTING or PREROUTING/INPUT chains)' : ''}`,
+        status: 'info',
+      });
+    }
     if (!sim && !real) continue;
     const diffs: string[] = [];
     if (sim && real) {

@@ -216,6 +216,7 @@ export async function runScenario(lab: Lab, s: LabScenario, trace: Trace, ports:
       lookup,
       resolvConf: trace.dns !== null ? client.files['resolv.conf'] : null,
       portRange: [range[0] || 32768, range[1] || 60999],
+      vxlanPort: lab.cluster.network.vxlan.port,
     },
   };
 }
