@@ -156,6 +156,11 @@ function readJson(text: string): SourceResult {
     if (/Unexpected end of JSON input/.test(raw) || (at !== null && at >= text.trimEnd().length)) {
       return { ok: false, line: lineAt(text, text.trimEnd().length), message: 'not valid JSON: the file ends early; it looks truncated' };
     }
+    // A small file that starts like JSON may be hand-written flow-style YAML ({apiVersion: v1, ...}).
+    if (text.length < 1_000_000) {
+      const asYaml = readYamlFull(text);
+      if (asYaml.ok) return asYaml;
+    }
     return { ok: false, line: at === null ? null : lineAt(text, at), message: `not valid JSON: ${reason}` };
   }
   return {

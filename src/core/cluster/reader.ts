@@ -86,9 +86,13 @@ export function readClusterDump(text: string, fileName: string): ReadResult {
       let line: number | null = e.atLine;
       const doc = e.doc === null ? undefined : docs[e.doc];
       if (line === null && doc !== undefined) {
-        line = doc.locate(e.path);
-        // An error inside an embedded file (config.conf: |) points at its line when the file is a block literal.
-        if (e.innerLine !== null && /:\s*\|[-+0-9]*\s*(#.*)?$/.test(lineText(line))) line += e.innerLine;
+        try {
+          line = doc.locate(e.path);
+          // An error inside an embedded file (config.conf: |) points at its line when the file is a block literal.
+          if (e.innerLine !== null && /:\s*\|[-+0-9]*\s*(#.*)?$/.test(lineText(line))) line += e.innerLine;
+        } catch {
+          line = null;
+        }
       }
       return fail(line, e.object, e.field, e.message);
     }
@@ -247,7 +251,7 @@ function coveringCidr(anchor: number, ranges: readonly { first: number; last: nu
 interface Settings {
   kubeProxy: { cm: Field; config: KubeProxyConfig | null } | null;
   flannel: FlannelConfig | null;
-  corefile: { found: boolean; domain: string | null } ;
+  corefile: { found: boolean; domain: string | null };
   kubeadm: KubeadmNetworking | null;
   kubelet: KubeletDns | null;
 }

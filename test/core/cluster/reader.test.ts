@@ -358,6 +358,36 @@ describe('readClusterDump: what the dump lacks gets the documented default and o
   });
 });
 
+describe('readClusterDump: hand-written YAML outside the kubectl style', () => {
+  it('reads flow style, anchors and comments through the yaml package', () => {
+    const text = [
+      '# a hand-written cluster',
+      '{apiVersion: v1, kind: Node, metadata: {name: n1}, spec: {podCIDR: 10.244.0.0/24}, status: {addresses: [{type: InternalIP, address: 10.0.0.1}]}}',
+      '---',
+      'apiVersion: v1',
+      'kind: Pod',
+      'metadata: {name: p1, namespace: default, labels: {app: web}}',
+      'spec: {nodeName: n1}',
+      'status: {podIP: 10.244.0.5}',
+      '---',
+      'apiVersion: v1',
+      'kind: Service',
+      'metadata: {name: web, namespace: default, labels: &l {app: web}}',
+      'spec: {clusterIP: 10.96.0.50, selector: *l, ports: [{port: 80, targetPort: 8080}]}',
+      '',
+    ].join('\n');
+    const { cluster, notes } = ok(readClusterDump(text, 'hand.yaml'));
+    expect(cluster.pods.map((p) => [p.name, p.ip, p.labels])).toEqual([['p1', '10.244.0.5', { app: 'web' }]]);
+    expect(cluster.services[0]?.selector).toEqual({ app: 'web' });
+    expect(notes).toEqual([]);
+  });
+
+  it('names the line of an error in hand-written YAML too', () => {
+    const text = 'apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nspec: {podCIDR: 10.244.0.0/24}\nstatus:\n  addresses: [{type: InternalIP, address: 10.0.0.300}]\n';
+    expect(err(readClusterDump(text, 'hand.yaml'))).toEqual({ file: 'hand.yaml', line: 6, object: 'Node n1', field: 'status.addresses[0].address', message: 'not an IPv4 address "10.0.0.300"' });
+  });
+});
+
 describe('readClusterDump: JSON and YAML of the same objects read the same', () => {
   it.each([1, 2, 3])('seed %i', (seed) => {
     const items = generateClusterObjects({ nodes: 4, pods: 40, services: 12, seed });
