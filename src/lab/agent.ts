@@ -28,6 +28,8 @@ export interface AgentConfig {
   readonly daemon: boolean;
   /** Bind address for the servers (0.0.0.0 in a pod; tests use 127.0.0.1). */
   readonly bind?: string;
+  /** The DNS server's UDP port (53; tests use a free high port). */
+  readonly dnsPort?: number;
 }
 
 export type AgentEvent =
@@ -135,7 +137,7 @@ function listenUdp(port) {
     s.on('error', reject);
     s.on('message', (msg, rinfo) => {
       const remote = rinfo.address + ':' + rinfo.port;
-      if (cfg.dns && port === 53) {
+      if (cfg.dns && port === (cfg.dnsPort || 53)) {
         let a;
         try { a = answerQuery(msg); } catch (e) { out({ ev: 'error', message: 'bad DNS query from ' + remote + ': ' + e.message }); return; }
         // Logged before the answer leaves, with the host's monotonic clock, so the lab can order
