@@ -13,7 +13,12 @@ function out(text: string): void {
 
 function interactive(command: Command): boolean {
   if (!('shared' in command) || command.shared.plain || command.shared.json) return false;
-  return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI;
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !inCI(process.env);
+}
+
+/** As Ink's is-in-ci decides it: any CI variable but "0"/"false" means CI (Ink then renders only the last frame). */
+function inCI(env: NodeJS.ProcessEnv): boolean {
+  return env.CI !== undefined && env.CI !== '0' && env.CI !== 'false';
 }
 
 function width(): number {
