@@ -89,6 +89,61 @@ row('start-up: --version', startup([cli, '--version']), 'ms', 'node -e 0', nodeF
 row('start-up: trace', startup([cli, 'trace']), 'ms', 'node -e 0', nodeFloor, nodeFloor * 2);
 row('start-up: rules', startup([cli, 'rules']), 'ms', 'node -e 0', nodeFloor, nodeFloor * 2);
 
+// 4. the interactive tour in a pseudo-terminal (util-linux `script`): first frame and peak memory
+await build({
+  entryPoints: { 'bare-ink': `${root}bench/bare-ink.tsx` },
+  outdir: `${outdir}/bare`,
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  minify: true,
+  jsx: 'automatic',
+  define: { 'process.env.NODE_ENV': '"production"' },
+  external: ['react-devtools-core'],
+  logLevel: 'warning',
+  banner: { js: "import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);" },
+});
+
+async function firstFrame(script, marker) {
+  const rssFile = `${outdir}/rss-${Math.random().toString(36).slice(2)}`;
+  const { spawn } = await import('node:child_process');
+  const { readFileSync, existsSync } = await import('node:fs');
+  const cmd = `stty cols 80 rows 24; exec ${process.execPath} --import ${root}bench/report-rss.mjs ${script}`;
+  const env = { ...process.env, KPT_RSS_FILE: rssFile, TERM: 'xterm-256color' };
+  delete env.CI;
+  const start = performance.now();
+  const child = spawn('script', ['-qfec', cmd, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  const ms = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no first frame from ${script}: ${out.slice(0, 200)}`)), 10_000);
+    child.stdout.on('data', (d) => {
+      out += d.toString();
+      if (out.includes(marker)) {
+        clearTimeout(timer);
+        resolve(performance.now() - start);
+      }
+    });
+  });
+  child.stdin.write('q');
+  await new Promise((r) => child.on('exit', r));
+  const rss = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) / 1024 : NaN;
+  return { ms, rss };
+}
+
+const tourRuns = [];
+const bareRuns = [];
+for (let i = 0; i < 7; i++) {
+  bareRuns.push(await firstFrame(`${outdir}/bare/bare-ink.mjs`, 'kube-packet-tour'));
+  tourRuns.push(await firstFrame(`${root}dist/cli.js`, 'Lessons'));
+}
+const tourFrame = median(tourRuns.map((r) => r.ms));
+const bareFrame = median(bareRuns.map((r) => r.ms));
+row('tour: time to first frame (pty, 80x24)', tourFrame, 'ms', 'a bare bundled Ink app', bareFrame, bareFrame * 1.2);
+const tourRss = Math.max(...tourRuns.map((r) => r.rss));
+row('tour: peak memory (maxRSS)', tourRss, 'MiB', 'the bare Ink app', Math.max(...bareRuns.map((r) => r.rss)), 100);
+
 console.log(`kube-packet-tour bench (node ${process.version}, ${new Date().toISOString()})\n`);
 for (const r of rows) {
   const ratio = (r.value / r.baseline).toFixed(2);
