@@ -57,7 +57,7 @@ export class AgentHandle {
 
   /** Starts the agent in network namespace `ns` (or, for tests, without one when ns is null). */
   static start(ns: string | null, config: AgentConfig): AgentHandle {
-    const env = { ...process.env, KPT_AGENT: JSON.stringify(config) };
+    const env = { ...process.env, KPT_AGENT: JSON.stringify(config), ...(ns === null ? {} : { KPT_LAB_NS: ns }) };
     const argv = [process.execPath, '-e', AGENT_SOURCE];
     const child = ns === null
       ? spawn(argv[0]!, argv.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe'] })

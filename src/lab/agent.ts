@@ -58,6 +58,8 @@ const dgram = require('node:dgram');
 const dns = require('node:dns');
 const cfg = JSON.parse(process.env.KPT_AGENT);
 const out = (o) => { try { process.stdout.write(JSON.stringify(o) + '\n'); } catch {} };
+// Under lab up the lab closes its end of our stdout and leaves: keep serving.
+process.stdout.on('error', () => {});
 const bind = cfg.bind || '0.0.0.0';
 const TYPES = { 1: 'A', 28: 'AAAA', 5: 'CNAME', 12: 'PTR', 33: 'SRV', 16: 'TXT', 6: 'SOA', 2: 'NS' };
 const TYPE_CODES = { A: 1, AAAA: 28 };
