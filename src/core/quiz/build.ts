@@ -15,7 +15,6 @@ export interface Option {
 
 export interface Draft {
   readonly topic: QuizTopic;
-  readonly lessons: readonly number[];
   readonly prompt: string;
   readonly hint: string;
   readonly basis: QuestionBasis | null;
@@ -46,7 +45,7 @@ function normaliseText(text: string): string {
 }
 
 /** Builds the question, or null when fewer than two distractors are left (a question with two choices is a coin toss). */
-export function assemble(id: string, draft: Draft, rng: Rng, maxChoices = MAX_CHOICES): Question | null {
+export function assemble(id: string, draft: Draft, lessons: readonly number[], rng: Rng, maxChoices = MAX_CHOICES): Question | null {
   const candidates = usableDistractors(draft.key, draft.distractors);
   if (candidates.length < 2) return null;
   const chosen: Option[] = [];
@@ -69,7 +68,7 @@ export function assemble(id: string, draft: Draft, rng: Rng, maxChoices = MAX_CH
   return {
     id,
     topic: draft.topic,
-    lessons: draft.lessons,
+    lessons,
     prompt: draft.prompt,
     choices,
     key,

@@ -1,0 +1,28 @@
+// The quiz API (pure). See src/core/quiz/README.md.
+
+export * from './types.js';
+export { parseSeed, seedToCode, deriveSeed, SEED_ALPHABET, type SeedParse } from './seed.js';
+export { makeVariant, type QuizVariant, type VariantService } from './variant.js';
+export { generateQuiz, quizOn, retrySpec, topicsFor, quizLessons, DEFAULT_COUNT, MAX_COUNT } from './quiz.js';
+export { TOPICS, type TopicSpec } from './generators.js';
+export { predictionFor, predictionHop, PREDICT_ASKS, type PredictionContext } from './predict.js';
+export {
+  startSession,
+  sessionReducer,
+  sessionConfig,
+  sessionScore,
+  missedIndexes,
+  currentQuestion,
+  type SessionState,
+  type SessionAction,
+  type SessionConfig,
+  type QuizMode,
+  type AnswerRecord,
+  type Feedback,
+  type Phase,
+  type EndReason,
+  type Score,
+} from './session.js';
+export { quizResult, isoOf, RESULT_SCHEMA, type QuizResult, type QuizResultAnswer } from './results.js';
+export { exportQuiz, EXPORT_FORMATS, type ExportFormat } from './export/index.js';
+export { traceOfBasis } from './facts.js';

@@ -1,0 +1,84 @@
+// A whole quiz from a seed: the variant cluster, then questions drawn from the topics of the
+// chosen lesson (or all), each generated on its own derived seed so one topic's draws never shift
+// another's. Same spec, same quiz, byte for byte.
+
+import { seededRng } from '../random.js';
+import { assemble } from './build.js';
+import { TOPICS, type TopicSpec } from './generators.js';
+import { deriveSeed, seedToCode } from './seed.js';
+import { QUIZ_FORMAT, type Question, type Quiz, type QuizSpec, type QuizTopic } from './types.js';
+import { makeVariant, type QuizVariant } from './variant.js';
+
+export const DEFAULT_COUNT = 10;
+export const MAX_COUNT = 50;
+
+/** The topics a quiz on `lesson` draws from (a topic belongs to every lesson it lists). */
+export function topicsFor(lesson: number | null, only: readonly QuizTopic[] | null = null): TopicSpec[] {
+  return TOPICS.filter((t) => (lesson === null || t.lessons.includes(lesson)) && (only === null || only.includes(t.topic)));
+}
+
+/** Lessons that have quiz topics. */
+export function quizLessons(): number[] {
+  return [...new Set(TOPICS.flatMap((t) => t.lessons))].sort((a, b) => a - b);
+}
+
+export function generateQuiz(spec: QuizSpec): Quiz {
+  const variant = makeVariant(spec.seed);
+  return { ...quizOn(variant, spec), cluster: variant.summary };
+}
+
+export function quizOn(variant: QuizVariant, spec: QuizSpec): Quiz {
+  const count = Math.max(1, Math.min(MAX_COUNT, Math.floor(spec.count)));
+  const pool = topicsFor(spec.lesson, spec.topics);
+  const order = seededRng(deriveSeed(spec.seed, 'order'));
+  // Topics in a seeded order; the home lesson's topics first when a lesson is chosen.
+  const shuffled = [...pool];
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = order.int(i + 1);
+    [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+  }
+  if (spec.lesson !== null) shuffled.sort((a, b) => Number(b.lessons[0] === spec.lesson) - Number(a.lessons[0] === spec.lesson));
+
+  const questions: Question[] = [];
+  const seen = new Set<string>();
+  const failures = new Map<QuizTopic, number>();
+  let round = 0;
+  while (questions.length < count && shuffled.some((t) => (failures.get(t.topic) ?? 0) < 4) && round < count * 4 + 8) {
+    for (const t of shuffled) {
+      if (questions.length >= count) break;
+      if ((failures.get(t.topic) ?? 0) >= 4) continue;
+      const rng = seededRng(deriveSeed(spec.seed, `${t.topic}#${round}`));
+      const draft = t.make(variant, rng);
+      const question = draft === null ? null : assemble(`q${questions.length + 1}-${t.topic}`, draft, t.lessons, rng);
+      const signature = question === null ? '' : `${question.prompt}\u0000${question.choices[question.key]!.value}`;
+      if (question === null || seen.has(signature)) {
+        failures.set(t.topic, (failures.get(t.topic) ?? 0) + 1);
+        continue;
+      }
+      seen.add(signature);
+      questions.push(question);
+    }
+    round++;
+  }
+  return {
+    format: QUIZ_FORMAT,
+    seed: spec.seed,
+    code: seedToCode(spec.seed),
+    lesson: spec.lesson,
+    count,
+    topics: spec.topics,
+    cluster: variant.summary,
+    questions,
+  };
+}
+
+/** A fresh variant with the topics of the missed questions (0-based indexes), seeded from the quiz and the list. */
+export function retrySpec(quiz: Pick<Quiz, 'seed' | 'questions'>, missed: readonly number[]): QuizSpec {
+  const indexes = [...new Set(missed)].filter((i) => i >= 0 && i < quiz.questions.length).sort((a, b) => a - b);
+  const topics: QuizTopic[] = [];
+  for (const i of indexes) {
+    const t = quiz.questions[i]!.topic;
+    if (!topics.includes(t)) topics.push(t);
+  }
+  return { seed: deriveSeed(quiz.seed, `retry:${indexes.join(',')}`), count: Math.max(1, indexes.length), lesson: null, topics };
+}
