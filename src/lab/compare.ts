@@ -281,7 +281,9 @@ function counterRows(trace: Trace, obs: Observation, cluster: ClusterModel, hops
       const text = byPos.get(k) ?? kernelText.get(k) ?? k;
       rows.push({
         section: 'rules', ref: 'rule', where: node, what: `${table} ${chain}`,
-        simulator: `${want} × ${text}`, kernel: `${got} packet${got === 1 ? '' : 's'}`, status: want === got ? 'ok' : 'diff',
+        simulator: `${want} × ${text}`,
+        kernel: `${got} packet${got === 1 ? '' : 's'}${got > want ? ` (${got - want} the trace does not list: a packet it does not follow through this rule, such as the node's own outer VXLAN or ICMP packets)` : got < want ? ' (the trace says this rule matched; the kernel did not count it)' : ''}`,
+        status: want === got ? 'ok' : 'diff',
       });
     }
     for (const u of unknown) {

@@ -199,6 +199,15 @@ export class Lab {
       } finally {
         await run(['ip', 'netns', 'del', scratch], { allowFail: true });
       }
+      // net.bridge.* and ip_forward are per network namespace on current kernels: read them back here.
+      const sysctls = (await run(inNs(n.ns, ['sh', '-c', 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/net/bridge/bridge-nf-call-iptables']))).stdout.trim().split(/\s+/);
+      const wantBr = this.cluster.network.brNetfilter ? '1' : '0';
+      rows.push({
+        section: 'rules', ref: 'sysctl', where: n.node.name, what: 'sysctl',
+        simulator: `net.ipv4.ip_forward = 1, net.bridge.bridge-nf-call-iptables = ${wantBr}`,
+        kernel: `net.ipv4.ip_forward = ${sysctls[0]}, net.bridge.bridge-nf-call-iptables = ${sysctls[1]} (in ${n.ns})`,
+        status: sysctls[0] === '1' && sysctls[1] === wantBr ? 'ok' : 'diff',
+      });
       const routes = trimLines((await run(['ip', '-n', n.ns, 'route', 'show'])).stdout);
       const want = n.routes.map((r) => r.text).join('\n');
       rows.push({ section: 'rules', ref: 'route', where: n.node.name, what: 'ip route', simulator: want.replace(/\n/g, ' / '), kernel: routes === want ? 'same' : routes.replace(/\n/g, ' / '), status: routes === want ? 'ok' : 'diff' });
