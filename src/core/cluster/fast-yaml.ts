@@ -175,6 +175,7 @@ class Parser {
   private keyCol = -1;
   private keyColon = -1;
   private keyText = '';
+  private readonly strings = new Map<number, string>();
   /** Whether to build line trees (only needed to name the line of an error). */
   private readonly track: boolean;
 
@@ -316,6 +317,7 @@ class Parser {
         }
       }
     } else if (!PLAIN_FORBIDDEN_FIRST.has(s[a] as string) && !((c === 45 || c === 63 || c === 58) && (a + 1 === len || c1 === 32 || c1 === 9))) {
+      let h = 0;
       for (let i = a; i < len; i++) {
         const ch = s.charCodeAt(i);
         if (ch === 58) {
@@ -325,7 +327,11 @@ class Parser {
             while (e > a && (s.charCodeAt(e - 1) === 32 || s.charCodeAt(e - 1) === 9)) e--;
             if (e === a) break;
             if (maybeNonString(s, a, e) && typeof resolvePlain(s.slice(a, e)) !== 'string') this.bail('a mapping key that is not a string', li);
-            this.keyText = s.slice(a, e);
+            if (e !== i) {
+              h = 0;
+              for (let k = a; k < e; k++) h = (Math.imul(h, 31) + s.charCodeAt(k)) | 0;
+            }
+            this.keyText = this.shared(h, a, e);
             colon = i;
             break;
           }
@@ -333,12 +339,27 @@ class Parser {
           const prev = s.charCodeAt(i - 1);
           if (prev === 32 || prev === 9) break;
         }
+        h = (Math.imul(h, 31) + ch) | 0;
       }
     }
     this.keyLine = li;
     this.keyCol = col;
     this.keyColon = colon;
     return colon;
+  }
+
+  /**
+   * The text [a, e) (whose hash is h) as a string, the same string object each time it recurs: keys
+   * repeat endlessly in a dump, and storing a property under a string V8 has seen before is much
+   * cheaper than under a fresh copy (and the copies would be garbage).
+   */
+  private shared(h: number, a: number, e: number): string {
+    const s = this.text;
+    const hit = this.strings.get(h);
+    if (hit !== undefined && hit.length === e - a && s.startsWith(hit, a)) return hit;
+    const fresh = s.slice(a, e);
+    if (hit === undefined) this.strings.set(h, fresh);
+    return fresh;
   }
 
   private parseMap(col: number): Record<string, unknown> {
