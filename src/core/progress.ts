@@ -117,7 +117,7 @@ export function emptyProgress(): ProgressDoc {
 const key = (lesson: number): string => String(lesson);
 
 export function startLesson(doc: ProgressDoc, lesson: number, at: string): ProgressDoc {
-  const old = doc.lessons[key(lesson)];
+  const old = lessonActive(doc, lesson) ? doc.lessons[key(lesson)] : undefined;
   const entry: LessonProgress = old ?? { startedAt: at, finishedAt: null, page: 0, hop: null, positionAt: at };
   return { ...doc, lessons: { ...doc.lessons, [key(lesson)]: entry }, last: { lesson, at } };
 }
@@ -167,8 +167,21 @@ export interface LessonSummary {
   readonly predictionsRight: number;
 }
 
-export function lessonSummary(doc: ProgressDoc, lesson: number): LessonSummary {
+/** Whether a lesson has progress that no reset has cleared. */
+export function lessonActive(doc: ProgressDoc, lesson: number): boolean {
   const entry = doc.lessons[key(lesson)];
+  if (entry === undefined) return false;
+  const r = resetOf(doc.resets, lesson);
+  return r === null || entry.positionAt > r || entry.finishedAt !== null;
+}
+
+/** The lesson to continue: the last one opened, unless it has been reset since. */
+export function lastLesson(doc: ProgressDoc): number | null {
+  return doc.last !== null && lessonActive(doc, doc.last.lesson) ? doc.last.lesson : null;
+}
+
+export function lessonSummary(doc: ProgressDoc, lesson: number): LessonSummary {
+  const entry = lessonActive(doc, lesson) ? doc.lessons[key(lesson)] : undefined;
   const preds = doc.predictions.filter((p) => p.lesson === lesson);
   return {
     lesson,
@@ -220,7 +233,8 @@ function mergeLesson(a: LessonProgress, b: LessonProgress): LessonProgress {
   const latest = pos >= 0 ? a : b;
   return {
     startedAt: minTime(a.startedAt, b.startedAt)!,
-    finishedAt: minTime(a.finishedAt, b.finishedAt),
+    // The latest finish: a max commutes with the reset filter below, so merges stay associative.
+    finishedAt: maxTime(a.finishedAt, b.finishedAt),
     page: latest.page,
     hop: latest.hop,
     positionAt: latest.positionAt,
@@ -250,7 +264,12 @@ function resetOf(resets: Resets, lesson: number | null): string | null {
   return lesson === null ? resets.all : maxTime(resets.all, resets.lessons[key(lesson)] ?? null);
 }
 
-/** Drops every piece of progress recorded at or before the reset that applies to it. */
+/**
+ * Clears every piece of progress recorded at or before the reset that applies to it. A lesson's
+ * entry is clamped rather than removed (start no earlier than the reset, position back to the
+ * first page, a finish before the reset forgotten): clamping commutes with the merge of entries,
+ * so the order in which copies are merged never matters.
+ */
 function applyResets(doc: ProgressDoc): ProgressDoc {
   const lessons: Record<string, LessonProgress> = {};
   for (const [k, entry] of Object.entries(doc.lessons)) {
@@ -259,13 +278,12 @@ function applyResets(doc: ProgressDoc): ProgressDoc {
       lessons[k] = entry;
       continue;
     }
-    const finishedAt = entry.finishedAt !== null && entry.finishedAt > r ? entry.finishedAt : null;
-    const positionKept = entry.positionAt > r;
-    const startedAt = entry.startedAt > r ? entry.startedAt : minTime(positionKept ? entry.positionAt : null, finishedAt);
-    if (startedAt === null) continue;
-    lessons[k] = positionKept
-      ? { ...entry, startedAt, finishedAt }
-      : { startedAt, finishedAt, page: 0, hop: null, positionAt: startedAt };
+    const position = entry.positionAt > r ? { page: entry.page, hop: entry.hop, positionAt: entry.positionAt } : { page: 0, hop: null, positionAt: r };
+    lessons[k] = {
+      startedAt: entry.startedAt > r ? entry.startedAt : r,
+      finishedAt: entry.finishedAt !== null && entry.finishedAt > r ? entry.finishedAt : null,
+      ...position,
+    };
   }
   const predictions = doc.predictions.filter((p) => {
     const r = resetOf(doc.resets, p.lesson);
@@ -275,8 +293,9 @@ function applyResets(doc: ProgressDoc): ProgressDoc {
     const r = resetOf(doc.resets, q.lesson);
     return r === null || q.startedAt > r;
   });
-  const lastReset = doc.last === null ? null : resetOf(doc.resets, doc.last.lesson);
-  const last = doc.last !== null && (lastReset === null || doc.last.at > lastReset) ? doc.last : null;
+  // Only a reset of everything clears the last lesson here (one threshold keeps the merge associative);
+  // a lesson reset hides it when read (lastLesson).
+  const last = doc.last !== null && (doc.resets.all === null || doc.last.at > doc.resets.all) ? doc.last : null;
   return { ...doc, lessons: sortedRecord(lessons), predictions, quizzes, last };
 }
 
@@ -287,10 +306,10 @@ function sortedRecord<T>(r: Readonly<Record<string, T>>): Record<string, T> {
 }
 
 export function mergeProgress(a: ProgressDoc, b: ProgressDoc): ProgressDoc {
-  const lessons: Record<string, LessonProgress> = { ...a.lessons };
-  for (const [k, entry] of Object.entries(b.lessons)) {
+  const lessons: Record<string, LessonProgress> = {};
+  for (const [k, entry] of [...Object.entries(a.lessons), ...Object.entries(b.lessons)]) {
     const mine = lessons[k];
-    lessons[k] = mine === undefined ? entry : mergeLesson(mine, entry);
+    lessons[k] = mergeLesson(mine ?? entry, entry);
   }
   const predictions = new Map<string, PredictionRecord>();
   for (const p of [...a.predictions, ...b.predictions]) {
@@ -300,7 +319,7 @@ export function mergeProgress(a: ProgressDoc, b: ProgressDoc): ProgressDoc {
   const quizzes = new Map<string, QuizRecord>();
   for (const q of [...a.quizzes, ...b.quizzes]) {
     const old = quizzes.get(q.id);
-    quizzes.set(q.id, old === undefined ? q : mergeQuiz(old, q));
+    quizzes.set(q.id, mergeQuiz(old ?? q, q));
   }
   const resetLessons: Record<string, string> = { ...a.resets.lessons };
   for (const [k, t] of Object.entries(b.resets.lessons)) resetLessons[k] = maxTime(resetLessons[k] ?? null, t)!;

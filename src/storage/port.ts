@@ -3,6 +3,7 @@
 
 import {
   finishLesson,
+  lastLesson,
   lessonSummary,
   recordPrediction,
   saveQuiz,
@@ -58,7 +59,7 @@ export function storedProgress(store: ProgressStore): StoredProgress {
     savePosition: (id, page, hop) => {
       store.update((d, now) => savePosition(d, id, page, hop, now));
     },
-    lastLesson: () => store.doc().last?.lesson ?? null,
+    lastLesson: () => lastLesson(store.doc()),
     startLesson: (id) => {
       store.update((d, now) => startLesson(d, id, now));
     },
