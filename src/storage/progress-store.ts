@@ -129,12 +129,14 @@ export function openProgressStore(options: ProgressStoreOptions): ProgressStore 
   };
 
   /** Under the lock: what is on disk now, recovered and migrated, or null when the file must be left alone. */
+  let mustWrite = false;
   const loadForWrite = (): ProgressDoc | null => {
     const read = readDisk();
     switch (read.kind) {
       case 'ok':
         if (read.migratedFrom !== null && existsSync(file)) {
           copyFileSync(file, freeName(dir, `progress.v${read.migratedFrom}-${stamp(now())}`, '.json'));
+          mustWrite = true;
         }
         return read.doc;
       case 'bad':
@@ -156,7 +158,8 @@ export function openProgressStore(options: ProgressStoreOptions): ProgressStore 
           if (disk === null) return (memory = fn === null ? memory : fn(memory, now().toISOString()));
           const merged = mergeProgress(disk, memory);
           const next = fn === null ? merged : fn(merged, now().toISOString());
-          if (fn !== null || JSON.stringify(next) !== JSON.stringify(disk)) write(next);
+          if (fn !== null || mustWrite) write(next);
+          mustWrite = false;
           memory = next;
           return memory;
         });
