@@ -58,6 +58,8 @@ export interface Observation {
   readonly portRange: readonly [number, number];
   /** The VXLAN UDP port of the cluster (to recognise the outer flows in conntrack). */
   readonly vxlanPort: number;
+  /** node -> cni0's MAC: bridge-in frames for it are received by cni0 itself. */
+  readonly bridgeMacs?: Readonly<Record<string, string>>;
 }
 
 export type RowStatus = 'ok' | 'diff' | 'info';
@@ -105,7 +107,7 @@ function flowEntry(entries: readonly ConntrackEntry[], client: { ip: string; por
   return entries.find((e) => e.proto === proto.toLowerCase() && e.orig.src === client.ip && e.orig.sport === client.port) ?? null;
 }
 
-function buildPortMap(trace: Trace, obs: Observation, cluster: ClusterModel): Map<string, string> {
+function buildPortMap(trace: Trace, obs: Observation): Map<string, string> {
   const map = new Map<string, string>();
   const sim = clientAddr(trace);
   if (sim === null) return map;
@@ -119,7 +121,6 @@ function buildPortMap(trace: Trace, obs: Observation, cluster: ClusterModel): Ma
     const e = flowEntry(entries, { ip, port: obs.clientPort }, trace.request.proto);
     if (e && e.reply.dport !== null) map.set(h.rewrite.to, addr(e.reply.dst, e.reply.dport));
   }
-  void cluster;
   return map;
 }
 
@@ -159,7 +160,7 @@ function frameText(f: Frame): string {
 }
 
 /** Compares a capture hop with the frames captured at its device. */
-function captureRow(hop: Hop, obs: Observation, map: PortMap, base: Omit<Row, 'simulator' | 'kernel' | 'status'>): Row {
+function captureRow(hop: Hop, obs: Observation, map: PortMap, base: Omit<Row, 'simulator' | 'kernel' | 'status'>, hops: readonly Hop[] = []): Row {
   const frames = obs.frames[captureKey(hop.node, hop.netns, hop.device)];
   const e = expectOf(hop.packet, map);
   const outer = hop.step === 'wire' ? hop.packet.outer : null;
@@ -182,8 +183,14 @@ function captureRow(hop: Hop, obs: Observation, map: PortMap, base: Omit<Row, 's
     }
   }
   if (candidates.length === 0) {
-    const seen = frames.filter((c) => c.frame.ip !== null).map((c) => frameText(c.frame));
-    return { ...base, simulator: sim, kernel: seen.length === 0 ? `nothing of this flow on ${hop.device}` : `not seen; ${hop.device} carried: ${seen.slice(0, 3).join(' | ')}`, status: 'diff' };
+    const seen = frames.filter((c) => c.frame.ip !== null);
+    const described = seen.slice(0, 3).map((c) => {
+      // Name the hop whose packet this is, when the kernel shows a later (or earlier) state here.
+      const ip = c.frame.ip!;
+      const same = hops.find((o) => o !== hop && o.node === hop.node && o.direction === hop.direction && sameAddrs(expectOf(o.packet, map), ip));
+      return `${frameText(c.frame)}${same ? ` (the packet of hop ${same.index}, ${same.step})` : ''}`;
+    });
+    return { ...base, simulator: sim, kernel: seen.length === 0 ? `nothing of this flow on ${hop.device}` : `not seen; tcpdump -i ${hop.device} shows: ${described.join(' | ')}`, status: 'diff' };
   }
   let best: { diffs: string[]; text: string } | null = null;
   for (const c of candidates) {
@@ -243,7 +250,7 @@ function rulePositions(cluster: ClusterModel, nodeName: string): Map<string, Rul
   return out;
 }
 
-function counterRows(trace: Trace, obs: Observation, cluster: ClusterModel, hops: readonly Hop[]): { rows: Row[]; fired: Map<string, Set<string>> } {
+function counterRows(obs: Observation, cluster: ClusterModel, hops: readonly Hop[]): { rows: Row[]; fired: Map<string, Set<string>> } {
   const rows: Row[] = [];
   const fired = new Map<string, Set<string>>();
   const nodes = [...new Set(hops.map((h) => h.node).filter((n): n is string => n !== null))];
@@ -290,7 +297,6 @@ function counterRows(trace: Trace, obs: Observation, cluster: ClusterModel, hops
       rows.push({ section: 'rules', ref: 'rule', where: node, what: 'unknown rule', simulator: u, kernel: `${node} has no such rule`, status: 'diff' });
     }
   }
-  void trace;
   return { rows, fired };
 }
 
@@ -353,16 +359,22 @@ function conntrackRows(trace: Trace, obs: Observation, map: PortMap, hops: reado
   return rows;
 }
 
-function hopRow(h: Hop, trace: Trace, obs: Observation, map: PortMap, fired: Map<string, Set<string>>, cluster: ClusterModel): Row {
+function hopRow(h: Hop, trace: Trace, obs: Observation, map: PortMap, fired: Map<string, Set<string>>): Row {
   const base = { section: 'hop' as const, ref: String(h.index), where: `${h.node ?? '-'}/${h.netns}/${h.device}`, what: h.step };
-  if (CAPTURE_STEPS.has(h.step)) return captureRow(h, obs, map, base);
+  if (CAPTURE_STEPS.has(h.step)) return captureRow(h, obs, map, base, trace.hops);
+  if (h.step === 'bridge-in') {
+    // A frame for cni0's own MAC is meant for the node's IP stack: `tcpdump -p -i cni0` should show it
+    // there. A frame for another pod's MAC is switched between bridge ports and never reaches cni0
+    // itself (the veth captures before and after show it).
+    if (h.packet.dstMac !== null && h.packet.dstMac === obs.bridgeMacs?.[h.node ?? '']) return captureRow(h, obs, map, base, trace.hops);
+    return { ...base, simulator: describeHopPacket(h, map), kernel: 'switched between bridge ports, so not on cni0 itself (see the veth hops)', status: 'info' };
+  }
   const client = splitAddr(mapAddr(clientAddr(trace) ?? '', map));
   const entries = h.node ? parseConntrackList(obs.conntrack[h.node] ?? '') : [];
   const entry = flowEntry(entries, client, trace.request.proto) ?? entries.find((e) => e.reply.dst === client.ip && e.reply.dport === client.port) ?? null;
   const rules = hopRules(h);
   const firedHere = h.node ? fired.get(h.node) ?? new Set<string>() : new Set<string>();
   const missing = rules.filter(([table, , text]) => !firedHere.has(text) && !firedHere.has(`${table} ${text}`));
-  void cluster;
   const ruleNote = rules.length === 0 ? '' : missing.length === 0 ? `${rules.length} rule${rules.length === 1 ? '' : 's'} matched (counters)` : `did not fire: ${missing.map(([, c, t]) => `${c}: ${t}`).join(' | ')}`;
   const ruleStatus: RowStatus = missing.length === 0 ? 'ok' : 'diff';
   const rw = h.rewrite;
@@ -486,7 +498,7 @@ export function orderDnsLog(entries: readonly (DnsLogEntry & { readonly t: bigin
 }
 
 export function compareScenario(trace: Trace, obs: Observation, cluster: ClusterModel): ScenarioComparison {
-  const map = buildPortMap(trace, obs, cluster);
+  const map = buildPortMap(trace, obs);
   const rows: Row[] = [];
   if (trace.endpoint !== null && obs.maxAttempts > 1) {
     rows.push({ section: 'endpoint', ref: 'pin', where: trace.request.from, what: 'endpoint', simulator: trace.endpoint, kernel: `chosen by the kernel's statistic match on attempt ${obs.attempts} of at most ${obs.maxAttempts}`, status: 'info' });
@@ -496,8 +508,8 @@ export function compareScenario(trace: Trace, obs: Observation, cluster: Cluster
     rows.push({ section: 'endpoint', ref: 'port', where: trace.request.from, what: 'client port', simulator: sim, kernel: `${map.get(sim)} (ephemeral ports are random; compared as this one)`, status: 'info' });
   }
   rows.push(...dnsRows(trace, obs));
-  const { rows: ruleRows, fired } = counterRows(trace, obs, cluster, trace.hops);
-  for (const h of trace.hops) rows.push(hopRow(h, trace, obs, map, fired, cluster));
+  const { rows: ruleRows, fired } = counterRows(obs, cluster, trace.hops);
+  for (const h of trace.hops) rows.push(hopRow(h, trace, obs, map, fired));
   rows.push(...ruleRows);
   rows.push(...conntrackRows(trace, obs, map, trace.hops));
   rows.push(outcomeRow(trace, obs));

@@ -165,7 +165,6 @@ export async function runScenario(lab: Lab, s: LabScenario, trace: Trace, ports:
 
   // 3. Route lookups for the route hops, inside their nodes.
   const routes: Record<string, string> = {};
-  const simClient = trace.hops[0]?.packet.src;
   for (let i = 0; i < trace.hops.length; i++) {
     const h = trace.hops[i]!;
     if (h.step !== 'route' || h.node === null) continue;
@@ -176,7 +175,6 @@ export async function runScenario(lab: Lab, s: LabScenario, trace: Trace, ports:
     const r = await run(argv, { allowFail: true });
     routes[String(h.index)] = r.code === 0 ? r.stdout : `ip route get failed: ${r.stderr.trim()}`;
   }
-  void simClient;
 
   // 4. The flow's tuples, to pick its frames out of the captures.
   const tuples: Tuple[] = [];
@@ -217,6 +215,7 @@ export async function runScenario(lab: Lab, s: LabScenario, trace: Trace, ports:
       resolvConf: trace.dns !== null ? client.files['resolv.conf'] : null,
       portRange: [range[0] || 32768, range[1] || 60999],
       vxlanPort: lab.cluster.network.vxlan.port,
+      bridgeMacs: Object.fromEntries(lab.cluster.nodes.map((n) => [n.name, n.bridgeMac])),
     },
   };
 }

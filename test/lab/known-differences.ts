@@ -44,6 +44,21 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
       return c !== null && c.sim === 0 && c.kernel === 1 && row.what === 'filter OUTPUT' && /-A OUTPUT -j KUBE-FIREWALL$/.test(row.simulator);
     },
   },
+  {
+    id: 'cni0-shows-the-dnat-result',
+    what:
+      'The simulator\'s bridge-in hop puts the frame on cni0 before the DNAT (dst = the ClusterIP). br_netfilter runs nat ' +
+      'PREROUTING at the bridge port, before the frame reaches cni0: `tcpdump -i cni0` shows the already DNATed packet ' +
+      '(the packet of the simulator\'s dnat hop), and in the bridged-DNAT path (endpoint on the same node, hairpin) the ' +
+      'frame is switched straight back out and never reaches cni0 at all. observe.ts says `tcpdump -tnne -i cni0` prints ' +
+      'the pre-DNAT frame for this hop; it does not.',
+    matches: (scenario, row) =>
+      row.section === 'hop' &&
+      row.what === 'bridge-in' &&
+      row.status === 'diff' &&
+      ['cross-node-clusterip', 'same-node-clusterip', 'dns-lookup', 'hairpin'].includes(scenario) &&
+      (/\(the packet of hop \d+, dnat\)/.test(row.kernel) || row.kernel === 'nothing of this flow on cni0'),
+  },
 ];
 
 export function unexplained(scenario: string, rows: readonly Row[]): Row[] {
