@@ -149,7 +149,9 @@ function countKeys(obj: object): number {
   return n;
 }
 
-const PLAIN_FORBIDDEN_FIRST = new Set(['[', ']', '{', '}', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', ',']);
+/** Characters a plain scalar cannot start with (YAML indicators), as a lookup table by char code. */
+const PLAIN_FORBIDDEN_FIRST = new Uint8Array(128);
+for (const ch of '[]{}#&*!|>\'"%@`,') PLAIN_FORBIDDEN_FIRST[ch.charCodeAt(0)] = 1;
 
 // Line kinds, computed once for the whole text.
 const CONTENT = 0;
@@ -316,7 +318,7 @@ class Parser {
           this.keyText = q.value;
         }
       }
-    } else if (!PLAIN_FORBIDDEN_FIRST.has(s[a] as string) && !((c === 45 || c === 63 || c === 58) && (a + 1 === len || c1 === 32 || c1 === 9))) {
+    } else if (PLAIN_FORBIDDEN_FIRST[c] !== 1 && !((c === 45 || c === 63 || c === 58) && (a + 1 === len || c1 === 32 || c1 === 9))) {
       let h = 0;
       for (let i = a; i < len; i++) {
         const ch = s.charCodeAt(i);
@@ -479,10 +481,10 @@ class Parser {
   private parseInlineValue(li: number, vs: number, parentIndent: number, inMapping = false): unknown {
     const s = this.text;
     const lineEnd = this.end[li] as number;
-    const c = s[vs] as string;
-    if (c === '"' || c === "'") return this.parseQuoted(s.slice(vs, lineEnd), parentIndent, c === '"');
-    if (c === '|') return this.parseLiteral(s.slice(vs, lineEnd), parentIndent, inMapping);
-    if (c === '{' || c === '[') {
+    const c = s.charCodeAt(vs);
+    if (c === 34 || c === 39) return this.parseQuoted(s.slice(vs, lineEnd), parentIndent, c === 34);
+    if (c === 124) return this.parseLiteral(s.slice(vs, lineEnd), parentIndent, inMapping);
+    if (c === 123 || c === 91) {
       const body = stripComment(s.slice(vs, lineEnd));
       if (body === '{}' || body === '[]') {
         this.li = li + 1;
@@ -491,9 +493,9 @@ class Parser {
       }
       this.bail('a flow collection');
     }
-    if (PLAIN_FORBIDDEN_FIRST.has(c)) this.bail(`a value starting with ${c}`);
+    if (PLAIN_FORBIDDEN_FIRST[c] === 1) this.bail(`a value starting with ${s[vs]}`);
     const c1 = s.charCodeAt(vs + 1);
-    if ((c === '?' || c === ':' || c === '-') && (vs + 1 === lineEnd || c1 === 32 || c1 === 9)) this.bail(`a value starting with "${c} "`);
+    if ((c === 63 || c === 58 || c === 45) && (vs + 1 === lineEnd || c1 === 32 || c1 === 9)) this.bail(`a value starting with "${s[vs]} "`);
     return this.parsePlain(li, vs, parentIndent);
   }
 
