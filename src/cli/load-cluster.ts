@@ -14,8 +14,8 @@ export async function loadCluster(file: string | null): Promise<LoadedCluster> {
   if (file === null) return { cluster: BUILTIN_CLUSTER, notes: [] };
   let text: string;
   try {
-    const bytes = readFileSync(file);
-    text = bytes.includes(0) ? '\u0000' : bytes.toString('utf8');
+    // The reader recognises binary and UTF-16 text itself and says how to fix it, with a line number.
+    text = readFileSync(file).toString('utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message;

@@ -41,6 +41,9 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
   const rng = options.seed === undefined ? null : seededRng(options.seed);
   const pins: Pins = new Map();
   const assumptions: string[] = [...cluster.assumptions];
+  if (cluster.proxy.mode === 'ipvs') {
+    assumptions.push("This cluster's kube-proxy runs in IPVS mode, which the simulator does not model yet: the trace shows what iptables mode would do with the same Services.");
+  }
   const { ip: host, port: explicitPort } = splitHostPort(request.to);
   if (explicitPort !== null && !(Number.isInteger(explicitPort) && explicitPort >= 1 && explicitPort <= 65535)) {
     return fail('to', `"${request.to}": the port must be a number from 1 to 65535`);
