@@ -6,6 +6,7 @@ import { makeChooser, instructiveEndpoint, pinEndpoint, servicePortAt, type Pins
 import { Datapath, packetFlags, type DeliveryOutcome, type Packet } from './kernel/datapath.js';
 import { hostPort, isIPv4, splitHostPort } from './net/ipv4.js';
 import type { ProxyServicePort } from './proxy/service-ports.js';
+import { memoByObject } from './memo.js';
 import { seededRng, type Rng } from './random.js';
 import type { TraceOptions, TraceRequest } from './request.js';
 import type { DnsSection, Hop, Outcome, Trace, Verdict } from './trace-model.js';
@@ -53,7 +54,7 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
   let dns: DnsSection | null = null;
   let targetIP = host;
   if (!isIPv4(host)) {
-    const resolution = resolveName(cluster, client, host, options.resolver ?? 'glibc');
+    const resolution = cachedResolution(cluster, client, host, options.resolver ?? 'glibc');
     const dnsPort = ephemeralPort(rng, DEFAULT_DNS_CLIENT_PORT);
     const server = resolution.server;
     let dnsHops: readonly Hop[] = [];
@@ -69,7 +70,7 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
       queries: resolution.queries,
       server,
       answeredBy,
-      nslookup: podNslookup(cluster, client, host, 'dnsutils'),
+      nslookup: cachedNslookup(cluster, client, host),
       hops: dnsHops,
     };
     if (resolution.answer === null) {
@@ -219,6 +220,32 @@ function dnsJourney(cluster: ClusterModel, client: PodModel, server: string, spo
   const r = connect(dp, client, server, 53, sport, 'UDP', `The DNS question: ${question}`);
   const answeredBy = r.request.kind === 'delivered' && r.request.pod !== null ? `${r.request.pod.namespace}/${r.request.pod.name}` : null;
   return { hops: dp.hops, answeredBy };
+}
+
+// DNS answers depend only on the (immutable) cluster, the client and the name, never on the seed.
+const resolutionsOf = memoByObject((_: ClusterModel) => new Map<string, ReturnType<typeof resolveName>>());
+const nslookupsOf = memoByObject((_: ClusterModel) => new Map<string, string | null>());
+
+function cachedResolution(cluster: ClusterModel, client: PodModel, name: string, flavour: 'glibc' | 'musl'): ReturnType<typeof resolveName> {
+  const cache = resolutionsOf(cluster);
+  const key = `${client.namespace}/${client.name}|${flavour}|${name}`;
+  let r = cache.get(key);
+  if (r === undefined) {
+    r = resolveName(cluster, client, name, flavour);
+    if (cache.size > 1000) cache.clear();
+    cache.set(key, r);
+  }
+  return r;
+}
+
+function cachedNslookup(cluster: ClusterModel, client: PodModel, name: string): string | null {
+  const cache = nslookupsOf(cluster);
+  const key = `${client.namespace}/${client.name}|${name}`;
+  if (!cache.has(key)) {
+    if (cache.size > 1000) cache.clear();
+    cache.set(key, podNslookup(cluster, client, name, 'dnsutils'));
+  }
+  return cache.get(key) ?? null;
 }
 
 function ok(trace: Trace): SimulationResult {
