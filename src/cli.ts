@@ -54,6 +54,15 @@ async function run(argv: readonly string[]): Promise<number> {
         json: command.shared.json,
       });
     }
+    case 'quiz': {
+      // The plain flow for now; the Ink quiz (ui/) will take the interactive path.
+      const { runQuiz } = await import('./plain/quiz-command.js');
+      return runQuiz(command, { write: out, writeErr: (s) => process.stderr.write(s), width: width(), env: process.env, input: process.stdin });
+    }
+    case 'progress': {
+      const { runProgress } = await import('./plain/progress-command.js');
+      return runProgress(command, { write: out, writeErr: (s) => process.stderr.write(s), env: process.env, interactive: interactive(command) });
+    }
     case 'lessons':
     case 'lesson':
     case 'tour': {

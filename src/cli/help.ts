@@ -11,6 +11,8 @@ Usage:
   kube-packet-tour lab verify|up|down   Linux + root: build the cluster from real network namespaces,
                                         veths, bridges, VXLAN and iptables, and check the simulator
                                         against the kernel (verify), leave it running (up), remove it (down)
+  kube-packet-tour quiz [options]       a practice quiz on a random cluster (answers from stdin when piped)
+  kube-packet-tour progress [options]   what you have done: lessons, predictions, quizzes
 
 Trace options:
   --from POD                 client pod: NAME (namespace default) or NAMESPACE/NAME  [pod-a]
@@ -27,6 +29,23 @@ Rules options:
   --node NAME                whose rules  [the first node]
   --format save|restore      what iptables-save prints on the node, or what kube-proxy
                              feeds iptables-restore  [save]
+
+Quiz options:
+  --lesson N                 only lesson N's topics  [all lessons]
+  --count N                  number of questions, 1-50  [10]
+  --seed CODE                the quiz's seed, a code such as BVPJ-09D0 or a number: the same seed
+                             gives the same cluster and questions everywhere  [a fresh one]
+  --exam                     one try each, no hints, the score at the end; --time 20m sets a limit
+  --retry-missed 2,5         the questions 2 and 5 of the --seed quiz again, on a fresh variant
+  --export FORMAT            print the quiz with its answer key: json, gift, moodle-xml, markdown
+  --out FILE                 write the --export to FILE instead of stdout
+  --results FILE             write the student's result (answers, times, score) as JSON
+
+Progress options:
+  --json                     as JSON
+  --where                    print the progress file's path (KUBE_PACKET_TOUR_CONFIG_DIR moves it)
+  --reset [LESSON]           clear one lesson's progress, or everything; needs --yes when not
+                             on a terminal
 
 Shared options:
   --cluster FILE             a real cluster: kubectl get nodes,pods,services,endpointslices,configmaps

@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import type { ScenarioName } from '../core/request.js';
 import { SCENARIO_NAMES } from '../core/scenarios.js';
 import { UsageError } from './usage-error.js';
+import { parseProgressOptions, PROGRESS_OPTIONS, type ProgressCommand } from '../plain/progress-options.js';
+import { parseQuizOptions, QUIZ_OPTIONS, type QuizCommand } from '../plain/quiz-options.js';
 
 export interface Shared {
   readonly cluster: string | null;
@@ -33,7 +35,9 @@ export type Command =
       readonly resolver: 'glibc' | 'musl';
     }
   | { readonly kind: 'rules'; readonly shared: Shared; readonly node: string | null; readonly format: 'save' | 'restore' }
-  | { readonly kind: 'lab'; readonly shared: Shared; readonly action: 'verify' | 'up' | 'down' };
+  | { readonly kind: 'lab'; readonly shared: Shared; readonly action: 'verify' | 'up' | 'down' }
+  | QuizCommand
+  | ProgressCommand;
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -55,10 +59,21 @@ const OPTIONS = {
   'no-color': { type: 'boolean' },
   ascii: { type: 'boolean' },
   'screen-reader': { type: 'boolean' },
+  lesson: { type: 'string' },
+  count: { type: 'string' },
+  exam: { type: 'boolean' },
+  time: { type: 'string' },
+  export: { type: 'string' },
+  out: { type: 'string' },
+  results: { type: 'string' },
+  'retry-missed': { type: 'string' },
+  where: { type: 'boolean' },
+  reset: { type: 'boolean' },
+  yes: { type: 'boolean' },
 } as const;
 
-const COMMANDS = ['lessons', 'lesson', 'trace', 'rules', 'lab'] as const;
-const LATER = ['quiz', 'progress'];
+const COMMANDS = ['lessons', 'lesson', 'trace', 'rules', 'lab', 'quiz', 'progress'] as const;
+const LATER: string[] = [];
 
 /** Which options each command accepts (the shared ones are accepted everywhere). */
 const SHARED = ['help', 'version', 'cluster', 'proxy-mode', 'cni', 'json', 'plain', 'no-color', 'ascii', 'screen-reader'];
@@ -69,6 +84,8 @@ const PER_COMMAND: Record<string, readonly string[]> = {
   trace: ['from', 'to', 'proto', 'scenario', 'seed', 'endpoint', 'resolver'],
   rules: ['node', 'format'],
   lab: [],
+  quiz: QUIZ_OPTIONS,
+  progress: PROGRESS_OPTIONS,
 };
 
 function oneOf<T extends string>(option: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -98,7 +115,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
   for (const key of Object.keys(v)) {
     if (!allowed.has(key)) throw new UsageError(`--${key} does not apply to ${name === undefined ? 'the tour' : `"${name}"`}`);
   }
-  const expectedPositionals = kind === 'lesson' || kind === 'lab' ? 1 : 0;
+  const expectedPositionals = kind === 'lesson' || kind === 'lab' || (kind === 'progress' && v.reset === true) ? 1 : 0;
   if (rest.length > expectedPositionals) throw new UsageError(`unexpected argument "${rest[expectedPositionals]}"`);
 
   oneOf('proxy-mode', v['proxy-mode'], ['iptables', 'ipvs'], 'iptables');
@@ -155,6 +172,10 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
       if (action !== 'verify' && action !== 'up' && action !== 'down') throw new UsageError(`lab ${JSON.stringify(action)}: expected verify, up or down`);
       return { kind: 'lab', shared, action };
     }
+    case 'quiz':
+      return parseQuizOptions(v, shared);
+    case 'progress':
+      return parseProgressOptions(v, rest, shared);
   }
   throw new UsageError(`unknown command "${kind}"`);
 }
