@@ -147,11 +147,14 @@ export class Lab {
     return out;
   }
 
-  /** In each node: zero the iptables counters and empty the conntrack table. */
+  /**
+   * In each node: zero the iptables counters, empty the conntrack table, and forget the `-m recent`
+   * lists of sessionAffinity ClientIP Services (writing "/" to /proc/net/xt_recent/NAME clears one),
+   * so every attempt is a new client's first connection and the statistic draw really happens.
+   */
   async resetNodes(): Promise<void> {
-    await Promise.all(
-      this.plan.nodes.map((n) => run(inNs(n.ns, ['sh', '-c', 'iptables -Z && iptables -t nat -Z && conntrack -F 2>/dev/null; true']))),
-    );
+    const script = 'iptables -Z && iptables -t nat -Z && { conntrack -F 2>/dev/null; true; } && for f in /proc/net/xt_recent/*; do [ -e "$f" ] && echo / > "$f"; done; true';
+    await Promise.all(this.plan.nodes.map((n) => run(inNs(n.ns, ['sh', '-c', script]))));
   }
 
   async conntrack(): Promise<Record<string, string>> {

@@ -6,7 +6,7 @@
 // interrupt a verify run halfway (SIGINT; SIGKILL then `lab down`).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -16,7 +16,7 @@ import { compareScenario, type Observation } from '../../src/lab/compare.js';
 import { preflight } from '../../src/lab/preflight.js';
 import type { LabScenario } from '../../src/lab/scenarios.js';
 import { simulateScenario } from '../../src/lab/verify.js';
-import { unexplained } from './known-differences.js';
+import { KNOWN_STATIC_DIFFERENCES, unexplained } from './known-differences.js';
 import { missingUnDnat, wrongProbabilityOrder, wrongVxlanPort } from './mutations.js';
 
 process.env.PATH = `${process.env.PATH ?? ''}:/usr/sbin:/sbin`;
@@ -161,6 +161,20 @@ describe.skipIf(!pre.ok)(`lab on a real kernel${pre.ok ? '' : ` (skipped: ${reas
     const base = compareScenario(trace, cross.observation, BUILTIN_CLUSTER).differences;
     for (const mutate of [wrongVxlanPort, missingUnDnat, wrongProbabilityOrder]) {
       expect(compareScenario(mutate(trace), cross.observation, BUILTIN_CLUSTER).differences, mutate.name).toBeGreaterThan(base);
+    }
+  }, 90_000);
+
+  it('verify --cluster: a three-node Flannel VXLAN cluster from a dump, with three endpoints and sessionAffinity ClientIP', async () => {
+    // The fixture is a host-gw cluster; the same cluster with Flannel's VXLAN backend.
+    const file = join(dir, 'three-node-vxlan.json');
+    writeFileSync(file, readFileSync(new URL('../fixtures/clusters/three-node-flannel.json', import.meta.url), 'utf8').replaceAll('host-gw', 'vxlan'));
+    const r = await runEntry(['verify', '--json', '--cluster', file]);
+    expect(r.stderr).toBe('');
+    const report = JSON.parse(r.stdout) as { static: Parameters<typeof unexplained>[1]; scenarios: { scenario: string; rows: Parameters<typeof unexplained>[1] }[] };
+    expect(report.static.filter((x) => x.status === 'diff' && !KNOWN_STATIC_DIFFERENCES.some((k) => k.matches(x)))).toEqual([]);
+    expect(report.scenarios.map((s) => s.scenario)).toEqual(expect.arrayContaining(['cross-node-clusterip', 'same-node-clusterip', 'hairpin', 'dns-lookup']));
+    for (const s of report.scenarios) {
+      expect(unexplained(s.scenario, s.rows).map((x) => `${s.scenario} ${x.ref} ${x.what} ${x.where}: ${x.simulator} | ${x.kernel}`)).toEqual([]);
     }
   }, 90_000);
 
