@@ -194,7 +194,7 @@ function upInstructions(plan: LabPlan, cluster: ClusterModel): string {
     `  ip netns exec ${node.ns} iptables -t nat -L KUBE-SERVICES -n -v      # kube-proxy's rules, with counters`,
     `  ip netns exec ${node.ns} conntrack -L                                # the DNATed connections`,
     `  ip netns exec ${other.ns} tcpdump -n -e -i eth0 -T vxlan udp port 8472   # the VXLAN overlay on the node network`,
-    `  ip netns exec ${node.ns} tcpdump -n -e -i cni0`,
+    `  ip netns exec ${node.ns} tcpdump -p -n -e -i cni0    # -p: a promiscuous cni0 would make KUBE-FORWARD drop copies as INVALID`,
     '',
     'Remove it: kube-packet-tour lab down',
   );
