@@ -120,10 +120,10 @@ export class Lab {
     for (const p of this.plan.pods) points.push({ key: captureKey(p.node, p.pod.name, 'eth0'), ns: p.ns, device: 'eth0' });
     const started = points.map((pt, i) => {
       const file = join(this.tmpDir, `cap-${i}.pcap`);
-      // -p, never promiscuous: a promiscuous cni0 hands the host a copy of every frame it switches
-      // between pods, and with br_netfilter those copies go through FORWARD, where KUBE-FORWARD drops
-      // them as INVALID (seen here: the ct_state_invalid_dropped_pkts rule counts them). The capture
-      // would change what it measures.
+      // -p, never promiscuous: a promiscuous cni0 also hands the host a copy of the frames it switches
+      // between pods, and on the bridged-DNAT path (a Service endpoint on the same node, hairpin) those
+      // copies go through FORWARD, where KUBE-FORWARD drops them as INVALID (seen here: about four per
+      // connection on the ct_state_invalid_dropped_pkts rule). The capture would change what it measures.
       // -U and --immediate-mode: each packet is written as it comes, so a capture stopped at any time is complete.
       const child = spawnInNs(pt.ns, ['tcpdump', '-p', '-n', '-U', '--immediate-mode', '-s', '512', '-i', pt.device, '-w', file], { stdio: ['ignore', 'ignore', 'pipe'] });
       const cap: Capture = { ...pt, file, child };
