@@ -19,7 +19,6 @@ import type { Quiz } from '../core/quiz/types.js';
 import { openProgressStore, type ProgressStore } from '../storage/progress-store.js';
 import { progressDir } from '../storage/paths.js';
 import type { QuizCommand } from './quiz-options.js';
-import { wrap } from './wrap.js';
 
 export interface QuizIo {
   readonly write: (s: string) => void;
@@ -123,8 +122,22 @@ export async function runQuiz(command: QuizCommand, io: QuizIo): Promise<number>
 async function runSession(command: QuizCommand, io: QuizIo, base: Quiz, quiz: Quiz, now: () => number): Promise<number> {
   const width = Math.max(40, io.width);
   const out = (line = ''): void => io.write(`${line}\n`);
-  const para = (text: string, indent = ''): void => {
-    for (const l of text.split('\n')) for (const w of wrap(l, width, indent)) out(w.startsWith(indent) ? w : `${indent}${w}`);
+  /** Word-wrapped text: `first` before the first line of each paragraph, `rest` before the others. */
+  const para = (text: string, first = '', rest = first): void => {
+    for (const paragraph of text.split('\n')) {
+      let line = first;
+      let empty = true;
+      for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+        if (!empty && line.length + 1 + word.length > width) {
+          out(line);
+          line = rest;
+          empty = true;
+        }
+        line = empty ? `${line}${word}` : `${line} ${word}`;
+        empty = false;
+      }
+      if (!empty) out(line);
+    }
   };
 
   let store: ProgressStore | null = null;
@@ -220,7 +233,7 @@ async function runSession(command: QuizCommand, io: QuizIo, base: Quiz, quiz: Qu
       out();
       out(`Question ${state.current + 1} of ${quiz.questions.length} (lesson ${q.lessons[0] ?? '-'})`);
       para(q.prompt);
-      q.choices.forEach((c, i) => para(`  ${i + 1}) ${c.text}`, '     '));
+      q.choices.forEach((c, i) => para(c.text, `  ${i + 1}) `, '     '));
     }
     io.write('> ');
     const timeout = state.deadline === null ? null : state.deadline - now();
@@ -260,6 +273,7 @@ async function runSession(command: QuizCommand, io: QuizIo, base: Quiz, quiz: Qu
     const fb = after.feedback;
     if (after.phase === 'question' && after.current === shown) {
       if (fb?.kind === 'invalid') out(`Answer with a number from 1 to ${q.choices.length} (or a letter), h for a hint, s to skip, q to stop.`);
+      else if (fb?.kind === 'repeat') out(`You already tried ${fb.choice + 1}; pick another.`);
       else if (fb?.kind === 'retry') {
         para(`Not quite: ${q.choices[fb.choice]!.explanation}`);
         out('Try again (h for a hint).');
@@ -283,9 +297,9 @@ async function runSession(command: QuizCommand, io: QuizIo, base: Quiz, quiz: Qu
       const q = quiz.questions[i]!;
       const a = state.answers.find((x) => x.index === i);
       const yours = a === undefined ? 'not answered' : a.choice === null ? 'skipped' : `you answered ${a.tries[0]! + 1}) ${q.choices[a.tries[0]!]!.text}`;
-      para(`${i + 1}. ${q.prompt.split('\n').at(-1)}`, '   ');
-      para(`   ${yours}; the answer is ${q.key + 1}) ${q.choices[q.key]!.text}.`, '   ');
-      para(`   ${q.explanation}`, '   ');
+      para(q.prompt.split('\n').at(-1)!, `${String(i + 1).padStart(3)}. `, '     ');
+      para(`${yours}; the answer is ${q.key + 1}) ${q.choices[q.key]!.text}.`, '     ');
+      para(q.explanation, '     ');
     }
     out();
     if (command.retryMissed === null) {

@@ -54,7 +54,9 @@ export type Feedback =
   /** The question is over: right, wrong (after the last try) or skipped. */
   | { readonly kind: 'right' | 'wrong' | 'skipped'; readonly choice: number | null }
   /** A choice outside the list (the UI should say which numbers are valid). */
-  | { readonly kind: 'invalid'; readonly input: number };
+  | { readonly kind: 'invalid'; readonly input: number }
+  /** A choice already tried on this question; nothing recorded. */
+  | { readonly kind: 'repeat'; readonly choice: number };
 
 export interface SessionState {
   readonly quiz: Quiz;
@@ -164,7 +166,7 @@ export function sessionReducer(state: SessionState, action: SessionAction): Sess
       if (!Number.isInteger(action.choice) || action.choice < 0 || action.choice >= question.choices.length) {
         return { ...state, feedback: { kind: 'invalid', input: action.choice } };
       }
-      if (state.tries.includes(action.choice)) return { ...state, feedback: { kind: 'retry', choice: action.choice } };
+      if (state.tries.includes(action.choice)) return { ...state, feedback: { kind: 'repeat', choice: action.choice } };
       const tries = [...state.tries, action.choice];
       if (action.choice === question.key) return close(state, record(state, question, tries, action.at), 'right', action.at);
       if (tries.length < state.config.maxTries) return { ...state, tries, feedback: { kind: 'retry', choice: action.choice } };
