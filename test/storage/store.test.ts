@@ -12,6 +12,7 @@ import { emptyProgress, lessonSummary, PROGRESS_VERSION, recordPrediction, saveP
 import { openProgressStore } from '../../src/storage/progress-store.js';
 import { storedProgress } from '../../src/storage/port.js';
 import { defaultConfigDir, progressDir } from '../../src/storage/paths.js';
+import type { ProgressPort } from '../../src/ui/progress.js';
 
 const temps: string[] = [];
 function temp(): string {
@@ -57,7 +58,8 @@ describe('progress store', () => {
     expect(store.persistent).toBe(true);
     expect(existsSync(fileIn(dir))).toBe(false);
     const port = storedProgress(store);
-    port.savePosition(4, 2, 7);
+    const asUiPort: ProgressPort = port; // the UI's port, structurally
+    asUiPort.savePosition(4, 2, 7);
     port.finishLesson(3);
     port.setPreference('speed', 'fast');
     expect(readJson(fileIn(dir))).toMatchObject({ schema: 'kube-packet-tour/progress', version: PROGRESS_VERSION, lessons: { '4': { page: 2, hop: 7 } } });
