@@ -131,3 +131,18 @@ describe('session reducer', () => {
     }
   });
 });
+
+describe('purity', () => {
+  it('the quiz core and the progress document use no node:*, clock, process or Math.random', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const root = new URL('../../../src/core/', import.meta.url);
+    const files = [
+      ...readdirSync(new URL('quiz/', root), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => new URL(`quiz/${f}`, root)),
+      new URL('progress.ts', root),
+    ];
+    for (const f of files) {
+      const text = readFileSync(f, 'utf8');
+      expect(text, f.pathname).not.toMatch(/from 'node:|Math\.random|Date\.now\(|new Date\(\)|\bprocess\.|from 'conf'|from 'ink'/);
+    }
+  });
+});
