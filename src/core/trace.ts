@@ -32,6 +32,11 @@ function ephemeralPort(rng: Rng | null, fallback: number): number {
   return rng === null ? fallback : 32768 + rng.int(60999 - 32768 + 1);
 }
 
+/** MASQUERADE --random-fully draws the new source port from 1024-65535 (seen on a real kernel). */
+function masqueradePort(rng: Rng | null, fallback: number): number {
+  return rng === null ? fallback : 1024 + rng.int(65535 - 1024 + 1);
+}
+
 export function simulate(cluster: ClusterModel, request: TraceRequest, options: TraceOptions = {}): SimulationResult {
   const proto: Protocol = request.proto ?? 'TCP';
   const client = findPod(cluster, request.from);
@@ -124,7 +129,7 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
 
   // 3. The request and the reply.
   const sport = ephemeralPort(rng, DEFAULT_CLIENT_PORT);
-  const dp = new Datapath(cluster, { chooser: makeChooser(pins, rng), randomPort: () => ephemeralPort(rng, 40001) });
+  const dp = new Datapath(cluster, { chooser: makeChooser(pins, rng), randomPort: () => masqueradePort(rng, 40001) });
   const result = connect(dp, client, targetIP, port, sport, proto, null);
   const hops = dp.hops;
   const dnat = hops.find((h) => h.rewrite?.kind === 'DNAT');
@@ -216,7 +221,7 @@ function dnsJourney(cluster: ClusterModel, client: PodModel, server: string, spo
     const key = instructiveEndpoint(sp, client);
     if (key !== null) pinEndpoint(pins, sp, key);
   }
-  const dp = new Datapath(cluster, { chooser: makeChooser(pins, rng), randomPort: () => ephemeralPort(rng, 40002) });
+  const dp = new Datapath(cluster, { chooser: makeChooser(pins, rng), randomPort: () => masqueradePort(rng, 40002) });
   const r = connect(dp, client, server, 53, sport, 'UDP', `The DNS question: ${question}`);
   const answeredBy = r.request.kind === 'delivered' && r.request.pod !== null ? `${r.request.pod.namespace}/${r.request.pod.name}` : null;
   return { hops: dp.hops, answeredBy };

@@ -74,7 +74,9 @@ describe('observeHop', () => {
       ),
     );
     expect(hop.packet.srcMac).toBe(pod('pod-a').mac);
-    expect(at(crossNode, 'bridge-in').obs[0]!.command).toBe('tcpdump -tnne -i cni0 tcp port 43512');
+    // br_netfilter runs PREROUTING at the bridge port: tcpdump -i cni0 never shows the pre-DNAT frame
+    // (the real-kernel lab saw it only after the DNAT), so the frame is watched on the port itself.
+    expect(at(crossNode, 'bridge-in').obs[0]!.command).toBe(`tcpdump -tnne -i ${pod('pod-a').hostVeth} tcp port 43512`);
   });
 
   it('keeps one connection\'s sequence numbers through NAT, and the SYN-ACK acknowledges the SYN', () => {

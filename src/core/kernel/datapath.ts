@@ -130,7 +130,11 @@ export class Datapath {
     const how = toBridge
       ? `The destination MAC is cni0's own, so the frame is for the host's IP stack${brnf ? '; br_netfilter runs the IPv4 netfilter hooks for it at the bridge' : ''}.`
       : `The destination MAC belongs to another pod on this bridge: cni0 will switch it at L2${brnf ? ', and br_netfilter (bridge-nf-call-iptables=1) still runs the IPv4 hooks' : ' without any iptables hook'}.`;
-    this.hop({ node: node.name, netns: node.name, device: 'cni0', component: 'bridge', step: 'bridge-in', packet, action: how });
+    const port = arrival.inDev;
+    const seen = brnf
+      ? ` (br_netfilter runs these hooks at the bridge port ${port}, before the frame reaches cni0 itself, so \`tcpdump -i cni0\` never shows it with this destination: only after a DNAT, and not at all if the endpoint is on this node.)`
+      : '';
+    this.hop({ node: node.name, netns: node.name, device: port, component: 'bridge', step: 'bridge-in', packet, action: `${how}${toBridge ? seen : ''}` });
     if (!toBridge && !brnf) return this.bridgeForward(arrival, packet, false);
     return this.preRouting(arrival, packet, toBridge ? 'host' : 'bridged');
   }
@@ -348,9 +352,13 @@ export class Datapath {
       ttl: 64,
     };
     const mtu = this.cluster.network.underlayMtu - VXLAN_OVERHEAD;
+    // The outer packet is the node's own UDP traffic (ip_local_out): a NEW conntrack flow that
+    // passes nat and filter OUTPUT and nat POSTROUTING like any other (seen on a real kernel).
+    const outer = this.outerPacket(packet);
+    const hooks = this.localOut(node, outer, 'NEW', 'eth0');
     this.hop({
-      node: node.name, netns: node.name, device: 'flannel.1', component: 'vxlan', step: 'encap', packet,
-      action: `flannel.1 (VXLAN, VNI ${vni}, MTU ${mtu}) resolves the gateway ${gwVtep} with the permanent neighbour entry (${peer.vtepMac}), and its FDB maps that MAC to ${peer.internalIP}. The kernel wraps the frame: outer IPv4 ${node.internalIP} -> ${peer.internalIP}, UDP dport ${port}, VXLAN VNI ${vni}: ${VXLAN_OVERHEAD} bytes of headers.`,
+      node: node.name, netns: node.name, device: 'flannel.1', component: 'vxlan', step: 'encap', packet, also: hooks,
+      action: `flannel.1 (VXLAN, VNI ${vni}, MTU ${mtu}) resolves the gateway ${gwVtep} with the permanent neighbour entry (${peer.vtepMac}), and its FDB maps that MAC to ${peer.internalIP}. The kernel wraps the frame: outer IPv4 ${node.internalIP} -> ${peer.internalIP}, UDP dport ${port}, VXLAN VNI ${vni}: ${VXLAN_OVERHEAD} bytes of headers. The outer packet is ${node.name}'s own UDP traffic: it gets its own conntrack entry (${outerConntrack(outer)}) and passes OUTPUT and POSTROUTING, where no rule changes it.`,
     });
     return this.wireTo(node, peer, packet);
   }
@@ -368,18 +376,44 @@ export class Datapath {
         : `The packet leaves ${node.name}'s eth0 straight to ${peer.name} (${peer.internalIP}), no encapsulation (host-gw).`,
     });
     if (packet.outer) {
+      const outer = this.outerPacket(packet);
+      const hooks = this.localIn(peer, outer, 'eth0');
       packet.outer = null;
       packet.srcMac = node.vtepMac;
       packet.dstMac = peer.vtepMac;
       this.hop({
-        node: peer.name, netns: peer.name, device: 'flannel.1', component: 'vxlan', step: 'decap', packet,
-        action: `${peer.name}'s kernel delivers UDP ${this.cluster.network.vxlan.port} to the VXLAN socket of flannel.1 (VNI ${this.cluster.network.vxlan.vni}), strips the outer headers, and the inner frame arrives on flannel.1 as if received from a wire.`,
+        node: peer.name, netns: peer.name, device: 'flannel.1', component: 'vxlan', step: 'decap', packet, also: hooks,
+        action: `${peer.name} receives the outer UDP packet on eth0 (its own conntrack entry; nat PREROUTING and filter INPUT, where nothing stops it), delivers UDP ${this.cluster.network.vxlan.port} to the VXLAN socket of flannel.1 (VNI ${this.cluster.network.vxlan.vni}), strips the outer headers, and the inner frame arrives on flannel.1 as if received from a wire.`,
       });
       packet.mark = 0; // skb marks do not cross the wire
       return this.preRouting({ node: peer, inDev: 'flannel.1', fromPod: null }, packet, 'routed');
     }
     packet.mark = 0;
     return this.preRouting({ node: peer, inDev: 'eth0', fromPod: null }, packet, 'routed');
+  }
+
+  private outerPacket(packet: Packet): Packet {
+    const o = packet.outer!;
+    return { ...packet, proto: 'UDP', src: o.src, dst: o.dst, sport: o.sport ?? 0, dport: o.dport ?? 0, ttl: o.ttl, outer: null, mark: 0, payload: null };
+  }
+
+  /** A locally generated packet's hooks: nat OUTPUT (NEW only), filter OUTPUT, nat POSTROUTING (NEW only). */
+  private localOut(node: NodeModel, packet: Packet, ctstate: CtState, outDev: string): Traversal[] {
+    const tables = this.tablesOf(node);
+    const out: Traversal[] = [];
+    if (ctstate === 'NEW') out.push(traverse(tables.nat, 'OUTPUT', this.ctx(node, packet, ctstate, false, null, outDev), this.options.chooser));
+    out.push(traverse(tables.filter, 'OUTPUT', this.ctx(node, packet, ctstate, false, null, outDev), this.options.chooser));
+    if (ctstate === 'NEW') out.push(traverse(tables.nat, 'POSTROUTING', this.ctx(node, packet, ctstate, false, null, outDev), this.options.chooser));
+    return out;
+  }
+
+  /** A packet for the node itself, seen by nat PREROUTING and filter INPUT as a NEW flow. */
+  private localIn(node: NodeModel, packet: Packet, inDev: string): Traversal[] {
+    const tables = this.tablesOf(node);
+    return [
+      traverse(tables.nat, 'PREROUTING', this.ctx(node, packet, 'NEW', false, inDev, null), this.options.chooser),
+      traverse(tables.filter, 'INPUT', this.ctx(node, packet, 'NEW', false, inDev, null), this.options.chooser),
+    ];
   }
 
   // ---- the node's own sockets (host-network endpoints such as kube-apiserver) ----------------
@@ -428,9 +462,10 @@ export class Datapath {
     if (found === null) return { kind: 'dropped', reason: 'host-originated connections are not simulated yet' };
     const { entry, dir } = found;
     if (dir === 'reply') entry.seenReply = true;
+    const output = this.localOut(node, packet, 'ESTABLISHED', route.dev);
     this.hop({
-      node: node.name, netns: node.name, device: route.dev, component: 'conntrack', step: 'conntrack-match', packet, hook: 'OUTPUT', entry,
-      action: `conntrack (OUTPUT, priority -200) matches the entry's reply tuple: the nat table is not consulted for an existing connection.`,
+      node: node.name, netns: node.name, device: route.dev, component: 'conntrack', step: 'conntrack-match', packet, hook: 'OUTPUT', entry, also: output,
+      action: `conntrack (OUTPUT, priority -200) matches the entry's reply tuple: the nat table is not consulted for an existing connection; filter OUTPUT lets it through.`,
     });
     if (dir === 'reply' && entry.srcNat) {
       const from = hostPort(packet.dst, packet.dport);
@@ -464,8 +499,10 @@ export class Datapath {
     const from = bridgeIP(node);
     const icmp: Packet = { ...packet, proto: 'TCP', src: from, sport: 0, dst: packet.src, dport: 0, ttl: 64, srcMac: node.bridgeMac, dstMac: client?.mac ?? packet.srcMac, flags: null, outer: null, mark: 0, payload: null };
     this.direction = 'reply';
+    // The error is the node's own packet, RELATED to the rejected connection: filter OUTPUT sees it.
+    const output = traverse(this.tablesOf(node).filter, 'OUTPUT', this.ctx(node, icmp, 'RELATED', false, null, 'cni0'), this.options.chooser);
     this.hop({
-      node: node.name, netns: client?.name ?? node.name, device: 'eth0', component: 'netfilter', step: 'icmp-error', packet: icmp, proto: 'ICMP',
+      node: node.name, netns: client?.name ?? node.name, device: 'eth0', component: 'netfilter', step: 'icmp-error', packet: icmp, proto: 'ICMP', traversal: output,
       action: packet.proto === 'UDP'
         ? `${node.name} sends ICMP destination unreachable (port unreachable) from ${from} back to ${packet.src}. The client's next recv() on that UDP socket fails with ECONNREFUSED (a resolver moves on to its next server).`
         : `${node.name} sends ICMP destination unreachable (port unreachable) from ${from} back to ${packet.src}. The client's connect() fails at once with ECONNREFUSED: curl prints "Connection refused".`,
@@ -556,6 +593,8 @@ export class Datapath {
     hook?: Hop['hook'];
     entry?: CtEntry;
     traversal?: Traversal;
+    /** Further traversals this hop stands for (the outer VXLAN packet's own hooks). */
+    also?: readonly Traversal[];
   }): void {
     const view = viewOf(h.packet, h.proto);
     const previous = this.lastView.get(this.direction);
@@ -574,13 +613,18 @@ export class Datapath {
       conntrack: h.entry?.confirmed ? conntrackLine(h.entry) : null,
       conntrackPending: h.entry && !h.entry.confirmed ? conntrackLine(h.entry) : null,
       hook: h.hook ?? null,
-      rules: h.traversal ? h.traversal.fired.map((f) => f.line) : [],
+      rules: [h.traversal, ...(h.also ?? [])].flatMap((t) => (t ? t.fired.map((f) => f.line) : [])),
       changed: previous ? changedFields(previous, view) : [],
     });
   }
 }
 
 // ---- pure helpers ------------------------------------------------------------------------------
+
+/** The conntrack -L line of the outer VXLAN flow, as the sender creates it. */
+function outerConntrack(p: Packet): string {
+  return `udp      17 29 src=${p.src} dst=${p.dst} sport=${p.sport} dport=${p.dport} [UNREPLIED] src=${p.dst} dst=${p.src} sport=${p.dport} dport=${p.sport} mark=0 use=1`;
+}
 
 function ctProto(p: Protocol): CtProto {
   return p === 'UDP' ? 'udp' : 'tcp';

@@ -42,11 +42,15 @@ export function podRoutes(cluster: ClusterModel, pod: PodModel, node: NodeModel)
 function buildPodRoutes(cluster: ClusterModel, pod: PodModel, node: NodeModel): Route[] {
   const gw = bridgeIP(node);
   const net = cluster.network.podNetwork;
-  return [
+  return sortRoutes([
     { dst: 'default', via: gw, dev: 'eth0', onlink: false, text: `default via ${gw} dev eth0` },
     { dst: net, via: gw, dev: 'eth0', onlink: false, text: `${net} via ${gw} dev eth0` },
     { dst: node.podCIDR, via: null, dev: 'eth0', onlink: false, text: `${node.podCIDR} dev eth0 proto kernel scope link src ${pod.ip}` },
-  ];
+  ]);
+}
+
+function sortRoutes(routes: Route[]): Route[] {
+  return routes.sort((a, b) => routeSortKey(a).localeCompare(routeSortKey(b)));
 }
 
 const routesOfCluster = memoByObject((_: ClusterModel) => new Map<string, Route[]>());
@@ -79,13 +83,14 @@ function buildNodeRoutes(cluster: ClusterModel, node: NodeModel): Route[] {
     }
   }
   routes.push({ dst: subnet, via: null, dev: 'eth0', onlink: false, text: `${subnet} dev eth0 proto kernel scope link src ${node.internalIP}` });
-  return routes.sort((a, b) => routeSortKey(a).localeCompare(routeSortKey(b)));
+  return sortRoutes(routes);
 }
 
+/** `ip route` order: default first, then by address, and for the same address the longer prefix first. */
 function routeSortKey(r: Route): string {
   if (r.dst === 'default') return '0';
   const c = parseCidr(r.dst);
-  return c === null ? r.dst : `1${c.base.toString(16).padStart(8, '0')}`;
+  return c === null ? r.dst : `1${c.base.toString(16).padStart(8, '0')}${(99 - c.prefix).toString().padStart(2, '0')}`;
 }
 
 /** Longest-prefix match. */
