@@ -55,7 +55,20 @@ async function run(argv: readonly string[]): Promise<number> {
       });
     }
     case 'quiz': {
-      // The plain flow for now; the Ink quiz (ui/) will take the interactive path.
+      // On a terminal, a practice quiz opens in the tour; exports, results files, exams, timed
+      // quizzes and retries of missed questions keep the plain flow (as does a pipe).
+      if (interactive(command) && command.exportFormat === null && command.results === null && !command.exam && command.timeLimitMs === null && command.retryMissed === null) {
+        const { randomInt } = await import('node:crypto');
+        const loaded = await loadCluster(command.shared.cluster);
+        const { runTour } = await import('./ui/index.js');
+        return runTour({
+          start: { screen: 'quiz', count: command.count, lesson: command.lesson, seed: command.seed?.seed ?? randomInt(0, 2 ** 32) },
+          ascii: command.shared.ascii,
+          color: command.shared.color,
+          screenReader: command.shared.screenReader,
+          cluster: loaded.cluster,
+        });
+      }
       const { runQuiz } = await import('./plain/quiz-command.js');
       return runQuiz(command, { write: out, writeErr: (s) => process.stderr.write(s), width: width(), env: process.env, input: process.stdin });
     }

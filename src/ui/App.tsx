@@ -30,6 +30,14 @@ function snapshot(progress: ProgressPort, env: Env): Record<number, LessonPositi
   return out;
 }
 
+function safely<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch {
+    return undefined;
+  }
+}
+
 export function App({ env, start, progress, size: fixedSize }: AppProps) {
   const { exit } = useApp();
   const measured = useTerminalSize(fixedSize ?? DEFAULT_SIZE);
@@ -37,12 +45,22 @@ export function App({ env, start, progress, size: fixedSize }: AppProps) {
 
   const reducer = useCallback((s: AppState, a: Action) => reduce(s, a, env), [env]);
   const [state, dispatch] = useReducer(reducer, undefined, () =>
-    initialState({ start, size, env, positions: snapshot(progress, env), lastLesson: progress.lastLesson() }),
+    initialState({
+      start,
+      size,
+      env,
+      positions: snapshot(progress, env),
+      lastLesson: progress.lastLesson(),
+      predictions: safely(() => progress.preferences?.().predictions) ?? true,
+      notices: safely(() => progress.takeNotices?.()) ?? [],
+      now: Date.now(),
+    }),
   );
 
   useInput((input, key) => {
     const command = keymap(input, key);
-    if (command !== null) dispatch(command);
+    // Stamped with the time here, so the reducer never reads a clock.
+    if (command !== null) dispatch({ ...command, at: Date.now() });
   });
 
   useEffect(() => {
@@ -58,15 +76,49 @@ export function App({ env, start, progress, size: fixedSize }: AppProps) {
     return () => clearInterval(timer);
   }, [playing, speed]);
 
-  // Write every position change through to the progress store.
+  // Write every position change through to the progress store, then the outbox's new events, in
+  // order. A store that fails (a read-only directory) never stops the tour: its notice is shown.
   const saved = useRef(state.positions);
+  const sent = useRef(0);
   useEffect(() => {
+    const failures: string[] = [];
+    const write = (f: () => void): void => {
+      try {
+        f();
+      } catch (e) {
+        failures.push(`Progress is not saved: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+    for (const event of state.outbox.slice(sent.current)) {
+      if (event.kind === 'start') write(() => progress.startLesson?.(event.lesson));
+    }
     for (const [id, pos] of Object.entries(state.positions)) {
       const before = saved.current[Number(id)];
-      if (before === undefined || before.page !== pos.page || before.hop !== pos.hop) progress.savePosition(Number(id), pos.page, pos.hop);
+      if (before === undefined || before.page !== pos.page || before.hop !== pos.hop) write(() => progress.savePosition(Number(id), pos.page, pos.hop));
     }
     saved.current = state.positions;
-  }, [state.positions, progress]);
+    for (const event of state.outbox.slice(sent.current)) {
+      switch (event.kind) {
+        case 'finish':
+          write(() => progress.finishLesson?.(event.lesson));
+          break;
+        case 'prediction':
+          write(() => progress.recordPrediction?.(event.record));
+          break;
+        case 'quiz':
+          write(() => progress.saveQuiz?.(event.record));
+          break;
+        case 'preference':
+          write(() => progress.setPreference?.('predictions', event.predictions));
+          break;
+        case 'start':
+          break;
+      }
+    }
+    sent.current = state.outbox.length;
+    const notices = [...(safely(() => progress.takeNotices?.()) ?? []), ...failures];
+    if (notices.length > 0) dispatch({ type: 'notice', text: [...new Set(notices)].join(' ') });
+  }, [state.positions, state.outbox, progress]);
 
   useEffect(() => {
     if (state.exit) exit();

@@ -5,6 +5,7 @@
 import { helpView } from './screens/help.js';
 import { homeView, lessonsView, simulatorView } from './screens/menus.js';
 import { lessonView } from './screens/lesson.js';
+import { quizView } from './screens/quiz.js';
 import { stepperView } from './screens/stepper.js';
 import { current, type AppState, type Env, type Screen } from './state.js';
 import { BLANK, fitLine, lineWidth, seg, windowLines, wrapSegs, type Line } from './text.js';
@@ -70,6 +71,8 @@ export function screenView(screen: Screen, ctx: ViewContext): ScreenView {
       return stepperView(screen.stepper, ctx);
     case 'help':
       return helpView(screen, ctx);
+    case 'quiz':
+      return quizView(screen.quiz, ctx);
   }
 }
 

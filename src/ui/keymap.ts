@@ -42,7 +42,10 @@ export type Command =
   | { readonly type: 'observe' }
   | { readonly type: 'dns' }
   | { readonly type: 'nextStop' }
-  | { readonly type: 'prevStop' };
+  | { readonly type: 'prevStop' }
+  | { readonly type: 'predictions' }
+  | { readonly type: 'hint' }
+  | { readonly type: 'skip' };
 
 export type CommandType = Command['type'];
 
@@ -99,6 +102,12 @@ export function keymap(input: string, key: KeyInfo): Command | null {
       return { type: 'back' };
     case '?':
       return { type: 'help' };
+    case 'a':
+      return { type: 'predictions' };
+    case 'h':
+      return { type: 'hint' };
+    case 's':
+      return { type: 'skip' };
     default:
       return null;
   }
@@ -156,6 +165,17 @@ export function keyHelp(ascii: boolean): KeyHelpSection[] {
         { keys: 'd', what: 'the DNS lookup, the connection (when a name was resolved)' },
         { keys: 'Tab  ]  Shift+Tab  [', what: 'next, previous focus stop (in a lesson)' },
         { keys: `${up} ${down}  PgUp PgDn`, what: 'scroll the details' },
+        { keys: 'a', what: "turn a lesson's predictions on, off (saved)" },
+      ],
+    },
+    {
+      title: 'Predictions and quiz questions',
+      keys: [
+        { keys: `${up} ${down}  Enter`, what: 'choose an answer' },
+        { keys: '1-9', what: 'answer by number' },
+        { keys: 'h', what: 'a hint (quiz)' },
+        { keys: 's', what: 'skip the question (quiz)' },
+        { keys: `Enter  ${right}`, what: 'the next question (quiz)' },
       ],
     },
   ];

@@ -12,6 +12,7 @@ export type MenuAction =
   | { readonly kind: 'continue'; readonly lessonId: number }
   | { readonly kind: 'lessons' }
   | { readonly kind: 'simulator' }
+  | { readonly kind: 'quiz' }
   | { readonly kind: 'help' }
   | { readonly kind: 'quit' }
   | { readonly kind: 'lesson'; readonly lessonId: number }
@@ -48,6 +49,7 @@ export function homeItems(state: AppState, env: Env): MenuItem[] {
   }
   if (env.lessons.length > 0) items.push({ label: 'Lessons', detail: `${env.lessons.length} lessons, with where you are in each`, action: { kind: 'lessons' } });
   items.push({ label: 'Simulator', detail: 'follow any pod to any Service or pod, hop by hop', action: { kind: 'simulator' } });
+  items.push({ label: 'Quiz', detail: '10 practice questions on a fresh cluster, with a code to share', action: { kind: 'quiz' } });
   items.push({ label: 'Help', detail: 'every key', action: { kind: 'help' } });
   items.push({ label: 'Quit', detail: null, action: { kind: 'quit' } });
   return items;

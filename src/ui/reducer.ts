@@ -1,7 +1,15 @@
 // (state, action) -> state, pure. The only place commands get their meaning on each screen.
 // Opening a trace calls simulate(), which is itself pure; nothing here reads a clock or a terminal.
 
-import type { Lesson, SimBlock } from '../content/types.js';
+import type { Lesson, PredictBlock, SimBlock } from '../content/types.js';
+import type { QuizRecord } from '../core/progress.js';
+import { generateQuiz } from '../core/quiz/quiz.js';
+import { predictionFor } from '../core/quiz/predict.js';
+import { isoOf } from '../core/quiz/results.js';
+import { deriveSeed } from '../core/quiz/seed.js';
+import { currentQuestion, sessionConfig, sessionReducer, startSession, type SessionAction } from '../core/quiz/session.js';
+import { seededRng } from '../core/random.js';
+import type { Trace } from '../core/trace-model.js';
 import { SCENARIOS } from '../core/scenarios.js';
 import type { ScenarioName } from '../core/request.js';
 import type { Command } from './keymap.js';
@@ -16,6 +24,10 @@ import {
   type AppState,
   type Env,
   type MenuState,
+  type PredictPlan,
+  type PredictState,
+  type ProgressEvent,
+  type QuizScreenState,
   type Screen,
   type Size,
   type StartScreen,
@@ -23,7 +35,19 @@ import {
 } from './state.js';
 import { hasDnsTrack, isLessonStop, stepperHops, stopsOf, traceOf } from './stepper-model.js';
 
-export type Action = Command | { readonly type: 'tick' } | { readonly type: 'resize'; readonly size: Size };
+/**
+ * A key's command, stamped by the App with the time it was pressed (`at`, epoch ms): the quiz
+ * session records answer times and a fresh quiz draws its seed from it, so the reducer itself
+ * never reads a clock. `notice`: a line from the progress store to show once.
+ */
+export type Action =
+  | (Command & { readonly at?: number })
+  | { readonly type: 'tick' }
+  | { readonly type: 'resize'; readonly size: Size }
+  | { readonly type: 'notice'; readonly text: string };
+
+/** The practice quiz's default length (as `kube-packet-tour quiz`). */
+export const QUIZ_COUNT = 10;
 
 export function initialState(options: {
   start: StartScreen;
@@ -31,6 +55,12 @@ export function initialState(options: {
   env: Env;
   positions?: Readonly<Record<number, LessonPosition>>;
   lastLesson?: number | null;
+  /** The learner's preference: ask a lesson's predictions (default on). */
+  predictions?: boolean;
+  /** Lines to show once at the start (the progress store's notices). */
+  notices?: readonly string[];
+  /** The start time (epoch ms), for a quiz opened at start. */
+  now?: number;
 }): AppState {
   const home: Screen = { kind: 'home', menu: MENU_START };
   const base: AppState = {
@@ -38,8 +68,10 @@ export function initialState(options: {
     size: options.size,
     positions: options.positions ?? {},
     lastLesson: options.lastLesson ?? null,
-    status: null,
+    status: options.notices !== undefined && options.notices.length > 0 ? options.notices.join(' ') : null,
     exit: false,
+    predictions: options.predictions ?? true,
+    outbox: [],
   };
   switch (options.start.screen) {
     case 'home':
@@ -51,22 +83,28 @@ export function initialState(options: {
       if (!options.env.lessons.some((l) => l.id === id)) return { ...base, status: `There is no lesson ${id}.` };
       return openLesson(base, options.env, id);
     }
+    case 'quiz':
+      return startQuiz(base, options.start, options.now ?? 0);
   }
 }
 
 export function reduce(state: AppState, action: Action, env: Env): AppState {
   if (action.type === 'resize') return { ...state, size: action.size };
+  if (action.type === 'notice') return { ...state, status: action.text };
   const screen = current(state);
   if (action.type === 'tick') return screen.kind === 'stepper' ? tick(state, screen.stepper) : state;
   // Every key clears the last status line; a command may set a new one.
   const s: AppState = state.status === null ? state : { ...state, status: null };
   if (action.type === 'help') return screen.kind === 'help' ? pop(s) : push(s, { kind: 'help', scroll: 0 });
-  if (action.type === 'back') return back(s, screen);
+  if (action.type === 'predictions') return togglePredictions(s, screen);
+  if (action.type === 'back') return screen.kind === 'quiz' ? quizBack(s, screen.quiz, action.at ?? 0) : back(s, screen);
   switch (screen.kind) {
     case 'home':
     case 'lessons':
     case 'simulator':
       return menuCommand(s, env, screen, action);
+    case 'quiz':
+      return quizCommand(s, env, screen.quiz, action);
     case 'lesson':
       return lessonCommand(s, env, screen, action);
     case 'stepper':
@@ -102,7 +140,21 @@ function back(state: AppState, screen: Screen): AppState {
 }
 
 function savePosition(state: AppState, lessonId: number, page: number, hop: number | null): AppState {
+  const old = state.positions[lessonId];
+  if (old !== undefined && old.page === page && old.hop === hop && state.lastLesson === lessonId) return state;
   return { ...state, positions: { ...state.positions, [lessonId]: { page, hop } }, lastLesson: lessonId };
+}
+
+function emit(state: AppState, ...events: ProgressEvent[]): AppState {
+  return { ...state, outbox: [...state.outbox, ...events] };
+}
+
+function togglePredictions(state: AppState, screen: Screen): AppState {
+  const on = !state.predictions;
+  let next = emit({ ...state, predictions: on }, { kind: 'preference', predictions: on });
+  next = { ...next, status: on ? "Predictions on: a lesson's simulation asks before its key hops." : 'Predictions off: the stepper no longer asks. a turns them on again.' };
+  if (!on && screen.kind === 'stepper' && screen.stepper.question !== null) next = replaceTop(next, { kind: 'stepper', stepper: { ...screen.stepper, question: null } });
+  return next;
 }
 
 // ---------------------------------------------------------------- menus
@@ -116,7 +168,8 @@ function withMenu(screen: Screen, menu: MenuState): Screen {
   return screen;
 }
 
-function menuCommand(state: AppState, env: Env, screen: Extract<Screen, { kind: 'home' | 'lessons' | 'simulator' }>, command: Command): AppState {
+function menuCommand(state: AppState, env: Env, screen: Extract<Screen, { kind: 'home' | 'lessons' | 'simulator' }>, command: Command & { readonly at?: number }): AppState {
+  const at = command.at ?? 0;
   const items = menuOf(screen, state, env) ?? [];
   const count = items.length;
   const menu = screen.menu;
@@ -140,24 +193,33 @@ function menuCommand(state: AppState, env: Env, screen: Extract<Screen, { kind: 
     case 'next': {
       const item = items[menu.cursor];
       const settled = replaceTop(state, withMenu(screen, { ...menu, digits: '' }));
-      return item === undefined ? settled : choose(settled, env, item.action);
+      return item === undefined ? settled : choose(settled, env, item.action, at);
     }
     case 'digit': {
       const typed = typeDigit(menu, count, command.digit);
       const next = replaceTop(state, withMenu(screen, typed.menu));
       const item = items[typed.menu.cursor];
-      return typed.choose && item !== undefined ? choose(next, env, item.action) : next;
+      return typed.choose && item !== undefined ? choose(next, env, item.action, at) : next;
     }
     default:
       return state;
   }
 }
 
-function choose(state: AppState, env: Env, action: MenuAction): AppState {
+function choose(state: AppState, env: Env, action: MenuAction, at: number): AppState {
   switch (action.kind) {
-    case 'continue':
+    case 'continue': {
+      // Back to the exact place: the page, and the hop of its simulation when one was open.
+      const saved = state.positions[action.lessonId];
+      const opened = openLesson(state, env, action.lessonId);
+      const top = current(opened);
+      if (saved === undefined || saved.hop === null || top.kind !== 'lesson' || top.page !== saved.page) return opened;
+      return openSim(opened, env, top, 0) ?? opened;
+    }
     case 'lesson':
       return openLesson(state, env, action.lessonId);
+    case 'quiz':
+      return startQuiz(state, { count: QUIZ_COUNT, lesson: null, seed: deriveSeed(Math.floor(at) % 2 ** 32, 'tour-quiz') }, at);
     case 'lessons':
       return push(state, { kind: 'lessons', menu: MENU_START });
     case 'simulator':
@@ -193,11 +255,50 @@ function newStepper(base: Pick<StepperState, 'title' | 'scenario' | 'result' | '
     observe: false,
     scroll: 0,
     origin: null,
+    predicts: [],
+    asked: [],
+    question: null,
+    reveal: null,
     ...base,
   };
 }
 
-function scenarioStepper(env: Env, name: ScenarioName, sim: SimBlock | null, origin: StepperState['origin']): StepperState {
+/** The lesson's predict blocks for this simulation, with the hop each asks before. */
+function predictPlans(lesson: Lesson | null, sim: SimBlock | null, trace: Trace | null): PredictPlan[] {
+  if (lesson === null || sim === null || trace === null) return [];
+  const blocks = lesson.pages.flatMap((p) => p.blocks).filter((b): b is PredictBlock => b.kind === 'predict' && b.sim === sim.index);
+  return blocks.map((b) => {
+    const direction = b.direction ?? sim.direction;
+    const hop = trace.hops.findIndex((h) => h.step === b.at && (direction === null || h.direction === direction));
+    return { line: b.line, at: b.at, ask: b.ask, direction, hop };
+  });
+}
+
+/**
+ * Moving forward from hop `from` to hop `to` on a lesson's connection: the first prediction not
+ * asked yet whose hop lies in (from, to] opens, and the stepper stops there without showing it.
+ * null when none applies (predictions off, outside a lesson, nothing left to ask).
+ */
+function maybeAsk(state: AppState, st: StepperState, from: number, to: number): StepperState | null {
+  const trace = traceOf(st);
+  if (!state.predictions || st.track !== 'main' || st.origin === null || trace === null) return null;
+  const plans = st.predicts.filter((p) => p.hop > from && p.hop <= to && !st.asked.includes(p.line)).sort((a, b) => a.hop - b.hop);
+  let asked = st.asked;
+  for (const p of plans) {
+    asked = [...asked, p.line];
+    const context = { direction: p.direction, cluster: st.cluster, lesson: st.origin.lessonId };
+    const questions = p.ask.flatMap((ask) => {
+      const question = predictionFor(trace, p.at, ask, seededRng(p.line), context);
+      return question === null ? [] : [{ ask, question }];
+    });
+    if (questions.length === 0) continue;
+    const question: PredictState = { line: p.line, at: p.at, hop: p.hop, questions, current: 0, cursor: 0, answers: [] };
+    return { ...st, hop: p.hop, scroll: 0, playing: false, asked, reveal: null, question };
+  }
+  return null;
+}
+
+function scenarioStepper(env: Env, name: ScenarioName, sim: SimBlock | null, origin: StepperState['origin'], lesson: Lesson | null = null): StepperState {
   const scenario = SCENARIOS[name];
   const result = env.simulate(env.builtin, scenario.request, scenario.options);
   const st = newStepper({
@@ -208,6 +309,7 @@ function scenarioStepper(env: Env, name: ScenarioName, sim: SimBlock | null, ori
     focus: sim?.focus ?? [],
     focusDirection: sim?.direction ?? null,
     origin,
+    predicts: predictPlans(lesson, sim, result.ok ? result.trace : null),
   });
   const stops = stopsOf(st);
   return sim !== null && stops.length > 0 ? { ...st, hop: stops[0]! } : st;
@@ -218,9 +320,31 @@ function scenarioStepper(env: Env, name: ScenarioName, sim: SimBlock | null, ori
 function openLesson(state: AppState, env: Env, lessonId: number): AppState {
   const lesson = env.lessons.find((l) => l.id === lessonId);
   if (lesson === undefined) return { ...state, status: `There is no lesson ${lessonId}.` };
-  const saved = state.positions[lessonId]?.page ?? 0;
-  const page = Math.max(0, Math.min(lesson.pages.length - 1, saved));
-  return savePosition(push(state, { kind: 'lesson', lessonId, page, scroll: 0 }), lessonId, page, null);
+  const saved = state.positions[lessonId];
+  const page = Math.max(0, Math.min(lesson.pages.length - 1, saved?.page ?? 0));
+  // The hop stays when the page does, so Enter (or Continue) resumes the simulation there.
+  const hop = saved !== undefined && saved.page === page ? saved.hop : null;
+  const opened = emit(savePosition(push(state, { kind: 'lesson', lessonId, page, scroll: 0 }), lessonId, page, hop), { kind: 'start', lesson: lessonId });
+  return page === lesson.pages.length - 1 ? emit(opened, { kind: 'finish', lesson: lessonId }) : opened;
+}
+
+/** Opens the page's k-th simulation, at the saved hop when the learner left it on this page. */
+function openSim(state: AppState, env: Env, screen: Extract<Screen, { kind: 'lesson' }>, k: number): AppState | null {
+  const lesson = env.lessons.find((l) => l.id === screen.lessonId);
+  if (lesson === undefined) return null;
+  const sim = simsOnPage(lesson, screen.page)[k];
+  if (sim === undefined) return null;
+  const st = scenarioStepper(env, sim.scenario, sim, { lessonId: lesson.id, page: screen.page }, lesson);
+  const saved = state.positions[lesson.id];
+  let opened: StepperState;
+  if (saved !== undefined && saved.page === screen.page && saved.hop !== null && saved.hop < stepperHops(st).length) {
+    // Resumed: what lies before the saved hop was asked in an earlier visit.
+    const hop = saved.hop;
+    opened = { ...st, hop, asked: st.predicts.filter((p) => p.hop <= hop).map((p) => p.line) };
+  } else {
+    opened = maybeAsk(state, st, st.hop - 1, st.hop) ?? st;
+  }
+  return push(state, { kind: 'stepper', stepper: opened });
 }
 
 function simsOnPage(lesson: Lesson, page: number): SimBlock[] {
@@ -237,7 +361,8 @@ function lessonCommand(state: AppState, env: Env, screen: Extract<Screen, { kind
       if (page > last) return { ...state, status: 'This is the last page. q goes back to the lessons.' };
       return state;
     }
-    return savePosition(replaceTop(state, { ...screen, page: p, scroll: 0 }), lesson.id, p, null);
+    const moved = savePosition(replaceTop(state, { ...screen, page: p, scroll: 0 }), lesson.id, p, null);
+    return p === last ? emit(moved, { kind: 'finish', lesson: lesson.id }) : moved;
   };
   switch (command.type) {
     case 'next':
@@ -250,14 +375,10 @@ function lessonCommand(state: AppState, env: Env, screen: Extract<Screen, { kind
       return goto(last);
     case 'select':
     case 'digit': {
-      const sims = simsOnPage(lesson, screen.page);
       const k = command.type === 'digit' ? command.digit - 1 : 0;
-      const sim = sims[k];
-      if (sim === undefined) return command.type === 'select' ? { ...state, status: 'This page has no simulation to open.' } : state;
-      const st = scenarioStepper(env, sim.scenario, sim, { lessonId: lesson.id, page: screen.page });
-      const saved = state.positions[lesson.id];
-      const resumed = saved !== undefined && saved.page === screen.page && saved.hop !== null && saved.hop < stepperHops(st).length ? { ...st, hop: saved.hop } : st;
-      return push(state, { kind: 'stepper', stepper: resumed });
+      const opened = openSim(state, env, screen, k);
+      if (opened === null) return command.type === 'select' ? { ...state, status: 'This page has no simulation to open.' } : state;
+      return opened;
     }
     default:
       return scrollCommand(state, env, command, screen.scroll, (scroll) => ({ ...screen, scroll }));
@@ -298,18 +419,59 @@ function scrollCommand(state: AppState, env: Env, command: Command, scroll: numb
 
 // ---------------------------------------------------------------- the stepper
 
+/** Replaces the stepper; in a lesson, the hop shown is the learner's saved place. */
 function setStepper(state: AppState, stepper: StepperState): AppState {
-  return replaceTop(state, { kind: 'stepper', stepper });
+  const next = replaceTop(state, { kind: 'stepper', stepper });
+  const o = stepper.origin;
+  if (o === null || stepper.track !== 'main' || stepper.question !== null) return next;
+  return savePosition(next, o.lessonId, o.page, stepper.hop);
 }
 
 function moveTo(state: AppState, st: StepperState, hop: number): AppState {
   const hops = stepperHops(st);
   const h = Math.max(0, Math.min(hops.length - 1, hop));
   if (hops.length === 0 || h === st.hop) return st.playing && hop !== st.hop ? setStepper(state, { ...st, playing: false }) : state;
-  return setStepper(state, { ...st, hop: h, scroll: 0 });
+  if (h > st.hop) {
+    const asking = maybeAsk(state, st, st.hop, h);
+    if (asking !== null) return setStepper(state, asking);
+  }
+  return setStepper(state, { ...st, hop: h, scroll: 0, reveal: st.reveal?.hop === h ? st.reveal : null });
+}
+
+/** Keys while a prediction is open: choose an answer; nothing else moves the stepper. */
+function predictCommand(state: AppState, st: StepperState, q: PredictState, command: Command): AppState {
+  const item = q.questions[q.current]!;
+  const n = item.question.choices.length;
+  const setQ = (next: PredictState): AppState => setStepper(state, { ...st, question: next });
+  const answer = (choice: number): AppState => {
+    const o = st.origin!;
+    const answers = [...q.answers, { ask: item.ask, question: item.question, choice }];
+    const recorded = emit(state, { kind: 'prediction', record: { lesson: o.lessonId, page: o.page, at: q.at, ask: item.ask, correct: choice === item.question.key } });
+    if (q.current + 1 < q.questions.length) return setStepper(recorded, { ...st, question: { ...q, current: q.current + 1, cursor: 0, answers } });
+    // All answered: the hop is shown, with why each chosen answer is right or not.
+    return setStepper(recorded, { ...st, question: null, scroll: 0, reveal: { hop: q.hop, answers } });
+  };
+  switch (command.type) {
+    case 'up':
+      return setQ({ ...q, cursor: q.cursor === 0 ? n - 1 : q.cursor - 1 });
+    case 'down':
+      return setQ({ ...q, cursor: q.cursor === n - 1 ? 0 : q.cursor + 1 });
+    case 'first':
+      return setQ({ ...q, cursor: 0 });
+    case 'last':
+      return setQ({ ...q, cursor: n - 1 });
+    case 'select':
+      return answer(q.cursor);
+    case 'digit':
+      if (command.digit >= 1 && command.digit <= n) return answer(command.digit - 1);
+      return { ...state, status: `Choose 1-${n}.` };
+    default:
+      return { ...state, status: `Think first: choose an answer (1-${n}, or ↑↓ and Enter). a turns predictions off.` };
+  }
 }
 
 function stepperCommand(state: AppState, env: Env, st: StepperState, command: Command): AppState {
+  if (st.question !== null) return predictCommand(state, st, st.question, command);
   const hops = stepperHops(st);
   const trace = traceOf(st);
   switch (command.type) {
@@ -376,13 +538,89 @@ function stepperCommand(state: AppState, env: Env, st: StepperState, command: Co
 }
 
 function tick(state: AppState, st: StepperState): AppState {
-  if (!st.playing) return state;
+  if (!st.playing || st.question !== null) return state;
   const hops = stepperHops(st);
   if (st.hop >= hops.length - 1) return { ...setStepper(state, { ...st, playing: false }), status: 'End of the trace.' };
   const hop = st.hop + 1;
+  const asking = maybeAsk(state, st, st.hop, hop);
+  if (asking !== null) return setStepper(state, asking);
   if (isLessonStop(st, hop)) {
     const h = hops[hop];
-    return { ...setStepper(state, { ...st, hop, scroll: 0, playing: false }), status: `Paused at a focus stop (${h?.step ?? ''}). Space plays on.` };
+    return { ...setStepper(state, { ...st, hop, scroll: 0, playing: false, reveal: null }), status: `Paused at a focus stop (${h?.step ?? ''}). Space plays on.` };
   }
-  return setStepper(state, { ...st, hop, scroll: 0 });
+  return setStepper(state, { ...st, hop, scroll: 0, reveal: null });
+}
+
+// ---------------------------------------------------------------- the quiz
+
+export function quizRecord(q: QuizScreenState): QuizRecord {
+  const s = q.session;
+  return {
+    id: q.id,
+    seed: s.quiz.seed,
+    code: s.quiz.code,
+    lesson: q.lesson,
+    count: s.quiz.questions.length,
+    mode: s.config.mode,
+    startedAt: isoOf(s.startedAt),
+    finishedAt: s.finishedAt === null ? null : isoOf(s.finishedAt),
+    endReason: s.endReason,
+    answers: s.answers.map((a) => ({ n: a.index + 1, question: a.question, topic: a.topic, choice: a.choice, correct: a.correct, ms: a.ms })),
+  };
+}
+
+function startQuiz(state: AppState, spec: { readonly count: number; readonly lesson: number | null; readonly seed: number }, at: number): AppState {
+  const quiz = generateQuiz({ seed: spec.seed, count: spec.count, lesson: spec.lesson, topics: null });
+  const session = startSession(quiz, sessionConfig('practice'), at);
+  const q: QuizScreenState = { session, cursor: 0, id: `${isoOf(at)}-${quiz.code}`, lesson: spec.lesson, scroll: 0 };
+  return emit(push(state, { kind: 'quiz', quiz: q }), { kind: 'quiz', record: quizRecord(q) });
+}
+
+function applyQuiz(state: AppState, q: QuizScreenState, action: SessionAction, cursor = q.cursor): AppState {
+  const session = sessionReducer(q.session, action);
+  const next: QuizScreenState = { ...q, session, cursor, scroll: session.current !== q.session.current || session.phase !== q.session.phase ? 0 : q.scroll };
+  const replaced = replaceTop(state, { kind: 'quiz', quiz: next });
+  // Saved after every answer, so Ctrl+C keeps what was answered.
+  const changed = session.answers.length !== q.session.answers.length || (session.phase === 'finished' && q.session.phase !== 'finished');
+  return changed ? emit(replaced, { kind: 'quiz', record: quizRecord(next) }) : replaced;
+}
+
+function quizBack(state: AppState, q: QuizScreenState, at: number): AppState {
+  // q during a quiz ends it and shows the score; q on the score goes back.
+  if (q.session.phase !== 'finished') return applyQuiz(state, q, { type: 'quit', at });
+  return pop(state);
+}
+
+function quizCommand(state: AppState, env: Env, q: QuizScreenState, command: Command & { readonly at?: number }): AppState {
+  const at = command.at ?? 0;
+  const session = q.session;
+  const scroll = (): AppState => scrollCommand(state, env, command, q.scroll, (s) => ({ kind: 'quiz', quiz: { ...q, scroll: s } }));
+  if (session.phase === 'finished') {
+    if (command.type === 'select' || command.type === 'next') return pop(state);
+    return scroll();
+  }
+  if (session.phase === 'feedback') {
+    if (command.type === 'select' || command.type === 'next') return applyQuiz(state, q, { type: 'next', at }, 0);
+    return scroll();
+  }
+  const question = currentQuestion(session);
+  if (question === null) return state;
+  const n = question.choices.length;
+  switch (command.type) {
+    case 'up':
+      return replaceTop(state, { kind: 'quiz', quiz: { ...q, cursor: q.cursor === 0 ? n - 1 : q.cursor - 1 } });
+    case 'down':
+      return replaceTop(state, { kind: 'quiz', quiz: { ...q, cursor: q.cursor === n - 1 ? 0 : q.cursor + 1 } });
+    case 'select':
+      return applyQuiz(state, q, { type: 'answer', choice: q.cursor, at });
+    case 'digit':
+      if (command.digit < 1 || command.digit > n) return { ...state, status: `Choose 1-${n}.` };
+      return applyQuiz(state, { ...q, cursor: command.digit - 1 }, { type: 'answer', choice: command.digit - 1, at });
+    case 'hint':
+      return applyQuiz(state, q, { type: 'hint', at });
+    case 'skip':
+      return applyQuiz(state, q, { type: 'skip', at });
+    default:
+      return scroll();
+  }
 }

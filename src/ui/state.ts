@@ -5,8 +5,11 @@ import type { Lesson } from '../content/types.js';
 import type { ClusterModel } from '../core/cluster/model.js';
 import type { ScenarioName } from '../core/request.js';
 import type { SimulationResult, simulate } from '../core/trace.js';
-import type { HopStep } from '../core/trace-model.js';
-import type { LessonPosition } from './progress.js';
+import type { QuizRecord } from '../core/progress.js';
+import type { SessionState } from '../core/quiz/session.js';
+import type { PredictAsk, Question } from '../core/quiz/types.js';
+import type { Direction, HopStep } from '../core/trace-model.js';
+import type { LessonPosition, PredictionRecord } from './progress.js';
 import type { ThemeOptions } from './theme.js';
 
 export interface Size {
@@ -23,6 +26,36 @@ export interface MenuState {
 export type SimulatorStage = 'start' | 'client' | 'destination';
 
 export type Track = 'main' | 'dns';
+
+/** A lesson's ```predict block, resolved against the stepper's trace. */
+export interface PredictPlan {
+  /** The block's line in the lesson file: its identity, and the seed of its choices' order. */
+  readonly line: number;
+  readonly at: HopStep;
+  readonly ask: readonly PredictAsk[];
+  readonly direction: Direction | null;
+  /** Index of the hop `at` on the connection's track; -1 when the trace has none. */
+  readonly hop: number;
+}
+
+export interface PredictAnswer {
+  readonly ask: PredictAsk;
+  readonly question: Question;
+  readonly choice: number;
+}
+
+/** An open prediction: the questions asked before the hop `hop` is shown. */
+export interface PredictState {
+  readonly line: number;
+  readonly at: HopStep;
+  readonly hop: number;
+  readonly questions: readonly { readonly ask: PredictAsk; readonly question: Question }[];
+  /** The question being asked. */
+  readonly current: number;
+  /** The highlighted choice. */
+  readonly cursor: number;
+  readonly answers: readonly PredictAnswer[];
+}
 
 export interface StepperState {
   /** What is being followed, for the title bar. */
@@ -48,6 +81,24 @@ export interface StepperState {
   readonly scroll: number;
   /** The lesson page the stepper was opened from. */
   readonly origin: { readonly lessonId: number; readonly page: number } | null;
+  /** The lesson's predictions for this simulation (empty outside lessons). */
+  readonly predicts: readonly PredictPlan[];
+  /** Lines of the predictions already asked (or passed) in this stepper. */
+  readonly asked: readonly number[];
+  /** The prediction being asked: the hop is not shown until it is answered. */
+  readonly question: PredictState | null;
+  /** The answers to show with their explanations while the stepper is on `hop`. */
+  readonly reveal: { readonly hop: number; readonly answers: readonly PredictAnswer[] } | null;
+}
+
+export interface QuizScreenState {
+  readonly session: SessionState;
+  /** The highlighted choice. */
+  readonly cursor: number;
+  /** The record's id in the progress store. */
+  readonly id: string;
+  readonly lesson: number | null;
+  readonly scroll: number;
 }
 
 export type Screen =
@@ -56,7 +107,16 @@ export type Screen =
   | { readonly kind: 'lesson'; readonly lessonId: number; readonly page: number; readonly scroll: number }
   | { readonly kind: 'simulator'; readonly stage: SimulatorStage; readonly menu: MenuState; readonly client: string | null }
   | { readonly kind: 'stepper'; readonly stepper: StepperState }
-  | { readonly kind: 'help'; readonly scroll: number };
+  | { readonly kind: 'help'; readonly scroll: number }
+  | { readonly kind: 'quiz'; readonly quiz: QuizScreenState };
+
+/** What the App writes to the progress port; the reducer only appends. */
+export type ProgressEvent =
+  | { readonly kind: 'start'; readonly lesson: number }
+  | { readonly kind: 'finish'; readonly lesson: number }
+  | { readonly kind: 'prediction'; readonly record: PredictionRecord }
+  | { readonly kind: 'quiz'; readonly record: QuizRecord }
+  | { readonly kind: 'preference'; readonly predictions: boolean };
 
 export type ScreenKind = Screen['kind'];
 
@@ -70,6 +130,10 @@ export interface AppState {
   readonly status: string | null;
   /** Set when the learner leaves the home screen: the App unmounts. */
   readonly exit: boolean;
+  /** Ask a lesson's predictions in the stepper (the learner's preference; `a` toggles it). */
+  readonly predictions: boolean;
+  /** Everything to record, in order; the App writes each event once. */
+  readonly outbox: readonly ProgressEvent[];
 }
 
 /** What the reducer reads but never changes. */
@@ -83,7 +147,11 @@ export interface Env {
   readonly display: ThemeOptions;
 }
 
-export type StartScreen = { readonly screen: 'home' } | { readonly screen: 'lesson'; readonly lesson: number } | { readonly screen: 'simulator' };
+export type StartScreen =
+  | { readonly screen: 'home' }
+  | { readonly screen: 'lesson'; readonly lesson: number }
+  | { readonly screen: 'simulator' }
+  | { readonly screen: 'quiz'; readonly count: number; readonly lesson: number | null; readonly seed: number };
 
 /** Milliseconds per hop while playing, slowest first. */
 export const SPEEDS: readonly number[] = [3000, 2000, 1200, 700, 400];

@@ -34,11 +34,11 @@ describe('menus', () => {
     s = run(s, env, { type: 'down' }, { type: 'down' });
     expect(top(s)).toMatchObject({ menu: { cursor: 2 } });
     s = run(s, env, { type: 'up' }, { type: 'up' }, { type: 'up' });
-    expect(top(s)).toMatchObject({ menu: { cursor: 4 } });
+    expect(top(s)).toMatchObject({ menu: { cursor: 5 } });
     s = run(s, env, { type: 'first' });
     expect(top(s)).toMatchObject({ menu: { cursor: 0 } });
     s = run(s, env, { type: 'last' });
-    expect(top(s)).toMatchObject({ menu: { cursor: 4 } });
+    expect(top(s)).toMatchObject({ menu: { cursor: 5 } });
   });
 
   it('chooses with Enter and with a number key', () => {

@@ -10,6 +10,57 @@ import { SPEEDS, type StepperState } from '../state.js';
 import { hasDnsTrack, isLessonStop, positionIn, stepperHops, stopsOf, topology, traceOf, type Topology } from '../stepper-model.js';
 import { BLANK, lineWidth, prefixLines, seg, sideBySide, wrapPreserving, wrapSegs, type Line, type Seg } from '../text.js';
 import type { Theme, Tone } from '../theme.js';
+import type { PredictAsk } from '../../core/quiz/types.js';
+import type { PredictAnswer, PredictState } from '../state.js';
+import { paragraphs, questionBody } from './question.js';
+
+const ASK_LABEL: Record<PredictAsk, string> = {
+  'next-hop': 'where it goes next',
+  rewrite: 'the rewrite',
+  chain: 'the chain',
+  'outer-header': 'the outer header',
+  conntrack: 'the conntrack entry',
+  'dns-queries': 'the DNS queries',
+};
+
+/** Before the hop is shown: the prediction's question, with the stepper's position. */
+function predictView(st: StepperState, q: PredictState, ctx: ViewContext, title: string[], total: number): ScreenView {
+  const { theme, width } = ctx;
+  const g = theme.glyphs;
+  const item = q.questions[q.current]!;
+  const count = q.questions.length > 1 ? ` (${q.current + 1} of ${q.questions.length})` : '';
+  const header: Line[] = [[seg(` Before hop ${q.hop + 1} of ${total}`, 'strong'), seg(g.sep), seg(q.at, 'muted'), seg(g.sep), seg(`predict${count}`, 'focus')]];
+  const before = paragraphs(`Think first: ${ASK_LABEL[item.ask]}. The hop is shown after you answer.`, width, 'em');
+  const { body, focus } = questionBody(item.question, q.cursor, theme, width, [...before, BLANK]);
+  const updown = theme.ascii || theme.screenReader ? 'Up/Down' : '↑↓';
+  const n = item.question.choices.length;
+  const hints: Hint[] = [
+    { keys: `1-${n}`, what: 'answer' },
+    { keys: `${updown} Enter`, what: 'choose' },
+    { keys: 'a', what: 'predictions off' },
+    { keys: '?', what: 'keys' },
+    { keys: 'q', what: 'back' },
+  ];
+  void st;
+  return { title, header, body, scroll: 0, focus, hints };
+}
+
+/** After the answers: each choice, whether it was right, and why (whatever the answer was). */
+function revealLines(answers: readonly PredictAnswer[], width: number): Line[] {
+  const out: Line[] = [];
+  for (const a of answers) {
+    const chosen = a.question.choices[a.choice]!;
+    const right = a.choice === a.question.key;
+    out.push(...wrapSegs([seg('You predicted ', 'strong'), seg(`${ASK_LABEL[a.ask]}: `), seg(chosen.text), seg(right ? ' (right)' : ' (not this time)', right ? 'good' : 'bad')], width));
+    out.push(...wrapSegs([seg('Why: ', 'label'), seg(chosen.explanation)], width, 5));
+    if (!right) {
+      const key = a.question.choices[a.question.key]!;
+      out.push(...wrapSegs([seg('The answer: ', 'label'), seg(key.text, 'strong'), seg(`. ${key.explanation}`)], width, 5));
+    }
+    out.push(BLANK);
+  }
+  return out;
+}
 
 const LABEL = 10;
 /** Below this width labels go on a line of their own. */
@@ -212,6 +263,7 @@ function hints(st: StepperState, trace: Trace | null, theme: Theme): Hint[] {
     { keys: 'c', what: st.observe ? 'details' : 'command' },
     { keys: 'Tab', what: st.focus.length > 0 ? 'next stop' : 'next change' },
   ];
+  if (st.predicts.length > 0) list.push({ keys: 'a', what: 'predictions on/off' });
   if (hasDnsTrack(trace)) list.push({ keys: 'd', what: st.track === 'dns' ? 'connection' : 'DNS' });
   list.push({ keys: '+-', what: 'speed' }, { keys: '?', what: 'keys' }, { keys: 'q', what: 'back' });
   return list;
@@ -246,6 +298,8 @@ export function stepperView(st: StepperState, ctx: ViewContext): ScreenView {
   const hops = stepperHops(st);
   const title = st.origin !== null ? [`Lesson ${st.origin.lessonId}`, st.title] : ['Simulator', st.title];
   const hop = hops[st.hop];
+  if (st.question !== null) return predictView(st, st.question, ctx, title, hops.length);
+  const reveal = st.reveal !== null && st.reveal.hop === st.hop && st.track === 'main' ? revealLines(st.reveal.answers, width - 1) : [];
   if (hop === undefined) {
     const body = emptyTraceLines(st, trace, width - 1).map((l) => (l.length === 0 ? l : [seg(' '), ...l]));
     return { title, header: [], body, scroll: st.scroll, focus: null, hints: hints(st, trace, theme).filter((h) => h.keys === 'd' || h.keys === '?' || h.keys === 'q') };
@@ -253,7 +307,7 @@ export function stepperView(st: StepperState, ctx: ViewContext): ScreenView {
   const context = { previous: hops[st.hop - 1] ?? null, trace };
   const isLast = st.hop === hops.length - 1;
 
-  if (theme.screenReader) return screenReaderView(st, ctx, title, hops, hop, trace, context.previous);
+  if (theme.screenReader) return screenReaderView(st, ctx, title, hops, hop, trace, context.previous, reveal);
 
   // One column of margin on the left.
   const margin = (lines: readonly Line[]): Line[] => lines.map((l) => (l.length === 0 ? l : [seg(' '), ...l]));
@@ -289,17 +343,18 @@ export function stepperView(st: StepperState, ctx: ViewContext): ScreenView {
   } else {
     body = joined(situation(inner), packet(inner), details(inner));
   }
-  body = margin(body);
+  body = margin([...reveal, ...body]);
   return { title, header, body, scroll: st.scroll, focus: null, hints: hints(st, trace, theme) };
 }
 
-function screenReaderView(st: StepperState, ctx: ViewContext, title: string[], hops: readonly Hop[], hop: Hop, trace: Trace | null, previous: Hop | null): ScreenView {
+function screenReaderView(st: StepperState, ctx: ViewContext, title: string[], hops: readonly Hop[], hop: Hop, trace: Trace | null, previous: Hop | null, reveal: readonly Line[]): ScreenView {
   const { theme, width } = ctx;
   const body: Line[] = [];
   let start = 0;
   hops.forEach((h, i) => {
     if (i === st.hop) {
       start = body.length;
+      body.push(...reveal);
       body.push(...wrapSegs([seg('Current hop. ', 'strong'), seg(hopSentence(h, i))], width));
       body.push(...headerLines(h, theme, width));
       const detail = st.observe ? observeLines(observeHop(h, st.cluster, { previous, trace }), width) : detailLines(h, theme, width);
