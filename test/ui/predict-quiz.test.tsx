@@ -1,0 +1,205 @@
+// Predictions in a lesson's stepper and the practice quiz, in the running App: keys through the
+// real useInput, keymap and reducer; what is recorded lands in a memory progress port.
+
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Lesson, PredictBlock } from '../../src/content/types.js';
+import { BUILTIN_CLUSTER } from '../../src/core/cluster/builtin.js';
+import { generateQuiz } from '../../src/core/quiz/quiz.js';
+import { predictionFor } from '../../src/core/quiz/predict.js';
+import { seededRng } from '../../src/core/random.js';
+import { SCENARIOS } from '../../src/core/scenarios.js';
+import { simulate } from '../../src/core/trace.js';
+import { App } from '../../src/ui/App.js';
+import { createMemoryProgress, type MemoryProgress } from '../../src/ui/progress.js';
+import { layoutFrame } from '../../src/ui/frame.js';
+import { initialState, reduce } from '../../src/ui/reducer.js';
+import type { Env, StartScreen } from '../../src/ui/state.js';
+import { lineWidth } from '../../src/ui/text.js';
+import { KEYS, LESSONS, makeEnv, press, waitFor, waitForText } from './helpers.js';
+
+let cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups) c();
+  cleanups = [];
+});
+
+const PREDICT: PredictBlock = { kind: 'predict', at: 'dnat', ask: ['rewrite'], direction: null, sim: 0, line: 20 };
+const withPredict: Lesson[] = LESSONS.map((l) =>
+  l.id !== 1 ? l : { ...l, pages: l.pages.map((p, i) => (i !== 1 ? p : { ...p, blocks: [...p.blocks, PREDICT] })) },
+);
+
+function mount(options: { env?: Env; start?: StartScreen; progress?: MemoryProgress; columns?: number; rows?: number } = {}) {
+  const env = options.env ?? makeEnv({ lessons: withPredict });
+  const progress = options.progress ?? createMemoryProgress();
+  const app = render(<App env={env} start={options.start ?? { screen: 'home' }} progress={progress} size={{ columns: options.columns ?? 80, rows: options.rows ?? 24 }} />);
+  cleanups.push(() => app.unmount());
+  return { ...app, frame: () => app.lastFrame() ?? '', progress, env };
+}
+
+function expectedPrediction() {
+  const sc = SCENARIOS['cross-node-clusterip'];
+  const r = simulate(BUILTIN_CLUSTER, sc.request, sc.options);
+  if (!r.ok) throw new Error('no trace');
+  const q = predictionFor(r.trace, 'dnat', 'rewrite', seededRng(PREDICT.line), { direction: null, cluster: BUILTIN_CLUSTER, lesson: 1 });
+  if (q === null) throw new Error('no question');
+  const hop = r.trace.hops.findIndex((h) => h.step === 'dnat');
+  return { q, hop };
+}
+
+describe('predictions in the stepper', () => {
+  it('asks before the DNAT hop, then shows the hop with why the chosen answer is (not) right, and records it', async () => {
+    const { q, hop } = expectedPrediction();
+    const wrong = q.choices.findIndex((_, i) => i !== q.key);
+    const app = mount({ start: { screen: 'lesson', lesson: 1 } });
+    await waitForText(app.frame, 'Page 1 of 3');
+    await press(app.stdin, 'n');
+    await waitForText(app.frame, 'Page 2 of 3');
+    await press(app.stdin, KEYS.enter);
+    // The first focus stop is the DNAT hop: the question comes first, the hop is not shown yet.
+    let frame = await waitForText(app.frame, `Before hop ${hop + 1} of`);
+    expect(frame).toContain('Think first');
+    expect(frame).toContain(`1. ${q.choices[0]!.text.slice(0, 30)}`);
+    expect(frame).not.toContain('Where');
+    // Other keys do not move past the question.
+    await press(app.stdin, KEYS.right);
+    await waitForText(app.frame, 'Think first: choose an answer');
+    // Down to the wrong choice, Enter.
+    for (let i = 0; i < wrong; i++) await press(app.stdin, KEYS.down);
+    await press(app.stdin, KEYS.enter);
+    frame = await waitForText(app.frame, `Hop ${hop + 1} of`);
+    expect(frame).toMatch(/\(not this\s+time\)/);
+    expect(frame).toContain('Why:');
+    expect(frame).toContain('The answer:');
+    await waitFor(app.frame, () => app.progress.predictions.length === 1, 'the recorded prediction');
+    expect(app.progress.predictions[0]).toEqual({ lesson: 1, page: 1, at: 'dnat', ask: 'rewrite', correct: false });
+    // The exact place is saved: page 2, the DNAT hop.
+    await waitFor(app.frame, () => app.progress.lessonPosition(1)?.hop === hop, 'the saved hop');
+    expect(app.progress.lessonPosition(1)).toEqual({ page: 1, hop });
+    // Moving on clears the explanation; coming back does not ask again.
+    await press(app.stdin, KEYS.right);
+    await waitForText(app.frame, `Hop ${hop + 2} of`);
+    await press(app.stdin, KEYS.left);
+    frame = await waitForText(app.frame, `Hop ${hop + 1} of`);
+    expect(frame).not.toContain('Think first');
+    expect(app.progress.predictions).toHaveLength(1);
+  });
+
+  it('answers by number; a right answer is recorded as right', async () => {
+    const { q } = expectedPrediction();
+    const app = mount({ start: { screen: 'lesson', lesson: 1 } });
+    await waitForText(app.frame, 'Page 1 of 3');
+    await press(app.stdin, 'n');
+    await press(app.stdin, KEYS.enter);
+    await waitForText(app.frame, 'Think first');
+    await press(app.stdin, String(q.key + 1));
+    const frame = await waitForText(app.frame, '(right)');
+    expect(frame).toContain(`Why:`);
+    await waitFor(app.frame, () => app.progress.predictions.length === 1, 'the recorded prediction');
+    expect(app.progress.predictions[0]?.correct).toBe(true);
+  });
+
+  it('a turns predictions off (saved), and the stepper then shows the hop at once', async () => {
+    const app = mount({ start: { screen: 'lesson', lesson: 1 } });
+    await waitForText(app.frame, 'Page 1 of 3');
+    await press(app.stdin, 'a');
+    await waitForText(app.frame, 'Predictions off');
+    expect(app.progress.preferences().predictions).toBe(false);
+    await press(app.stdin, 'n');
+    await press(app.stdin, KEYS.enter);
+    const frame = await waitForText(app.frame, '· dnat ·');
+    expect(frame).not.toContain('Think first');
+    expect(app.progress.predictions).toHaveLength(0);
+  });
+
+  it('Continue after a restart returns to the same page and hop', async () => {
+    const { hop } = expectedPrediction();
+    const progress = createMemoryProgress({ 1: { page: 1, hop: hop + 2 } }, 1);
+    const app = mount({ progress });
+    await waitForText(app.frame, 'Continue: lesson 1');
+    await press(app.stdin, KEYS.enter);
+    const frame = await waitForText(app.frame, `Hop ${hop + 3} of`);
+    expect(frame).not.toContain('Think first');
+    await press(app.stdin, 'q');
+    await waitForText(app.frame, 'Page 2 of 3');
+  });
+
+  it('shows a store notice once, and the tour goes on', async () => {
+    const progress = createMemoryProgress();
+    progress.notice('progress.json was not valid JSON; it was moved to progress.corrupt-x.json.');
+    const app = mount({ progress });
+    await waitForText(app.frame, 'was moved to');
+    await press(app.stdin, KEYS.down);
+    await waitFor(app.frame, (f) => !f.includes('was moved to'), 'the notice gone');
+  });
+
+  it('the question fits 80x24 and 40x20', () => {
+    for (const size of [{ columns: 80, rows: 24 }, { columns: 40, rows: 20 }, { columns: 40, rows: 12 }]) {
+      const env = makeEnv({ lessons: withPredict });
+      let s = initialState({ start: { screen: 'lesson', lesson: 1 }, size, env });
+      s = reduce(s, { type: 'next' }, env);
+      s = reduce(s, { type: 'select' }, env);
+      const lines = layoutFrame(s, env).lines;
+      expect(lines.some((l) => l.some((g) => g.text.includes('Before hop')))).toBe(true);
+      expect(lines.length).toBeLessThanOrEqual(size.rows - 1);
+      expect(Math.max(...lines.map(lineWidth))).toBeLessThanOrEqual(size.columns - 1);
+    }
+  });
+});
+
+describe('the practice quiz', () => {
+  const SEED = 12345;
+  it('right, wrong, a second try, the explanation, and the score; saved after every answer', async () => {
+    const quiz = generateQuiz({ seed: SEED, count: 3, lesson: null, topics: null });
+    const [q1, q2, q3] = quiz.questions;
+    const app = mount({ start: { screen: 'quiz', count: 3, lesson: null, seed: SEED } });
+    let frame = await waitForText(app.frame, 'Question 1 of 3');
+    expect(frame).toContain(quiz.code);
+    // 1: right on the first try.
+    await press(app.stdin, String(q1!.key + 1));
+    frame = await waitForText(app.frame, 'Right:');
+    await waitFor(app.frame, () => app.progress.quizzes[0]?.answers.length === 1, 'the first answer saved');
+    await press(app.stdin, KEYS.enter);
+    await waitForText(app.frame, 'Question 2 of 3');
+    // 2: a hint, a wrong try (its explanation, one more try), then right.
+    await press(app.stdin, 'h');
+    await waitForText(app.frame, 'Hint:');
+    const wrong = q2!.key === 0 ? 1 : 0;
+    await press(app.stdin, String(wrong + 1));
+    frame = await waitForText(app.frame, 'One more try');
+    expect(frame).toContain('(tried)');
+    await press(app.stdin, String(q2!.key + 1));
+    frame = await waitForText(app.frame, 'Right:');
+    await press(app.stdin, KEYS.enter);
+    await waitForText(app.frame, 'Question 3 of 3');
+    // 3: wrong twice: the answer and its explanation.
+    const others = q3!.choices.map((_, i) => i).filter((i) => i !== q3!.key);
+    await press(app.stdin, String(others[0]! + 1));
+    await waitForText(app.frame, 'One more try');
+    await press(app.stdin, String(others[1]! + 1));
+    frame = await waitForText(app.frame, 'The answer:');
+    expect(frame).toContain('Not right:');
+    await press(app.stdin, KEYS.enter);
+    frame = await waitForText(app.frame, 'Score: 1 of 3');
+    expect(frame).toContain('1 more on the second');
+    expect(frame).toContain('Missed:');
+    expect(frame).toContain(`--seed ${quiz.code}`);
+    const saved = app.progress.quizzes[0]!;
+    expect(saved.code).toBe(quiz.code);
+    expect(saved.answers.map((a) => a.correct)).toEqual([true, false, false]);
+    expect(saved.endReason).toBe('completed');
+  });
+
+  it('Home has a Quiz entry with a fresh code; q stops and keeps the answers', async () => {
+    const app = mount();
+    await waitForText(app.frame, '4. Quiz');
+    await press(app.stdin, '4');
+    await waitForText(app.frame, 'Question 1 of 10');
+    await press(app.stdin, '1');
+    await waitFor(app.frame, () => app.progress.quizzes[0]?.answers.length === 1 || /One more try/.test(app.frame()), 'an answer');
+    await press(app.stdin, 'q');
+    const frame = await waitForText(app.frame, 'Score:');
+    expect(frame).toContain('saved');
+    expect(app.progress.quizzes[0]?.endReason).toBe('quit');
+  });
+});
