@@ -456,7 +456,7 @@ function udpPayload(hop: Hop, context: ObserveContext): Payload {
   const p = hop.packet;
   const dnsToServer = portOf(p.dst) === 53;
   const dnsFromServer = portOf(p.src) === 53;
-  const query = context.trace?.dns?.queries.at(-1) ?? null;
+  const query = context.trace?.dns?.journeyQuery ?? null;
   if ((dnsToServer || dnsFromServer) && query !== null) {
     const id = fnv1a32(`dns-id|${flowKey(p, hop.direction, context)}`) % 65536;
     const name = query.name.endsWith('.') ? query.name : `${query.name}.`;

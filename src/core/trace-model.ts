@@ -123,7 +123,9 @@ export interface DnsSection {
   readonly answeredBy: string | null;
   /** How `nslookup` in the pod would print the answer. */
   readonly nslookup: string | null;
-  /** The answering query's own journey: UDP to the kube-dns ClusterIP, DNATed to a CoreDNS pod, and back. */
+  /** The query whose own journey `hops` follows: the last A query (the answer, or the last NXDOMAIN). */
+  readonly journeyQuery: DnsQuery | null;
+  /** That query's journey: UDP to the kube-dns ClusterIP, DNATed to a CoreDNS pod, and back. */
   readonly hops: readonly Hop[];
 }
 

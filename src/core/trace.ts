@@ -64,8 +64,9 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
     const server = resolution.server;
     let dnsHops: readonly Hop[] = [];
     let answeredBy: string | null = null;
-    if (server !== null && resolution.queries.length > 0) {
-      const answering = [...resolution.queries].reverse().find((q) => q.type === 'A') ?? resolution.queries.at(-1)!;
+    const journeyQuery = [...resolution.queries].reverse().find((q) => q.type === 'A') ?? resolution.queries.at(-1) ?? null;
+    if (server !== null && journeyQuery !== null) {
+      const answering = journeyQuery;
       const journey = dnsJourney(cluster, client, server, dnsPort, `${answering.type} ${answering.name} (${answering.rcode}${answering.answer ? ` ${answering.answer}` : ''})`, rng, pins);
       dnsHops = journey.hops;
       answeredBy = journey.answeredBy;
@@ -76,6 +77,7 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
       server,
       answeredBy,
       nslookup: cachedNslookup(cluster, client, host),
+      journeyQuery,
       hops: dnsHops,
     };
     if (resolution.answer === null) {

@@ -47,11 +47,15 @@ function blockText(block: Block, style: LessonTextStyle): string[] {
       if (!result.ok) return ['', `[simulation ${block.scenario} failed: ${result.error.message}]`];
       const t = result.trace;
       const lines = ['', `SIMULATION: ${scenario.title}`, ...wrap(scenario.summary, style.width, '  ')];
+      // The stepper stops at the first hop of each focus step (in the block's direction); so does the text.
+      const stops = new Set(block.focus.map((step) => t.hops.find((h) => h.step === step && (block.direction === null || h.direction === block.direction))?.index));
       for (const h of t.hops) {
         if (block.direction !== null && h.direction !== block.direction) continue;
-        const focus = block.focus.includes(h.step) ? (style.ascii ? '>' : '▶') : ' ';
-        lines.push(`${focus} ${String(h.index).padStart(2)} ${h.direction.padEnd(7)} ${(h.node ?? '').padEnd(6)} ${h.device.padEnd(12)} ${h.step.padEnd(15)} ${h.packet.src} ${arrow} ${h.packet.dst}`.slice(0, Math.max(style.width, 40)));
-        if (block.focus.includes(h.step)) lines.push(...wrap(h.action, style.width, '      '));
+        const focus = stops.has(h.index);
+        const where = h.netns === h.node ? `${h.node} ${h.device}` : `${h.node ?? ''} ${h.netns}/${h.device}`;
+        lines.push(`${focus ? (style.ascii ? '>' : '▶') : ' '} ${String(h.index).padStart(2)} ${h.direction} ${where} [${h.step}]`);
+        lines.push(`       ${h.packet.src} ${arrow} ${h.packet.dst}`);
+        if (focus) lines.push(...wrap(h.action, style.width, '       '));
       }
       lines.push(`  Verdict: ${t.verdict}${t.reason ? ` (${t.reason})` : ''}`);
       return lines;
@@ -62,7 +66,7 @@ function blockText(block: Block, style: LessonTextStyle): string[] {
 }
 
 export function lessonText(lesson: Lesson, style: LessonTextStyle): string {
-  const out = [`Lesson ${lesson.id}: ${lesson.title}${lesson.bonus ? ' (bonus)' : ''}`, `Source section: ${lesson.seedSection}`, '', 'Objectives:'];
+  const out = [`Lesson ${lesson.id}: ${lesson.title}${lesson.bonus && !/bonus/i.test(lesson.title) ? ' (bonus)' : ''}`, `Source section: ${lesson.seedSection}`, '', 'Objectives:'];
   for (const o of lesson.objectives) out.push(...wrap(`- ${o}`, style.width, '  '));
   lesson.pages.forEach((page, i) => {
     out.push('', `--- page ${i + 1} of ${lesson.pages.length} ---`);
@@ -73,7 +77,7 @@ export function lessonText(lesson: Lesson, style: LessonTextStyle): string {
 
 export function lessonsListText(lessons: readonly Lesson[]): string {
   const lines = ['Lessons:'];
-  for (const l of lessons) lines.push(`  ${String(l.id).padStart(2)}. ${l.title}${l.bonus ? ' (bonus)' : ''}  [${l.minutes} min]`);
+  for (const l of lessons) lines.push(`  ${String(l.id).padStart(2)}. ${l.title}${l.bonus && !/bonus/i.test(l.title) ? ' (bonus)' : ''}  [${l.minutes} min]`);
   lines.push('', 'Open one with: kube-packet-tour lesson <n>   (add --plain to read it as text)');
   return `${lines.join('\n')}\n`;
 }

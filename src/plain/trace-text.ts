@@ -23,7 +23,8 @@ function hopLines(h: Hop, style: TextStyle): string[] {
   if (p.srcMac || p.dstMac) lines.push(`     ether ${p.srcMac ?? '-'} ${arrow} ${p.dstMac ?? '-'}`);
   if (p.outer) {
     const o = p.outer;
-    lines.push(`     outer ${o.proto} ${o.src}:${o.sport} ${arrow} ${o.dst}:${o.dport}  VNI ${o.vni}  ${o.srcMac} ${arrow} ${o.dstMac}`);
+    lines.push(`     outer ${o.proto} ${o.src}:${o.sport} ${arrow} ${o.dst}:${o.dport}  VNI ${o.vni}  ttl ${o.ttl}`);
+    lines.push(`     outer ether ${o.srcMac} ${arrow} ${o.dstMac}`);
   }
   lines.push(...wrap(h.action, style.width, '     '));
   if (h.rewrite) {
@@ -46,8 +47,10 @@ export function traceText(t: Trace, style: TextStyle): string {
       out.push(`  ${String(i + 1).padStart(2)}  ${q.type.padEnd(4)} ${q.name}  ${q.rcode}${q.answer ? ` ${q.answer}` : ''}`);
     });
     const dnat = t.dns.hops.find((h) => h.rewrite?.kind === 'DNAT');
-    if (dnat?.rewrite && t.dns.answeredBy) {
-      out.push(...wrap(`The answering query went to ${dnat.rewrite.from}, which kube-proxy's rules DNAT to ${dnat.rewrite.to} (${t.dns.answeredBy}); the reply is un-DNATed, so the pod only ever sees ${dnat.rewrite.from}. (--scenario dns-lookup shows that journey hop by hop.)`, style.width, '  '));
+    const q = t.dns.journeyQuery;
+    if (dnat?.rewrite && t.dns.answeredBy && q) {
+      const which = q.answer ? 'The answering query' : `The last query (${q.type} ${q.name}, ${q.rcode})`;
+      out.push(...wrap(`${which} went to ${dnat.rewrite.from}, which kube-proxy's rules DNAT to ${dnat.rewrite.to} (${t.dns.answeredBy}); the reply is un-DNATed, so the pod only ever sees ${dnat.rewrite.from}. (--scenario dns-lookup shows that journey hop by hop.)`, style.width, '  '));
     }
   }
   for (const direction of ['request', 'reply'] as const) {

@@ -197,13 +197,15 @@ describe('observeHop', () => {
 
   it('DNS: the query and the answer decoded as tcpdump prints them', () => {
     const trace = traceOf('dns-lookup');
-    const q = trace.dns!.queries.at(-1)!;
+    // The journey is the answering A query's (not the AAAA sent beside it).
+    const q = trace.dns!.journeyQuery!;
+    expect([q.type, q.answer]).toEqual(['A', '10.96.1.20']);
     const query = at(trace, 'veth').obs[0]!;
     expect(query.command).toBe(`tcpdump -tnne -i ${pod('pod-a').hostVeth} udp port 51234`);
     const wire = q.name.replace(/\.$/, '').length + 2;
     expect(query.output[0]).toMatch(new RegExp(`10\\.96\\.0\\.10\\.53: \\d+\\+ ${q.type}\\? ${q.name.replace(/\./g, '\\.')} \\(${12 + wire + 4}\\)$`));
     const answer = at(trace, 'veth', 'reply').obs[0]!;
-    expect(answer.output[0]).toMatch(/10\.244\.2\.2\.53 > 10\.244\.1\.10\.51234: \d+\*- \d\/\d\/0 .*\(\d+\)$/);
+    expect(answer.output[0]).toMatch(/10\.244\.2\.2\.53 > 10\.244\.1\.10\.51234: \d+\*- 1\/0\/0 A 10\.96\.1\.20 \(\d+\)$/);
     const id = (l: string) => /: (\d+)[+*]/.exec(l)![1];
     expect(id(answer.output[0]!)).toBe(id(query.output[0]!));
   });

@@ -132,7 +132,7 @@ export class Datapath {
       : `The destination MAC belongs to another pod on this bridge: cni0 will switch it at L2${brnf ? ', and br_netfilter (bridge-nf-call-iptables=1) still runs the IPv4 hooks' : ' without any iptables hook'}.`;
     const port = arrival.inDev;
     const seen = brnf
-      ? ` (br_netfilter runs these hooks at the bridge port ${port}, before the frame reaches cni0 itself, so \`tcpdump -i cni0\` never shows it with this destination: only after a DNAT, and not at all if the endpoint is on this node.)`
+      ? ` (br_netfilter runs these hooks at the bridge port ${port}, before the frame reaches cni0 itself, so "tcpdump -i cni0" never shows it with this destination: only after a DNAT, and not at all if the endpoint is on this node.)`
       : '';
     this.hop({ node: node.name, netns: node.name, device: port, component: 'bridge', step: 'bridge-in', packet, action: `${how}${toBridge ? seen : ''}` });
     if (!toBridge && !brnf) return this.bridgeForward(arrival, packet, false);
@@ -181,15 +181,8 @@ export class Datapath {
         action: `conntrack (PREROUTING, priority -200) looks the packet up and ${dirText}. The nat table is not consulted again.`,
       });
       if (found.dir === 'reply' && entry.srcNat) {
-        const from = hostPort(packet.dst, packet.dport);
-        packet.dst = entry.orig.src;
-        packet.dport = entry.orig.sport;
+        this.unSnat(node, packet, entry, devOf(arrival, path), 'PREROUTING');
         dstChanged = true;
-        this.hop({
-          node: node.name, netns: node.name, device: devOf(arrival, path), component: 'conntrack', step: 'un-snat', packet, hook: 'PREROUTING', entry,
-          rewrite: { kind: 'un-SNAT', from, to: hostPort(packet.dst, packet.dport), table: null, chain: null, rule: null },
-          action: `The connection was masqueraded, so conntrack rewrites the reply's destination back to the original client ${hostPort(packet.dst, packet.dport)} before routing.`,
-        });
       }
     } else {
       entry = newEntry(proto, tupleOf(packet));
@@ -266,8 +259,8 @@ export class Datapath {
     const fwd = traverse(tables.filter, 'FORWARD', this.ctx(node, packet, ctstate, entry.dstNat, devOf(arrival, path), route.dev), this.options.chooser);
     if (fwd.verdict === 'REJECT' && fwd.verdictRule) {
       this.hop({
-        node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'reject', packet, hook: 'FORWARD', entry, traversal: fwd,
-        action: `filter FORWARD jumps to KUBE-SERVICES (ctstate NEW), where "${commentOf(restoreLine(fwd.verdictRule))}" matches: REJECT. The packet is dropped and the kernel answers with ICMP port unreachable.`,
+        node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'reject', packet, hook: 'FORWARD', traversal: fwd,
+        action: `filter FORWARD jumps to KUBE-SERVICES (ctstate NEW), where "${commentOf(restoreLine(fwd.verdictRule))}" matches: REJECT. The packet is dropped, its unconfirmed conntrack entry with it (conntrack -L never lists it), and the kernel answers with ICMP port unreachable.`,
       });
       return this.icmpUnreachable(arrival, packet);
     }
@@ -308,14 +301,7 @@ export class Datapath {
         });
       }
     } else if (dir === 'reply' && entry.dstNat) {
-      const from = hostPort(packet.src, packet.sport);
-      packet.src = entry.orig.dst;
-      packet.sport = entry.orig.dport;
-      this.hop({
-        node: node.name, netns: node.name, device: route.dev, component: 'conntrack', step: 'un-dnat', packet, hook: 'POSTROUTING', entry,
-        rewrite: { kind: 'un-DNAT', from, to: hostPort(packet.src, packet.sport), table: null, chain: null, rule: null },
-        action: `At POSTROUTING, conntrack's NAT hook sees a reply on a DNATed connection and rewrites the source from ${from} back to ${hostPort(packet.src, packet.sport)}, the address the client connected to. No iptables rule is involved: only the entry.`,
-      });
+      this.unDnat(node, packet, entry, route.dev);
     }
 
     return this.egress(arrival, packet, route, staysOnBridge);
@@ -390,6 +376,30 @@ export class Datapath {
     }
     packet.mark = 0;
     return this.preRouting({ node: peer, inDev: 'eth0', fromPod: null }, packet, 'routed');
+  }
+
+  /** A reply on a masqueraded connection: conntrack restores the original client as the destination. */
+  private unSnat(node: NodeModel, packet: Packet, entry: CtEntry, device: string, hook: 'PREROUTING' | 'OUTPUT'): void {
+    const from = hostPort(packet.dst, packet.dport);
+    packet.dst = entry.orig.src;
+    packet.dport = entry.orig.sport;
+    this.hop({
+      node: node.name, netns: node.name, device, component: 'conntrack', step: 'un-snat', packet, hook, entry,
+      rewrite: { kind: 'un-SNAT', from, to: hostPort(packet.dst, packet.dport), table: null, chain: null, rule: null },
+      action: `The connection was masqueraded, so conntrack rewrites the reply's destination from ${from} back to the original client ${hostPort(packet.dst, packet.dport)}, before routing.`,
+    });
+  }
+
+  /** A reply on a DNATed connection: at POSTROUTING conntrack restores the Service address as the source. */
+  private unDnat(node: NodeModel, packet: Packet, entry: CtEntry, device: string): void {
+    const from = hostPort(packet.src, packet.sport);
+    packet.src = entry.orig.dst;
+    packet.sport = entry.orig.dport;
+    this.hop({
+      node: node.name, netns: node.name, device, component: 'conntrack', step: 'un-dnat', packet, hook: 'POSTROUTING', entry,
+      rewrite: { kind: 'un-DNAT', from, to: hostPort(packet.src, packet.sport), table: null, chain: null, rule: null },
+      action: `At POSTROUTING, conntrack's NAT hook sees a reply on a DNATed connection and rewrites the source from ${from} back to ${hostPort(packet.src, packet.sport)}, the address the client connected to. No iptables rule is involved: only the entry.`,
+    });
   }
 
   private outerPacket(packet: Packet): Packet {
@@ -467,27 +477,9 @@ export class Datapath {
       node: node.name, netns: node.name, device: route.dev, component: 'conntrack', step: 'conntrack-match', packet, hook: 'OUTPUT', entry, also: output,
       action: `conntrack (OUTPUT, priority -200) matches the entry's reply tuple: the nat table is not consulted for an existing connection; filter OUTPUT lets it through.`,
     });
-    if (dir === 'reply' && entry.srcNat) {
-      const from = hostPort(packet.dst, packet.dport);
-      packet.dst = entry.orig.src;
-      packet.dport = entry.orig.sport;
-      this.hop({
-        node: node.name, netns: node.name, device: route.dev, component: 'conntrack', step: 'un-snat', packet, hook: 'OUTPUT', entry,
-        rewrite: { kind: 'un-SNAT', from, to: hostPort(packet.dst, packet.dport), table: null, chain: null, rule: null },
-        action: `The connection was masqueraded, so conntrack rewrites the destination back to ${hostPort(packet.dst, packet.dport)}.`,
-      });
-    }
+    if (dir === 'reply' && entry.srcNat) this.unSnat(node, packet, entry, route.dev, 'OUTPUT');
     const out = lookupRoute(nodeRoutes(this.cluster, node), packet.dst) ?? route;
-    if (dir === 'reply' && entry.dstNat) {
-      const from = hostPort(packet.src, packet.sport);
-      packet.src = entry.orig.dst;
-      packet.sport = entry.orig.dport;
-      this.hop({
-        node: node.name, netns: node.name, device: out.dev, component: 'conntrack', step: 'un-dnat', packet, hook: 'POSTROUTING', entry,
-        rewrite: { kind: 'un-DNAT', from, to: hostPort(packet.src, packet.sport), table: null, chain: null, rule: null },
-        action: `At POSTROUTING, conntrack rewrites the source from ${from} back to ${hostPort(packet.src, packet.sport)}, the Service address the client connected to.`,
-      });
-    }
+    if (dir === 'reply' && entry.dstNat) this.unDnat(node, packet, entry, out.dev);
     return this.egress({ node, inDev: 'lo', fromPod: null }, packet, out, false);
   }
 
