@@ -588,6 +588,7 @@ export class Datapath {
     /** Further traversals this hop stands for (the outer VXLAN packet's own hooks). */
     also?: readonly Traversal[];
   }): void {
+    const entry = h.entry;
     const view = viewOf(h.packet, h.proto);
     const previous = this.lastView.get(this.direction);
     this.lastView.set(this.direction, view);
@@ -602,16 +603,23 @@ export class Datapath {
       action: h.action,
       packet: view,
       rewrite: h.rewrite ?? null,
-      conntrack: h.entry?.confirmed ? conntrackLine(h.entry) : null,
-      conntrackPending: h.entry && !h.entry.confirmed ? conntrackLine(h.entry) : null,
+      conntrack: entry?.confirmed ? conntrackLine(entry) : null,
+      conntrackPending: entry && !entry.confirmed ? conntrackLine(entry) : null,
       hook: h.hook ?? null,
-      rules: [h.traversal, ...(h.also ?? [])].flatMap((t) => (t ? t.fired.map((f) => f.line) : [])),
+      rules: firedLines(h.traversal, h.also),
       changed: previous ? changedFields(previous, view) : [],
     });
   }
 }
 
 // ---- pure helpers ------------------------------------------------------------------------------
+
+function firedLines(main: Traversal | undefined, also: readonly Traversal[] | undefined): string[] {
+  const out: string[] = [];
+  if (main) for (const f of main.fired) out.push(f.line);
+  if (also) for (const t of also) for (const f of t.fired) out.push(f.line);
+  return out;
+}
 
 /** The conntrack -L line of the outer VXLAN flow, as the sender creates it. */
 function outerConntrack(p: Packet): string {
