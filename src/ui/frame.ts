@@ -125,7 +125,8 @@ export function layoutFrame(state: AppState, env: Env): Layout {
 
   const title = titleLine(view, theme, width);
   let footer = hintLines(view.hints, theme, width);
-  const status = state.status === null ? [] : wrapSegs([seg(state.status, 'focus')], width).slice(0, 2);
+  // Indented by one column, like the header and body it sits under.
+  const status = state.status === null ? [] : wrapSegs([seg(state.status, 'focus')], width - 1).slice(0, 2).map((l) => [seg(' '), ...l]);
   let header = view.header.map((l) => fitLine(l, width, theme.glyphs.ellipsis));
   // Keep at least three body rows: drop the header's tail first, then the hints.
   const fixed = (): number => 1 + header.length + status.length + footer.length;

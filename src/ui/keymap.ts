@@ -162,7 +162,7 @@ export function keyHelp(ascii: boolean): KeyHelpSection[] {
         { keys: '+  -', what: 'play faster, slower' },
         { keys: 'r', what: 'switch between the request and the reply' },
         { keys: 'c', what: 'show, hide the command that shows this hop on a node' },
-        { keys: 'd', what: 'the DNS lookup, the connection (when a name was resolved)' },
+        { keys: 'd', what: 'the DNS lookup: resolv.conf and every query in order (when a name was resolved); Enter there follows the query to CoreDNS, d goes back' },
         { keys: 'Tab  ]  Shift+Tab  [', what: 'next, previous focus stop (in a lesson)' },
         { keys: `${up} ${down}  PgUp PgDn`, what: 'scroll the details' },
         { keys: 'a', what: "turn a lesson's predictions on, off (saved)" },

@@ -11,6 +11,8 @@ export interface LessonPosition {
   readonly page: number;
   /** 0-based hop of the stepper opened from that page, or null when none was open. */
   readonly hop: number | null;
+  /** Which of the page's simulations `hop` belongs to (0-based; absent means the first). */
+  readonly sim?: number;
 }
 
 export interface PredictionRecord {

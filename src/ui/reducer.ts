@@ -32,8 +32,9 @@ import {
   type Size,
   type StartScreen,
   type StepperState,
+  simKey,
 } from './state.js';
-import { hasDnsTrack, isLessonStop, stepperHops, stopsOf, traceOf } from './stepper-model.js';
+import { hasDnsLookup, hasDnsTrack, isLessonStop, stepperHops, stopsOf, traceOf } from './stepper-model.js';
 
 /**
  * A key's command, stamped by the App with the time it was pressed (`at`, epoch ms): the quiz
@@ -67,6 +68,7 @@ export function initialState(options: {
     stack: [home],
     size: options.size,
     positions: options.positions ?? {},
+    simHops: {},
     lastLesson: options.lastLesson ?? null,
     status: options.notices !== undefined && options.notices.length > 0 ? options.notices.join(' ') : null,
     exit: false,
@@ -132,17 +134,22 @@ function replaceTop(state: AppState, screen: Screen): AppState {
 function back(state: AppState, screen: Screen): AppState {
   if (screen.kind === 'stepper') {
     const st = screen.stepper;
+    // q first closes the DNS lookup panel, then leaves the stepper.
+    if (st.panel) return replaceTop(state, { kind: 'stepper', stepper: { ...st, panel: false, scroll: 0 } });
     const popped = pop(state);
     if (st.origin === null) return popped;
-    return savePosition(popped, st.origin.lessonId, st.origin.page, st.track === 'main' ? st.hop : null);
+    return savePosition(popped, st.origin.lessonId, st.origin.page, st.track === 'main' ? st.hop : null, st.origin.sim);
   }
   return pop(state);
 }
 
-function savePosition(state: AppState, lessonId: number, page: number, hop: number | null): AppState {
+function savePosition(state: AppState, lessonId: number, page: number, hop: number | null, sim = 0): AppState {
+  const key = simKey(lessonId, page, sim);
+  const simHops = hop === null || state.simHops[key] === hop ? state.simHops : { ...state.simHops, [key]: hop };
   const old = state.positions[lessonId];
-  if (old !== undefined && old.page === page && old.hop === hop && state.lastLesson === lessonId) return state;
-  return { ...state, positions: { ...state.positions, [lessonId]: { page, hop } }, lastLesson: lessonId };
+  if (old !== undefined && old.page === page && old.hop === hop && (old.sim ?? 0) === sim && state.lastLesson === lessonId) return simHops === state.simHops ? state : { ...state, simHops };
+  const position = hop === null || sim === 0 ? { page, hop } : { page, hop, sim };
+  return { ...state, simHops, positions: { ...state.positions, [lessonId]: position }, lastLesson: lessonId };
 }
 
 function emit(state: AppState, ...events: ProgressEvent[]): AppState {
@@ -189,8 +196,7 @@ function menuCommand(state: AppState, env: Env, screen: Extract<Screen, { kind: 
       return move(0);
     case 'last':
       return move(count - 1);
-    case 'select':
-    case 'next': {
+    case 'select': {
       const item = items[menu.cursor];
       const settled = replaceTop(state, withMenu(screen, { ...menu, digits: '' }));
       return item === undefined ? settled : choose(settled, env, item.action, at);
@@ -214,7 +220,7 @@ function choose(state: AppState, env: Env, action: MenuAction, at: number): AppS
       const opened = openLesson(state, env, action.lessonId);
       const top = current(opened);
       if (saved === undefined || saved.hop === null || top.kind !== 'lesson' || top.page !== saved.page) return opened;
-      return openSim(opened, env, top, 0) ?? opened;
+      return openSim(opened, env, top, saved.sim ?? 0) ?? opened;
     }
     case 'lesson':
       return openLesson(state, env, action.lessonId);
@@ -255,6 +261,7 @@ function newStepper(base: Pick<StepperState, 'title' | 'scenario' | 'result' | '
     observe: false,
     scroll: 0,
     origin: null,
+    panel: false,
     predicts: [],
     asked: [],
     question: null,
@@ -334,12 +341,14 @@ function openSim(state: AppState, env: Env, screen: Extract<Screen, { kind: 'les
   if (lesson === undefined) return null;
   const sim = simsOnPage(lesson, screen.page)[k];
   if (sim === undefined) return null;
-  const st = scenarioStepper(env, sim.scenario, sim, { lessonId: lesson.id, page: screen.page }, lesson);
+  const st = scenarioStepper(env, sim.scenario, sim, { lessonId: lesson.id, page: screen.page, sim: k }, lesson);
+  // Each simulation on a page keeps its own place: this session's, else the saved one if it is this simulation's.
   const saved = state.positions[lesson.id];
+  const mine = state.simHops[simKey(lesson.id, screen.page, k)] ?? (saved !== undefined && saved.page === screen.page && (saved.sim ?? 0) === k ? saved.hop : null);
   let opened: StepperState;
-  if (saved !== undefined && saved.page === screen.page && saved.hop !== null && saved.hop < stepperHops(st).length) {
+  if (mine !== null && mine < stepperHops(st).length) {
     // Resumed: what lies before the saved hop was asked in an earlier visit.
-    const hop = saved.hop;
+    const hop = mine;
     opened = { ...st, hop, asked: st.predicts.filter((p) => p.hop <= hop).map((p) => p.line) };
   } else {
     opened = maybeAsk(state, st, st.hop - 1, st.hop) ?? st;
@@ -424,7 +433,7 @@ function setStepper(state: AppState, stepper: StepperState): AppState {
   const next = replaceTop(state, { kind: 'stepper', stepper });
   const o = stepper.origin;
   if (o === null || stepper.track !== 'main' || stepper.question !== null) return next;
-  return savePosition(next, o.lessonId, o.page, stepper.hop);
+  return savePosition(next, o.lessonId, o.page, stepper.hop, o.sim);
 }
 
 function moveTo(state: AppState, st: StepperState, hop: number): AppState {
@@ -474,6 +483,7 @@ function stepperCommand(state: AppState, env: Env, st: StepperState, command: Co
   if (st.question !== null) return predictCommand(state, st, st.question, command);
   const hops = stepperHops(st);
   const trace = traceOf(st);
+  if (st.panel && command.type !== 'dns') return panelCommand(state, env, st, command);
   switch (command.type) {
     case 'next':
     case 'select':
@@ -515,12 +525,13 @@ function stepperCommand(state: AppState, env: Env, st: StepperState, command: Co
     case 'observe':
       return setStepper(state, { ...st, observe: !st.observe, scroll: 0 });
     case 'dns': {
-      if (!hasDnsTrack(trace)) return { ...state, status: 'No name was resolved for this trace, so there is no separate DNS lookup to show.' };
-      const track = st.track === 'main' ? 'dns' : 'main';
-      return {
-        ...setStepper(state, { ...st, track, hop: 0, scroll: 0, playing: false, remembered: { request: null, reply: null } }),
-        status: track === 'dns' ? 'Following the DNS query that answered the name. d goes back to the connection.' : 'Following the connection again.',
-      };
+      // Following the DNS query's own journey: d goes back to the connection.
+      if (st.track === 'dns') {
+        return { ...setStepper(state, { ...st, track: 'main', hop: 0, scroll: 0, playing: false, panel: false, remembered: { request: null, reply: null } }), status: 'Following the connection again.' };
+      }
+      if (st.panel) return setStepper(state, { ...st, panel: false, scroll: 0 });
+      if (!hasDnsLookup(trace)) return { ...state, status: 'No name was resolved for this trace (it dials an address), so there is no DNS lookup to show.' };
+      return setStepper(state, { ...st, panel: true, scroll: 0, playing: false });
     }
     case 'nextStop':
     case 'prevStop': {
@@ -537,8 +548,21 @@ function stepperCommand(state: AppState, env: Env, st: StepperState, command: Co
   }
 }
 
+/** Keys while the DNS lookup panel is open: Enter follows the answering query's journey; the rest scroll. */
+function panelCommand(state: AppState, env: Env, st: StepperState, command: Command): AppState {
+  const trace = traceOf(st);
+  if (command.type === 'select') {
+    if (!hasDnsTrack(trace)) return { ...state, status: "This trace's hops are the DNS query's journey: d closes the list and shows them." };
+    return {
+      ...setStepper(state, { ...st, panel: false, track: 'dns', hop: 0, scroll: 0, playing: false, remembered: { request: null, reply: null } }),
+      status: 'Following the DNS query that answered the name. d goes back to the connection.',
+    };
+  }
+  return scrollCommand(state, env, command, st.scroll, (scroll) => ({ kind: 'stepper', stepper: { ...st, scroll } }));
+}
+
 function tick(state: AppState, st: StepperState): AppState {
-  if (!st.playing || st.question !== null) return state;
+  if (!st.playing || st.question !== null || st.panel) return state;
   const hops = stepperHops(st);
   if (st.hop >= hops.length - 1) return { ...setStepper(state, { ...st, playing: false }), status: 'End of the trace.' };
   const hop = st.hop + 1;

@@ -80,7 +80,9 @@ export interface StepperState {
   readonly observe: boolean;
   readonly scroll: number;
   /** The lesson page the stepper was opened from. */
-  readonly origin: { readonly lessonId: number; readonly page: number } | null;
+  readonly origin: { readonly lessonId: number; readonly page: number; readonly sim: number } | null;
+  /** The DNS lookup panel (`d`): resolv.conf and every query the resolver sent, in order. */
+  readonly panel: boolean;
   /** The lesson's predictions for this simulation (empty outside lessons). */
   readonly predicts: readonly PredictPlan[];
   /** Lines of the predictions already asked (or passed) in this stepper. */
@@ -125,6 +127,8 @@ export interface AppState {
   readonly stack: readonly Screen[];
   readonly size: Size;
   readonly positions: Readonly<Record<number, LessonPosition>>;
+  /** Each lesson simulation's last hop this session, by `lesson:page:sim` (see simKey). */
+  readonly simHops: Readonly<Record<string, number>>;
   readonly lastLesson: number | null;
   /** One line of feedback ("Paused at a focus stop"), cleared by the next key. */
   readonly status: string | null;
@@ -158,6 +162,10 @@ export const SPEEDS: readonly number[] = [3000, 2000, 1200, 700, 400];
 export const DEFAULT_SPEED = 2;
 
 export const MENU_START: MenuState = { cursor: 0, digits: '' };
+
+export function simKey(lessonId: number, page: number, sim: number): string {
+  return `${lessonId}:${page}:${sim}`;
+}
 
 export function current(state: AppState): Screen {
   const top = state.stack.at(-1);

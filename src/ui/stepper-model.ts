@@ -17,6 +17,11 @@ export function stepperHops(s: StepperState): readonly Hop[] {
   return hopsOf(traceOf(s), s.track);
 }
 
+/** Whether a name was resolved: `d` lists the resolver's queries and resolv.conf. */
+export function hasDnsLookup(trace: Trace | null): boolean {
+  return (trace?.dns?.queries.length ?? 0) > 0;
+}
+
 /** Whether `d` has a separate DNS journey to show (a name was resolved before the connection). */
 export function hasDnsTrack(trace: Trace | null): boolean {
   const dnsHops = trace?.dns?.hops ?? [];

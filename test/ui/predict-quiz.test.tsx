@@ -184,6 +184,8 @@ describe('the practice quiz', () => {
     expect(frame).toContain('1 more on the second');
     expect(frame).toContain('Missed:');
     expect(frame).toContain(`--seed ${quiz.code}`);
+    // The App writes the record in an effect after the frame: wait for it rather than race it.
+    await waitFor(app.frame, () => app.progress.quizzes[0]?.endReason === 'completed', 'the finished quiz saved');
     const saved = app.progress.quizzes[0]!;
     expect(saved.code).toBe(quiz.code);
     expect(saved.answers.map((a) => a.correct)).toEqual([true, false, false]);
@@ -200,6 +202,7 @@ describe('the practice quiz', () => {
     await press(app.stdin, 'q');
     const frame = await waitForText(app.frame, 'Score:');
     expect(frame).toContain('saved');
+    await waitFor(app.frame, () => app.progress.quizzes[0]?.endReason === 'quit', 'the stopped quiz saved');
     expect(app.progress.quizzes[0]?.endReason).toBe('quit');
   });
 });

@@ -113,7 +113,7 @@ describe('lessons', () => {
     let s = run(start(env), env, { type: 'digit', digit: 1 }, { type: 'next' }, { type: 'select' });
     const st = stepper(s);
     expect(st.scenario).toBe('cross-node-clusterip');
-    expect(st.origin).toEqual({ lessonId: 1, page: 1 });
+    expect(st.origin).toEqual({ lessonId: 1, page: 1, sim: 0 });
     expect(hop(s).step).toBe('dnat');
     s = run(s, env, { type: 'nextStop' });
     expect(hop(s).step).toBe('encap');
@@ -219,16 +219,25 @@ describe('the stepper', () => {
     expect(stepper(s).observe).toBe(false);
   });
 
-  it('follows the DNS lookup with d when a name was resolved, and back', () => {
+  it('opens the DNS lookup panel with d, follows the answering query with Enter, and goes back with d', () => {
     let s = openScenario(2);
     s = run(s, env, { type: 'dns' });
+    expect(stepper(s).panel).toBe(true);
+    expect(stepper(s).track).toBe('main');
+    s = run(s, env, { type: 'select' });
+    expect(stepper(s).panel).toBe(false);
     expect(stepper(s).track).toBe('dns');
     expect(hop(s).packet.dst).toBe('10.96.0.10:53');
     s = run(s, env, { type: 'dns' });
     expect(stepper(s).track).toBe('main');
+    // d toggles the panel; q closes it before leaving the stepper.
+    s = run(s, env, { type: 'dns' }, { type: 'dns' });
+    expect(stepper(s).panel).toBe(false);
+    s = run(s, env, { type: 'dns' }, { type: 'back' });
+    expect(stepper(s).panel).toBe(false);
     const podIp = run(openScenario(4), env, { type: 'dns' });
-    expect(stepper(podIp).track).toBe('main');
-    expect(podIp.status).toMatch(/no separate DNS lookup/);
+    expect(stepper(podIp).panel).toBe(false);
+    expect(podIp.status).toMatch(/no DNS lookup/);
   });
 
   it('moves between hops that change the packet with Tab outside lessons', () => {

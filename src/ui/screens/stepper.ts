@@ -7,7 +7,7 @@ import { observeHop, type Observation } from '../../core/observe.js';
 import type { Hop, PacketView, Trace } from '../../core/trace-model.js';
 import type { Hint, ScreenView, ViewContext } from '../frame.js';
 import { SPEEDS, type StepperState } from '../state.js';
-import { hasDnsTrack, isLessonStop, positionIn, stepperHops, stopsOf, topology, traceOf, type Topology } from '../stepper-model.js';
+import { hasDnsLookup, hasDnsTrack, isLessonStop, positionIn, stepperHops, stopsOf, topology, traceOf, type Topology } from '../stepper-model.js';
 import { BLANK, lineWidth, prefixLines, seg, sideBySide, wrapPreserving, wrapSegs, type Line, type Seg } from '../text.js';
 import type { Theme, Tone } from '../theme.js';
 import type { PredictAsk } from '../../core/quiz/types.js';
@@ -255,18 +255,76 @@ function hints(st: StepperState, trace: Trace | null, theme: Theme): Hint[] {
   const [right, left] = theme.ascii || theme.screenReader ? ['Right', 'Left'] : ['→', '←'];
   const hops = stepperHops(st);
   const hop = hops[st.hop];
+  const lesson = st.focus.length > 0;
+  const tab: Hint = { keys: 'Tab', what: lesson ? 'next stop' : 'next change' };
   const list: Hint[] = [
     { keys: `${right}`, what: 'next' },
     { keys: `${left}`, what: 'back a hop' },
+    // In a lesson the focus stops are the point: Tab comes before everything but stepping.
+    ...(lesson ? [tab] : []),
     { keys: 'Space', what: st.playing ? 'pause' : 'play' },
     { keys: 'r', what: hop?.direction === 'reply' ? 'request' : 'reply' },
+    ...(st.track === 'dns' || hasDnsLookup(trace) ? [{ keys: 'd', what: st.track === 'dns' ? 'connection' : 'DNS' }] : []),
     { keys: 'c', what: st.observe ? 'details' : 'command' },
-    { keys: 'Tab', what: st.focus.length > 0 ? 'next stop' : 'next change' },
+    ...(lesson ? [] : [tab]),
   ];
   if (st.predicts.length > 0) list.push({ keys: 'a', what: 'predictions on/off' });
-  if (hasDnsTrack(trace)) list.push({ keys: 'd', what: st.track === 'dns' ? 'connection' : 'DNS' });
   list.push({ keys: '+-', what: 'speed' }, { keys: '?', what: 'keys' }, { keys: 'q', what: 'back' });
   return list;
+}
+
+/** The number of the query `d` can follow hop by hop (1-based), or null. */
+function journeyNumber(trace: Trace): number | null {
+  const dns = trace.dns;
+  if (dns === null || dns.journeyQuery === null) return null;
+  const j = dns.journeyQuery;
+  const i = dns.queries.findIndex((q) => q === j || (q.name === j.name && q.type === j.type && q.rcode === j.rcode));
+  return i < 0 ? null : i + 1;
+}
+
+/** The DNS lookup panel: resolv.conf, then every query in the order the resolver sent it. */
+export function dnsPanelLines(trace: Trace, width: number): Line[] {
+  const dns = trace.dns;
+  if (dns === null) return [];
+  const out: Line[] = [];
+  const n = dns.queries.length;
+  out.push(...wrapSegs([seg(`Before it can connect, the resolver turns the name into an address: ${n} ${n === 1 ? 'query' : 'queries'}, in order.`)], width));
+  out.push(BLANK);
+  out.push([seg('/etc/resolv.conf in the pod', 'label')]);
+  for (const l of dns.resolvConf.replace(/\n+$/, '').split('\n')) out.push(...wrapPreserving(`  ${l}`, width, 'code', 4));
+  out.push(BLANK);
+  out.push([seg(`Queries${dns.server ? ` to ${dns.server}` : ''}`, 'label')]);
+  const pad = String(n).length;
+  const journey = journeyNumber(trace);
+  dns.queries.forEach((q, i) => {
+    const num = `${String(i + 1).padStart(pad)} `;
+    const text = `${q.type} ${q.name} ${q.rcode}${q.answer ? ` ${q.answer}` : ''}`;
+    const mark = journey === i + 1 ? ' (followed hop by hop)' : '';
+    const wrapped = wrapPreserving(text + mark, width - num.length - 2, q.rcode === 'NOERROR' ? 'code' : undefined, 2);
+    out.push(...prefixLines(wrapped, [seg(`  ${num}`, 'key')], [seg(' '.repeat(num.length + 2))]));
+  });
+  if (dns.answeredBy !== null) out.push(...wrapSegs([seg(`Answered by ${dns.answeredBy}.`, 'muted')], width));
+  out.push(BLANK);
+  if (journey !== null && hasDnsTrack(trace)) {
+    out.push(...wrapSegs([seg('Enter', 'key'), seg(` follows the journey of query ${journey}, to CoreDNS and back; `), seg('d', 'key'), seg(' goes back to the connection.')], width));
+  } else if (journey !== null && trace.hops.length > 0) {
+    out.push(...wrapSegs([seg(`This trace's hops are the journey of query ${journey}, to CoreDNS and back. `), seg('d', 'key'), seg(' closes this list.')], width));
+  } else {
+    out.push(...wrapSegs([seg('d', 'key'), seg(' closes this list.')], width));
+  }
+  return out;
+}
+
+function panelView(st: StepperState, trace: Trace, ctx: ViewContext, title: string[]): ScreenView {
+  const { theme, width } = ctx;
+  const margin = (lines: readonly Line[]): Line[] => lines.map((l) => (l.length === 0 ? l : [seg(' '), ...l]));
+  const n = trace.dns?.queries.length ?? 0;
+  const header: Line[] = [[seg(' DNS lookup', 'strong'), seg(theme.glyphs.sep), seg(`${n} ${n === 1 ? 'query' : 'queries'}`, 'muted')]];
+  const updown = theme.ascii || theme.screenReader ? 'Up/Down' : '↑↓';
+  const list: Hint[] = [];
+  if (hasDnsTrack(trace) && journeyNumber(trace) !== null) list.push({ keys: 'Enter', what: 'follow the query' });
+  list.push({ keys: 'd', what: 'close' }, { keys: updown, what: 'scroll' }, { keys: '?', what: 'keys' }, { keys: 'q', what: 'close' });
+  return { title: [...title, 'DNS lookup'], header, body: margin(dnsPanelLines(trace, width - 1)), scroll: st.scroll, focus: null, hints: list };
 }
 
 function hopSentence(hop: Hop, i: number): string {
@@ -285,9 +343,9 @@ function emptyTraceLines(st: StepperState, trace: Trace | null, width: number): 
     out.push(...labelled('DNS', [seg(`the resolver asked ${queries.length} questions:`, 'muted')], width));
     for (const q of queries) out.push(...labelledPre('', `${q.type} ${q.name} ${q.rcode}${q.answer ? ` ${q.answer}` : ''}`, 'code', width));
   }
-  if (hasDnsTrack(trace)) {
+  if (hasDnsLookup(trace)) {
     out.push(BLANK);
-    out.push(...wrapSegs([seg('d', 'key'), seg(' follows the last DNS query on its way to CoreDNS and back.')], width));
+    out.push(...wrapSegs([seg('d', 'key'), seg(' shows the DNS lookup: resolv.conf and every query in order.')], width));
   }
   return out;
 }
@@ -299,6 +357,7 @@ export function stepperView(st: StepperState, ctx: ViewContext): ScreenView {
   const title = st.origin !== null ? [`Lesson ${st.origin.lessonId}`, st.title] : ['Simulator', st.title];
   const hop = hops[st.hop];
   if (st.question !== null) return predictView(st, st.question, ctx, title, hops.length);
+  if (st.panel && trace !== null) return panelView(st, trace, ctx, title);
   const reveal = st.reveal !== null && st.reveal.hop === st.hop && st.track === 'main' ? revealLines(st.reveal.answers, width - 1) : [];
   if (hop === undefined) {
     const body = emptyTraceLines(st, trace, width - 1).map((l) => (l.length === 0 ? l : [seg(' '), ...l]));

@@ -1,0 +1,114 @@
+// The new-user review's findings, one test each: the DNS lookup panel, the stepper's footer in
+// lessons, per-simulation positions, navigation messages, and wording.
+
+import { describe, expect, it } from 'vitest';
+import type { Lesson } from '../../src/content/types.js';
+import { SCENARIO_NAMES } from '../../src/core/scenarios.js';
+import type { AppState, StepperState } from '../../src/ui/state.js';
+import { current } from '../../src/ui/state.js';
+import { stepperHops } from '../../src/ui/stepper-model.js';
+import { LESSONS, frameText, makeEnv, run, start } from './helpers.js';
+
+const span = (text: string) => ({ text, style: 'plain' as const });
+
+/** Lesson 3: one page with two simulations (request, then reply), and a page after it. */
+const TWO_SIMS: Lesson = {
+  id: 3,
+  slug: 'two',
+  file: '03-two.md',
+  title: 'Two runs',
+  objectives: ['compare'],
+  seedSection: '1. Step-by-Step Packet Journey',
+  minutes: 3,
+  bonus: false,
+  pages: [
+    {
+      index: 0,
+      line: 1,
+      blocks: [
+        { kind: 'sim', scenario: 'cross-node-clusterip', focus: ['dnat', 'encap', 'deliver'], direction: null, index: 0, line: 2 },
+        { kind: 'sim', scenario: 'cross-node-clusterip', focus: ['un-dnat'], direction: 'reply', index: 1, line: 6 },
+      ],
+    },
+    { index: 1, line: 10, blocks: [{ kind: 'paragraph', text: 'The end.', spans: [span('The end.')], line: 10 }] },
+  ],
+};
+
+const DNS_LESSON: Lesson = {
+  ...TWO_SIMS,
+  id: 4,
+  slug: 'dns',
+  file: '04-dns.md',
+  title: 'DNS',
+  pages: [{ index: 0, line: 1, blocks: [{ kind: 'sim', scenario: 'dns-lookup', focus: ['send', 'dnat'], direction: null, index: 0, line: 2 }] }],
+};
+
+const env = makeEnv({ lessons: [...LESSONS, TWO_SIMS, DNS_LESSON] });
+
+function stepper(state: AppState): StepperState {
+  const s = current(state);
+  if (s.kind !== 'stepper') throw new Error(`expected the stepper, got ${s.kind}`);
+  return s.stepper;
+}
+
+function scenario(name: string, size = { columns: 120, rows: 40 }): AppState {
+  return run(start(env, { screen: 'home' }, size), env, { type: 'digit', digit: 3 }, { type: 'digit', digit: SCENARIO_NAMES.indexOf(name as never) + 2 });
+}
+
+describe('the DNS lookup panel (d)', () => {
+  it('lists every query in order and resolv.conf when the lookup succeeds (dns-lookup scenario)', () => {
+    const s = run(scenario('dns-lookup'), env, { type: 'dns' });
+    const text = frameText(s, env).join('\n');
+    expect(text).toContain('DNS lookup');
+    expect(text).toMatch(/ 1 A myapp\.default\.svc\.cluster\.local\.default\.svc\.cluster\.local\. NXDOMAIN/);
+    expect(text).toMatch(/ 7 A myapp\.default\.svc\.cluster\.local\. NOERROR 10\.96\.1\.20/);
+    expect(text).toMatch(/search default\.svc\.cluster\.local/);
+    expect(text).not.toMatch(/No name was resolved/);
+    // The numbers come in order.
+    const nums = [...text.matchAll(/^ +(\d+) (?:A|AAAA) /gm)].map((m) => Number(m[1]));
+    expect(nums).toEqual([...nums].sort((a, b) => a - b));
+  });
+
+  it('is there in a lesson whose simulation is the DNS lookup', () => {
+    const s = run(start(env, { screen: 'lesson', lesson: 4 }, { columns: 120, rows: 40 }), env, { type: 'select' }, { type: 'dns' });
+    expect(stepper(s).panel).toBe(true);
+    expect(frameText(s, env).join('\n')).toMatch(/7 A myapp\.default\.svc\.cluster\.local\. NOERROR 10\.96\.1\.20/);
+  });
+
+  it('offers the journey of the answering query where the trace has one, and fits 40 columns', () => {
+    let s = run(scenario('cross-node-clusterip'), env, { type: 'dns' });
+    expect(frameText(s, env).join('\n')).toMatch(/Enter follows the journey of query \d+/);
+    s = run(s, env, { type: 'select' });
+    expect(stepper(s).track).toBe('dns');
+    const narrow = run(scenario('dns-lookup', { columns: 40, rows: 20 }), env, { type: 'dns' });
+    for (const line of frameText(narrow, env)) expect(line.length).toBeLessThanOrEqual(39);
+  });
+});
+
+describe('the stepper footer in a lesson', () => {
+  it('shows Tab for the focus stops at 80 columns, before the speed keys', () => {
+    const s = run(start(env, { screen: 'lesson', lesson: 1 }), env, { type: 'next' }, { type: 'select' });
+    const footer = frameText(s, env).at(-1)!;
+    expect(footer).toContain('Tab next stop');
+    if (footer.includes('+-')) expect(footer.indexOf('Tab')).toBeLessThan(footer.indexOf('+-'));
+  });
+});
+
+describe('two simulations on one page', () => {
+  it('keep their own positions: the first opens at its own first focus stop after the second was used', () => {
+    let s = run(start(env, { screen: 'lesson', lesson: 3 }), env, { type: 'digit', digit: 2 });
+    const second = stepper(s);
+    expect(stepperHops(second)[second.hop]!.step).toBe('un-dnat');
+    s = run(s, env, { type: 'back' }, { type: 'select' });
+    let first = stepper(s);
+    expect(stepperHops(first)[first.hop]!.step).toBe('dnat');
+    s = run(s, env, { type: 'nextStop' });
+    first = stepper(s);
+    expect(stepperHops(first)[first.hop]!.step).toBe('encap');
+    // And back to the second: where it was left.
+    s = run(s, env, { type: 'back' }, { type: 'digit', digit: 2 });
+    expect(stepper(s).hop).toBe(second.hop);
+    s = run(s, env, { type: 'back' }, { type: 'select' });
+    expect(stepperHops(stepper(s))[stepper(s).hop]!.step).toBe('encap');
+  });
+});
