@@ -51,7 +51,8 @@ Shared options:
   --cluster FILE             a real cluster: kubectl get nodes,pods,services,endpointslices,configmaps
                              -A -o yaml (or -o json)  [the built-in two-node cluster]
   --proxy-mode iptables      kube-proxy's mode (ipvs is not simulated yet)
-  --cni flannel-vxlan        the CNI data plane (others are not simulated yet)
+  --cni flannel-vxlan        the CNI data plane for trace and rules: flannel-vxlan or
+                             flannel-host-gw (the others are not simulated yet)
   --plain                    print text, never start the interactive tour
   --no-color                 no colour (also NO_COLOR=1)
   --ascii                    ASCII instead of box drawing and arrows

@@ -2,6 +2,7 @@
 // Every problem becomes a UsageError with one line that names the option and the bad value.
 
 import { parseArgs } from 'node:util';
+import type { CniKind } from '../core/cluster/model.js';
 import type { ScenarioName } from '../core/request.js';
 import { SCENARIO_NAMES } from '../core/scenarios.js';
 import { UsageError } from './usage-error.js';
@@ -33,8 +34,10 @@ export type Command =
       readonly seed: number | undefined;
       readonly endpoint: string | undefined;
       readonly resolver: 'glibc' | 'musl';
+      /** --cni when given (null: the cluster's own). */
+      readonly cni: CniKind | null;
     }
-  | { readonly kind: 'rules'; readonly shared: Shared; readonly node: string | null; readonly format: 'save' | 'restore' }
+  | { readonly kind: 'rules'; readonly shared: Shared; readonly node: string | null; readonly format: 'save' | 'restore'; readonly cni: CniKind | null }
   | { readonly kind: 'lab'; readonly shared: Shared; readonly action: 'verify' | 'up' | 'down' }
   | QuizCommand
   | ProgressCommand;
@@ -120,8 +123,10 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 
   oneOf('proxy-mode', v['proxy-mode'], ['iptables', 'ipvs'], 'iptables');
   if (v['proxy-mode'] === 'ipvs') throw new UsageError('--proxy-mode ipvs is not simulated yet; only iptables mode is');
-  const cni = oneOf('cni', v.cni, ['bridge', 'flannel-vxlan', 'flannel-host-gw', 'calico-bgp', 'calico-ipip', 'calico-vxlan'], 'flannel-vxlan');
-  if (cni !== 'flannel-vxlan') throw new UsageError(`--cni ${cni} is not simulated yet; only flannel-vxlan is`);
+  const cni = oneOf<CniKind>('cni', v.cni, ['bridge', 'flannel-vxlan', 'flannel-host-gw', 'calico-bgp', 'calico-ipip', 'calico-vxlan'], 'flannel-vxlan');
+  if (cni !== 'flannel-vxlan' && cni !== 'flannel-host-gw') throw new UsageError(`--cni ${cni} is not simulated yet; only flannel-vxlan and flannel-host-gw are`);
+  if (cni !== 'flannel-vxlan' && kind !== 'trace' && kind !== 'rules') throw new UsageError(`--cni ${cni} applies to "trace" and "rules" only`);
+  const cniChoice: CniKind | null = v.cni === undefined ? null : cni;
 
   const shared: Shared = {
     cluster: v.cluster ?? null,
@@ -162,10 +167,11 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
         seed,
         endpoint: v.endpoint,
         resolver: oneOf('resolver', v.resolver, ['glibc', 'musl'], 'glibc'),
+        cni: cniChoice,
       };
     }
     case 'rules':
-      return { kind: 'rules', shared, node: v.node ?? null, format: oneOf('format', v.format, ['save', 'restore'], 'save') };
+      return { kind: 'rules', shared, node: v.node ?? null, format: oneOf('format', v.format, ['save', 'restore'], 'save'), cni: cniChoice };
     case 'lab': {
       const action = rest[0];
       if (action === undefined) throw new UsageError('lab needs an action: "kube-packet-tour lab verify", "lab up" or "lab down"');

@@ -125,7 +125,7 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
     const key = instructiveEndpoint(sp, client);
     if (key !== null && sp.endpoints.length > 1) {
       pinEndpoint(pins, sp, key);
-      assumptions.push(`No --seed: the trace shows ${key}, the endpoint on another node, so the whole overlay path is visible. kube-proxy really draws at random per connection; --seed N draws the same way.`);
+      assumptions.push(`No --seed: the trace shows ${key}, the endpoint on another node, so the whole ${cluster.network.cni === 'flannel-host-gw' ? 'node-to-node' : 'overlay'} path is visible. kube-proxy really draws at random per connection; --seed N draws the same way.`);
     }
   }
 

@@ -2,6 +2,7 @@ import type { LoadedCluster } from '../cli/load-cluster.js';
 import type { Command } from '../cli/options.js';
 import { UsageError } from '../cli/usage-error.js';
 import { nodeTables } from '../core/proxy/node-tables.js';
+import { clusterWithCni } from './cni-choice.js';
 import { renderIptablesSave, renderKubeProxyRestore } from '../core/proxy/render-rules.js';
 
 type RulesCommand = Extract<Command, { kind: 'rules' }>;
@@ -15,7 +16,7 @@ function asctime(d: Date): string {
 }
 
 export function runRules(command: RulesCommand, loaded: LoadedCluster, io: { write: (s: string) => void; now: Date }): number {
-  const { cluster } = loaded;
+  const cluster = clusterWithCni(loaded.cluster, command.cni);
   const node = command.node === null ? cluster.nodes[0] : cluster.nodes.find((n) => n.name === command.node);
   if (node === undefined) {
     throw new UsageError(`--node ${JSON.stringify(command.node)}: no such node (nodes: ${cluster.nodes.map((n) => n.name).join(', ')})`);

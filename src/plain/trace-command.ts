@@ -4,6 +4,7 @@ import { UsageError } from '../cli/usage-error.js';
 import { SCENARIOS } from '../core/scenarios.js';
 import { simulate } from '../core/trace.js';
 import { traceText } from './trace-text.js';
+import { clusterWithCni } from './cni-choice.js';
 
 type TraceCommand = Extract<Command, { kind: 'trace' }>;
 
@@ -23,7 +24,8 @@ export function runTrace(command: TraceCommand, loaded: LoadedCluster, io: { wid
     ...(command.endpoint !== undefined ? { endpoint: command.endpoint } : {}),
     resolver: command.resolver,
   };
-  const result = simulate(loaded.cluster, request, options);
+  const cluster = clusterWithCni(loaded.cluster, command.cni);
+  const result = simulate(cluster, request, options);
   if (!result.ok) throw new UsageError(`--${result.error.field}: ${result.error.message}`);
   const trace = { ...result.trace, scenario: command.scenario, assumptions: [...result.trace.assumptions, ...loaded.notes] };
   io.write(command.shared.json ? `${JSON.stringify(trace, null, 2)}\n` : traceText(trace, { width: io.width, ascii: command.shared.ascii }));

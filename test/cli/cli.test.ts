@@ -26,6 +26,10 @@ describe('command line', () => {
     [['lesson', '99'], /there is no lesson 99/],
     [['lesson', 'one'], /expected a lesson number/],
     [['trace', '--proxy-mode', 'nft'], /--proxy-mode "nft" is not one of/],
+    [['trace', '--cni', 'calico-bgp'], /--cni calico-bgp is not simulated yet; only flannel-vxlan and flannel-host-gw are$/m],
+    [['rules', '--cni', 'bridge'], /--cni bridge is not simulated yet; only flannel-vxlan and flannel-host-gw are$/m],
+    [['lessons', '--cni', 'flannel-host-gw'], /--cni flannel-host-gw applies to "trace" and "rules" only/],
+    [['trace', '--cni', 'flannel-host-gw', '--cluster', 'test/fixtures/clusters/two-node-flannel.yaml', '--from', 'pod-a', '--to', '10.0.0.1'], /--cni flannel-host-gw: .* runs flannel-vxlan; --cni changes the built-in cluster only/],
   ])('%j exits 2 with one line', (args, message) => {
     const r = runCli(args);
     expect(r.status).toBe(2);
@@ -64,6 +68,27 @@ describe('command line', () => {
     expect(dnat.rewrite.rule).toBe(`-A ${dnat.rewrite.chain} -m comment --comment default/myapp -m tcp -p tcp -j DNAT --to-destination 10.244.2.6:8080`);
     const encap = t.hops.find((h: { packet: { outer: unknown } }) => h.packet.outer !== null);
     expect(encap.packet.outer).toMatchObject({ src: '192.168.1.11', dst: '192.168.1.12', proto: 'UDP', dport: 8472, vni: 1 });
+  });
+
+  it('traces --cni flannel-host-gw: routed over eth0, no outer header, un-DNAT on node-1 (reference 6.5)', () => {
+    const r = runCli(['trace', '--cni', 'flannel-host-gw', '--json']);
+    expect(r.status).toBe(0);
+    const t = JSON.parse(r.stdout);
+    expect(t.verdict).toBe('delivered');
+    for (const h of t.hops) expect(h.packet.outer).toBeNull();
+    expect(t.hops.some((h: { action: string }) => h.action.includes('"10.244.2.0/24 via 192.168.1.12 dev eth0"'))).toBe(true);
+    expect(t.hops.find((h: { rewrite: { kind: string } | null }) => h.rewrite?.kind === 'un-DNAT').node).toBe('node-1');
+    const text = runCli(['trace', '--cni', 'flannel-host-gw']);
+    expect(text.status).toBe(0);
+    expect(text.stdout).not.toMatch(/outer UDP/);
+    for (const line of text.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    expect(runCli(['trace', '--cni', 'flannel-vxlan', '--json']).stdout).toBe(runCli(['trace', '--json']).stdout);
+  });
+
+  it('rules --cni flannel-host-gw prints the same iptables (flanneld installs its chains for every backend)', () => {
+    const hg = runCli(['rules', '--cni', 'flannel-host-gw', '--json']);
+    expect(hg.status).toBe(0);
+    expect(JSON.parse(hg.stdout).text).toBe(JSON.parse(runCli(['rules', '--json']).stdout).text);
   });
 
   it('the same seed gives the same trace, and seeds reach both endpoints', () => {

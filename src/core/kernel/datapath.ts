@@ -359,7 +359,7 @@ export class Datapath {
       node: node.name, netns: node.name, device: 'eth0', component: 'wire', step: 'wire', packet,
       action: packet.outer
         ? `The outer packet leaves ${node.name}'s eth0 for ${peer.name} (${peer.internalIP}) as ordinary UDP on the node network; nothing between the nodes needs to know any pod address.`
-        : `The packet leaves ${node.name}'s eth0 straight to ${peer.name} (${peer.internalIP}), no encapsulation (host-gw).`,
+        : `The packet leaves ${node.name}'s eth0 as it is, only the MACs new: ${node.name}'s eth0 (${node.eth0Mac}) to ${peer.name}'s eth0 (${peer.eth0Mac}), the next hop ${peer.internalIP} of flanneld's host-gw route. No tunnel device and no outer header, so the MTU stays eth0's ${this.cluster.network.underlayMtu}; the nodes must share one L2 segment.`,
     });
     if (packet.outer) {
       const outer = this.outerPacket(packet);
