@@ -45,7 +45,8 @@ export type Command =
   | { readonly type: 'prevStop' }
   | { readonly type: 'predictions' }
   | { readonly type: 'hint' }
-  | { readonly type: 'skip' };
+  | { readonly type: 'skip' }
+  | { readonly type: 'nextLesson' };
 
 export type CommandType = Command['type'];
 
@@ -70,6 +71,8 @@ export function keymap(input: string, key: KeyInfo): Command | null {
   switch (input) {
     case 'n':
       return { type: 'next' };
+    case 'N':
+      return { type: 'nextLesson' };
     case 'p':
       return { type: 'prev' };
     case 'k':
@@ -151,6 +154,7 @@ export function keyHelp(ascii: boolean): KeyHelpSection[] {
         { keys: 'Home End  g G', what: 'first, last page' },
         { keys: `${up} ${down}  PgUp PgDn`, what: 'scroll a page taller than the screen' },
         { keys: 'Enter  1-9', what: "follow the packet: the page's simulation (or its n-th)" },
+        { keys: 'N', what: 'on the last page: the next lesson (Enter too, when the page has no simulation)' },
       ],
     },
     {

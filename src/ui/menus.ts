@@ -6,6 +6,7 @@ import type { ClusterModel } from '../core/cluster/model.js';
 import type { ScenarioName } from '../core/request.js';
 import { SCENARIOS, SCENARIO_NAMES } from '../core/scenarios.js';
 import { hostPort } from '../core/net/ipv4.js';
+import type { Lesson } from '../content/types.js';
 import type { AppState, Env, MenuState, Screen } from './state.js';
 
 export type MenuAction =
@@ -37,13 +38,31 @@ export function lessonStateText(state: AppState, env: Env, lessonId: number): st
   return `page ${pos.page + 1} of ${pages}`;
 }
 
+function readToEnd(state: AppState, env: Env, lessonId: number): boolean {
+  const lesson = env.lessons.find((l) => l.id === lessonId);
+  const pos = state.positions[lessonId];
+  return lesson !== undefined && pos !== undefined && pos.page >= lesson.pages.length - 1;
+}
+
+/**
+ * The lesson Home's first item continues: the last one opened, unless it was read to the end,
+ * then the next lesson after it not read to the end (null before any lesson was opened).
+ */
+export function continueLesson(state: AppState, env: Env): Lesson | null {
+  const last = env.lessons.find((l) => l.id === state.lastLesson) ?? null;
+  if (last === null || !readToEnd(state, env, last.id)) return last;
+  const i = env.lessons.indexOf(last);
+  const after = [...env.lessons.slice(i + 1), ...env.lessons.slice(0, i)];
+  return after.find((l) => !readToEnd(state, env, l.id)) ?? last;
+}
+
 export function homeItems(state: AppState, env: Env): MenuItem[] {
   const items: MenuItem[] = [];
-  const lastId = state.lastLesson ?? null;
-  const last = env.lessons.find((l) => l.id === lastId) ?? null;
+  const last = continueLesson(state, env);
   const first = env.lessons[0] ?? null;
   if (last !== null) {
-    items.push({ label: `Continue: lesson ${last.id}, ${last.title}`, detail: lessonStateText(state, env, last.id), action: { kind: 'continue', lessonId: last.id } });
+    const verb = last.id === state.lastLesson ? 'Continue' : 'Next';
+    items.push({ label: `${verb}: lesson ${last.id}, ${last.title}`, detail: lessonStateText(state, env, last.id), action: { kind: 'continue', lessonId: last.id } });
   } else if (first !== null) {
     items.push({ label: `Start: lesson ${first.id}, ${first.title}`, detail: `${first.minutes} min`, action: { kind: 'continue', lessonId: first.id } });
   }
@@ -136,4 +155,18 @@ export function typeDigit(menu: MenuState, count: number, digit: number): { menu
   }
   const ambiguous = n * 10 <= count;
   return { menu: { cursor: n - 1, digits: ambiguous ? digits : '' }, choose: !ambiguous };
+}
+
+/** Where q goes from the lesson on top: the screen under it. */
+export function backTarget(state: AppState): string {
+  const under = state.stack.at(-2);
+  if (under === undefined) return 'q quits';
+  if (under.kind === 'lessons') return 'q goes back to the lessons';
+  if (under.kind === 'home') return 'q goes back to the home screen';
+  return 'q goes back';
+}
+
+export function lessonAfter(env: Env, lesson: Lesson): Lesson | null {
+  const i = env.lessons.findIndex((l) => l.id === lesson.id);
+  return i < 0 ? null : (env.lessons[i + 1] ?? null);
 }

@@ -14,7 +14,7 @@ import { SCENARIOS } from '../core/scenarios.js';
 import type { ScenarioName } from '../core/request.js';
 import type { Command } from './keymap.js';
 import { maxScroll, pageRowsOf } from './frame.js';
-import { menuOf, typeDigit, type MenuAction } from './menus.js';
+import { backTarget, lessonAfter, menuOf, typeDigit, type MenuAction } from './menus.js';
 import type { LessonPosition } from './progress.js';
 import {
   DEFAULT_SPEED,
@@ -356,6 +356,20 @@ function openSim(state: AppState, env: Env, screen: Extract<Screen, { kind: 'les
   return push(state, { kind: 'stepper', stepper: opened });
 }
 
+function lastPageText(state: AppState, env: Env, lesson: Lesson, hasSim: boolean): string {
+  const after = lessonAfter(env, lesson);
+  const key = hasSim ? 'N' : 'Enter (or N)';
+  const next = after === null ? 'That was the last lesson. ' : `${key} opens lesson ${after.id}, ${after.title}; `;
+  return `This is the last page. ${next}${backTarget(state)}.`;
+}
+
+/** From a lesson's last page to the next lesson, in its place (q still goes where it went). */
+function nextLesson(state: AppState, env: Env, lesson: Lesson): AppState {
+  const after = lessonAfter(env, lesson);
+  if (after === null) return { ...state, status: `That was the last lesson. ${backTarget(state)}.` };
+  return openLesson(pop(state), env, after.id);
+}
+
 function simsOnPage(lesson: Lesson, page: number): SimBlock[] {
   return (lesson.pages[page]?.blocks ?? []).filter((b): b is SimBlock => b.kind === 'sim');
 }
@@ -367,7 +381,7 @@ function lessonCommand(state: AppState, env: Env, screen: Extract<Screen, { kind
   const goto = (page: number): AppState => {
     const p = Math.max(0, Math.min(last, page));
     if (p === screen.page) {
-      if (page > last) return { ...state, status: 'This is the last page. q goes back to the lessons.' };
+      if (page > last) return { ...state, status: lastPageText(state, env, lesson, simsOnPage(lesson, screen.page).length > 0) };
       return state;
     }
     const moved = savePosition(replaceTop(state, { ...screen, page: p, scroll: 0 }), lesson.id, p, null);
@@ -382,11 +396,18 @@ function lessonCommand(state: AppState, env: Env, screen: Extract<Screen, { kind
       return goto(0);
     case 'last':
       return goto(last);
+    case 'nextLesson':
+      if (screen.page !== last) return { ...state, status: 'N opens the next lesson from the last page.' };
+      return nextLesson(state, env, lesson);
     case 'select':
     case 'digit': {
       const k = command.type === 'digit' ? command.digit - 1 : 0;
       const opened = openSim(state, env, screen, k);
-      if (opened === null) return command.type === 'select' ? { ...state, status: 'This page has no simulation to open.' } : state;
+      if (opened === null) {
+        // The last page without a simulation: Enter goes on to the next lesson.
+        if (command.type === 'select' && screen.page === last) return nextLesson(state, env, lesson);
+        return command.type === 'select' ? { ...state, status: 'This page has no simulation to open.' } : state;
+      }
       return opened;
     }
     default:

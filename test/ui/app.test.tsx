@@ -74,11 +74,11 @@ describe('navigation', () => {
   });
 
   it('resumes from the progress port', async () => {
-    const progress = createMemoryProgress({ 1: { page: 2, hop: null } }, 1);
+    const progress = createMemoryProgress({ 1: { page: 1, hop: null } }, 1);
     const app = mount({ progress });
     await waitForText(app.frame, 'Continue: lesson 1');
     await press(app.stdin, KEYS.enter);
-    await waitForText(app.frame, 'Page 3 of 3');
+    await waitForText(app.frame, 'Page 2 of 3');
   });
 
   it('opens a lesson\'s simulation at its first focus stop', async () => {

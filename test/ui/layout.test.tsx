@@ -48,7 +48,7 @@ function states(size: Size, e: Env = env): [string, AppState][] {
     ['lesson page 2 (table, precision, sim)', lesson(1)],
     ['lesson page 3 (code, diagram)', lesson(2)],
     ['simulator', start(e, { screen: 'simulator' }, size)],
-    ['destination picker', run(start(e, { screen: 'simulator' }, size), e, { type: 'digit', digit: 1 }, { type: 'digit', digit: 1 })],
+    ['destination picker', run(start(e, { screen: 'simulator' }, size), e, { type: 'first' }, { type: 'select' }, { type: 'first' }, { type: 'select' })],
     ['stepper: send', stepAt(0)],
     ['stepper: dnat', stepAt(4)],
     ['stepper: dnat, command', stepAt(4, { type: 'observe' })],
@@ -155,7 +155,8 @@ describe('every client to every destination the simulator offers', () => {
       const dests = destinationItems(env.cluster, client.action.kind === 'client' ? client.action.ref : null);
       dests.forEach((_, d) => {
         // Simulator -> custom -> client c -> destination d
-        let s = run(start(env, { screen: 'simulator' }, size), env, { type: 'digit', digit: 1 }, { type: 'first' }, ...Array<Action>(c).fill({ type: 'down' }), { type: 'select' }, { type: 'first' }, ...Array<Action>(d).fill({ type: 'down' }), { type: 'select' });
+        // (first + select rather than digits: "1" waits for a second digit once a menu has 10 items)
+        let s = run(start(env, { screen: 'simulator' }, size), env, { type: 'first' }, { type: 'select' }, { type: 'first' }, ...Array<Action>(c).fill({ type: 'down' }), { type: 'select' }, { type: 'first' }, ...Array<Action>(d).fill({ type: 'down' }), { type: 'select' });
         const screen = current(s);
         expect(screen.kind).toBe('stepper');
         if (screen.kind !== 'stepper') return;

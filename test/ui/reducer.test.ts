@@ -257,7 +257,7 @@ describe('the stepper', () => {
 
   it('simulates a custom client and destination', () => {
     // Simulator -> custom -> pod-a -> the second destination (myapp by name)
-    const s = run(start(env), env, { type: 'digit', digit: 3 }, { type: 'digit', digit: 1 }, { type: 'digit', digit: 1 }, { type: 'down' }, { type: 'select' });
+    const s = run(start(env), env, { type: 'digit', digit: 3 }, { type: 'first' }, { type: 'select' }, { type: 'first' }, { type: 'select' }, { type: 'down' }, { type: 'select' });
     const st = stepper(s);
     expect(st.scenario).toBeNull();
     expect(st.result.ok).toBe(true);

@@ -112,3 +112,53 @@ describe('two simulations on one page', () => {
     expect(stepperHops(stepper(s))[stepper(s).hop]!.step).toBe('encap');
   });
 });
+
+describe('navigation and messages', () => {
+  it('on the last page, says where q really goes, and Enter (no simulation) or N opens the next lesson', () => {
+    // Lesson 1 opened from Home: q goes Home, and the message says so.
+    let s = run(start(env), env, { type: 'select' }, { type: 'last' }, { type: 'next' });
+    expect(s.status).toMatch(/q goes back to the home screen/);
+    expect(s.status).toMatch(/Enter \(or N\) opens lesson 2/);
+    const tall = run(start(env, { screen: 'home' }, { columns: 80, rows: 60 }), env, { type: 'select' }, { type: 'last' });
+    expect(frameText(tall, env).join(' ').replace(/\s+/g, ' ')).toMatch(/End of lesson 1\. Enter opens lesson 2, Second lesson; q goes back to the home screen\./);
+    const back = run(s, env, { type: 'back' });
+    expect(current(back).kind).toBe('home');
+    // From the lesson list: q goes back to the lessons.
+    const fromList = run(start(env), env, { type: 'digit', digit: 2 }, { type: 'digit', digit: 1 }, { type: 'last' }, { type: 'next' });
+    expect(fromList.status).toMatch(/q goes back to the lessons/);
+    // Enter opens the next lesson in its place; q still goes where it went.
+    s = run(s, env, { type: 'select' });
+    expect(current(s)).toMatchObject({ kind: 'lesson', lessonId: 2 });
+    expect(current(run(s, env, { type: 'back' })).kind).toBe('home');
+    // N on a last page with a simulation (lesson 3's first page is not its last: N says so).
+    const three = run(start(env, { screen: 'lesson', lesson: 3 }), env, { type: 'nextLesson' });
+    expect(three.status).toMatch(/last page/);
+    expect(current(run(three, env, { type: 'last' }, { type: 'nextLesson' }))).toMatchObject({ kind: 'lesson', lessonId: 4 });
+  });
+
+  it('Home continues with the next unfinished lesson once the last one was read to the end', () => {
+    const s = run(start(env), env, { type: 'select' }, { type: 'last' }, { type: 'back' });
+    const home = frameText(s, env).join('\n');
+    expect(home).toMatch(/1\. Next: lesson 2, Second lesson/);
+    expect(home).not.toMatch(/Continue: lesson 1/);
+    expect(current(run(s, env, { type: 'select' }))).toMatchObject({ kind: 'lesson', lessonId: 2 });
+  });
+
+  it('indents status lines like the rest of the frame', () => {
+    const s = run(scenario('cross-node-clusterip', { columns: 80, rows: 24 }), env, { type: 'direction' });
+    const line = frameText(s, env).find((l) => l.includes('Now following the reply.'));
+    expect(line).toMatch(/^ Now following/);
+  });
+
+  it('wraps the Simulator scenario descriptions at 80 columns instead of cutting them', () => {
+    const s = run(start(env, { screen: 'home' }, { columns: 80, rows: 60 }), env, { type: 'digit', digit: 3 });
+    const text = frameText(s, env);
+    expect(text.join('\n')).not.toContain('…');
+    expect(text.join(' ').replace(/\s+/g, ' ')).toContain('the DNAT picks pod-b on node-2, so the packet crosses');
+  });
+
+  it('n and → do not open a menu item (only Enter or its number does)', () => {
+    const s = run(start(env), env, { type: 'next' });
+    expect(current(s).kind).toBe('home');
+  });
+});

@@ -8,6 +8,7 @@ import type { Block, Lesson, Span } from '../../content/types.js';
 import type { PredictAsk } from '../../content/vocabulary.js';
 import { SCENARIOS } from '../../core/scenarios.js';
 import type { Hint, ScreenView, ViewContext } from '../frame.js';
+import { backTarget, lessonAfter } from '../menus.js';
 import type { Screen } from '../state.js';
 import { BLANK, hardWrap, prefixLines, seg, wrapSegs, type Line, type Seg } from '../text.js';
 import type { Theme, Tone } from '../theme.js';
@@ -136,8 +137,11 @@ export function lessonView(screen: Extract<Screen, { kind: 'lesson' }>, ctx: Vie
   const hasSim = (lesson.pages[screen.page]?.blocks ?? []).some((b) => b.kind === 'sim');
   const g = ctx.theme.glyphs;
   const [right, left] = ctx.theme.ascii || ctx.theme.screenReader ? ['Right', 'Left'] : ['→', '←'];
+  const isLast = screen.page === pages - 1;
+  const after = isLast ? lessonAfter(ctx.env, lesson) : null;
   const hints: Hint[] = [
     ...(hasSim ? [{ keys: 'Enter', what: 'follow the packet' }] : []),
+    ...(after !== null ? [{ keys: hasSim ? 'N' : 'Enter', what: 'next lesson' }] : []),
     { keys: `${right} n`, what: 'next page' },
     { keys: `${left} p`, what: 'previous' },
     { keys: '?', what: 'keys' },
@@ -145,10 +149,22 @@ export function lessonView(screen: Extract<Screen, { kind: 'lesson' }>, ctx: Vie
   ];
   const minutes = screen.page === 0 ? `${g.sep}about ${lesson.minutes} min` : '';
   const header: Line[] = [[seg(` Page ${screen.page + 1} of ${pages}`, 'strong'), seg(minutes, 'muted')]];
+  const body = pageLines(lesson, screen.page, ctx.width, ctx.theme);
+  if (isLast) {
+    // The end of the lesson says where to go from here, and q's words match what q does.
+    const { margin, width } = contentWidth(ctx.width);
+    const next: Seg[] =
+      after === null
+        ? [seg('That was the last lesson. ')]
+        : [seg(`End of lesson ${lesson.id}. `), seg(hasSim ? 'N' : 'Enter', 'key'), seg(` opens lesson ${after.id}, ${after.title}; `)];
+    const back = backTarget(ctx.state);
+    const line = [...next, seg(back.slice(0, 1), 'key'), seg(`${back.slice(1)}.`)];
+    body.push(BLANK, ...wrapSegs(line, width).map((l) => [seg(' '.repeat(margin)), ...l]));
+  }
   return {
     title: [`Lesson ${lesson.id}`, lesson.title],
     header,
-    body: pageLines(lesson, screen.page, ctx.width, ctx.theme),
+    body,
     scroll: screen.scroll,
     focus: null,
     hints,

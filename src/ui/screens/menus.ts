@@ -39,7 +39,8 @@ export function menuLines(items: readonly MenuItem[], menu: MenuState, theme: Th
       return;
     }
     lines.push(fitLine(head, width, theme.glyphs.ellipsis));
-    lines.push(fitLine([seg(' '.repeat(indent)), seg(item.detail, 'muted')], width, theme.glyphs.ellipsis));
+    // The detail wraps under the label rather than being cut.
+    for (const l of wrapSegs([seg(item.detail, 'muted')], Math.max(8, width - indent))) lines.push([seg(' '.repeat(indent)), ...l]);
   });
   return { lines, starts };
 }
