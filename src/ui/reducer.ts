@@ -14,6 +14,7 @@ import { SCENARIOS } from '../core/scenarios.js';
 import type { ScenarioName } from '../core/request.js';
 import type { Command } from './keymap.js';
 import { maxScroll, pageRowsOf } from './frame.js';
+import { stepName } from './step-names.js';
 import { backTarget, lessonAfter, menuOf, typeDigit, type MenuAction } from './menus.js';
 import type { LessonPosition } from './progress.js';
 import {
@@ -591,7 +592,7 @@ function tick(state: AppState, st: StepperState): AppState {
   if (asking !== null) return setStepper(state, asking);
   if (isLessonStop(st, hop)) {
     const h = hops[hop];
-    return { ...setStepper(state, { ...st, hop, scroll: 0, playing: false, reveal: null }), status: `Paused at a focus stop (${h?.step ?? ''}). Space plays on.` };
+    return { ...setStepper(state, { ...st, hop, scroll: 0, playing: false, reveal: null }), status: `Paused at a focus stop (${h === undefined ? '' : stepName(h.step)}). Space plays on.` };
   }
   return setStepper(state, { ...st, hop, scroll: 0, reveal: null });
 }

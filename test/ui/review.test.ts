@@ -7,6 +7,10 @@ import { SCENARIO_NAMES } from '../../src/core/scenarios.js';
 import type { AppState, StepperState } from '../../src/ui/state.js';
 import { current } from '../../src/ui/state.js';
 import { stepperHops } from '../../src/ui/stepper-model.js';
+import { keymap } from '../../src/ui/keymap.js';
+import { blockLines } from '../../src/ui/screens/lesson.js';
+import { lineText } from '../../src/ui/text.js';
+import { makeTheme } from '../../src/ui/theme.js';
 import { LESSONS, frameText, makeEnv, run, start } from './helpers.js';
 
 const span = (text: string) => ({ text, style: 'plain' as const });
@@ -160,5 +164,39 @@ describe('navigation and messages', () => {
   it('n and → do not open a menu item (only Enter or its number does)', () => {
     const s = run(start(env), env, { type: 'next' });
     expect(current(s).kind).toBe('home');
+  });
+});
+
+describe('wording', () => {
+  const mono = makeTheme({ color: false, ascii: false, screenReader: false });
+  const colour = makeTheme({ color: true, ascii: false, screenReader: false });
+  const text = (lines: ReturnType<typeof blockLines>) => lines.map(lineText).join(' ').replace(/\s+/g, ' ');
+
+  it('asks a prediction as natural questions, with the hop by its readable name', () => {
+    const t = text(blockLines({ kind: 'predict', at: 'dnat', ask: ['rewrite', 'chain'], direction: null, sim: 0, line: 9 } as never, 76, mono));
+    expect(t).toBe('? Think first before the DNAT hop: What is rewritten, and to what? Which chain decides?');
+    expect(t).not.toMatch(/what do you expect for/);
+  });
+
+  it('names focus stops readably', () => {
+    const t = text(blockLines({ kind: 'sim', scenario: 'cross-node-clusterip', focus: ['conntrack-match', 'un-dnat'], direction: 'reply', index: 0, line: 1 }, 76, mono));
+    expect(t).toContain('(stops at: conntrack lookup, un-DNAT)');
+  });
+
+  it('pads list numbers so 9 and 10 line up', () => {
+    const items = Array.from({ length: 10 }, (_, i) => ({ text: `item ${i + 1}`, spans: [span(`item ${i + 1}`)] }));
+    const lines = blockLines({ kind: 'list', ordered: true, start: 1, items, line: 1 }, 76, mono).map(lineText);
+    expect(lines[0]).toBe(' 1. item 1');
+    expect(lines[9]).toBe('10. item 10');
+  });
+
+  it('marks inline code with backticks when colour is off, and not when it is on', () => {
+    const block = { kind: 'paragraph', text: 'pod-a calls myapp.', spans: [span('pod-a calls '), { text: 'myapp', style: 'code' as const }, span('.')], line: 1 } as const;
+    expect(text(blockLines(block, 76, mono))).toBe('pod-a calls `myapp`.');
+    expect(text(blockLines(block, 76, colour))).toBe('pod-a calls myapp.');
+  });
+
+  it('maps N to the next lesson', () => {
+    expect(keymap('N', {})).toEqual({ type: 'nextLesson' });
   });
 });

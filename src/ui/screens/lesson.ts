@@ -10,22 +10,25 @@ import { SCENARIOS } from '../../core/scenarios.js';
 import type { Hint, ScreenView, ViewContext } from '../frame.js';
 import { backTarget, lessonAfter } from '../menus.js';
 import type { Screen } from '../state.js';
+import { stepName } from '../step-names.js';
 import { BLANK, hardWrap, prefixLines, seg, wrapSegs, type Line, type Seg } from '../text.js';
 import type { Theme, Tone } from '../theme.js';
 
 const SPAN_TONE: Record<Span['style'], Tone | undefined> = { plain: undefined, code: 'code', strong: 'strong', em: 'em' };
 
-function spanSegs(spans: readonly Span[], base?: Tone): Seg[] {
-  return spans.map((s) => seg(s.text, SPAN_TONE[s.style] ?? base));
+/** Without colour, inline code is marked with backticks (7-bit, NO_COLOR- and ASCII-safe). */
+function spanSegs(spans: readonly Span[], theme: Theme, base?: Tone): Seg[] {
+  const quote = !theme.color && !theme.screenReader;
+  return spans.map((s) => seg(quote && s.style === 'code' ? `\`${s.text}\`` : s.text, SPAN_TONE[s.style] ?? base));
 }
 
 const ASK_TEXT: Record<PredictAsk, string> = {
-  'next-hop': 'where the packet goes next',
-  rewrite: 'what is rewritten, and to what',
-  chain: 'which chain decides',
-  'outer-header': 'the outer header',
-  conntrack: 'the conntrack entry',
-  'dns-queries': 'which DNS queries the resolver sends',
+  'next-hop': 'Where does the packet go next?',
+  rewrite: 'What is rewritten, and to what?',
+  chain: 'Which chain decides?',
+  'outer-header': 'What does the outer header carry?',
+  conntrack: 'What will the conntrack entry say?',
+  'dns-queries': 'Which DNS queries does the resolver send?',
 };
 
 /** Lines of one block at `width` columns. */
@@ -35,12 +38,14 @@ export function blockLines(block: Block, width: number, theme: Theme): Line[] {
     case 'heading':
       return wrapSegs(block.spans.map((s) => seg(s.text, 'heading')), width);
     case 'paragraph':
-      return wrapSegs(spanSegs(block.spans), width);
+      return wrapSegs(spanSegs(block.spans, theme), width);
     case 'list': {
       const out: Line[] = [];
+      // Numbers are right-aligned, so items 9 and 10 start in the same column.
+      const numWidth = String(block.start + block.items.length - 1).length;
       block.items.forEach((item, i) => {
-        const marker = block.ordered ? `${block.start + i}. ` : `${g.bullet} `;
-        const wrapped = wrapSegs(spanSegs(item.spans), width - marker.length);
+        const marker = block.ordered ? `${String(block.start + i).padStart(numWidth)}. ` : `${g.bullet} `;
+        const wrapped = wrapSegs(spanSegs(item.spans, theme), width - marker.length);
         out.push(...prefixLines(wrapped, [seg(marker, 'muted')], [seg(' '.repeat(marker.length))]));
       });
       return out;
@@ -51,18 +56,18 @@ export function blockLines(block: Block, width: number, theme: Theme): Line[] {
       return tableLines(block, width, theme);
     case 'precision': {
       const gutter = theme.screenReader ? '' : `${g.gutter} `;
-      const wrapped = wrapSegs([seg(LAYOUT.precisionLabel, 'strong'), ...spanSegs(block.spans, 'precision')], width - gutter.length);
+      const wrapped = wrapSegs([seg(LAYOUT.precisionLabel, 'strong'), ...spanSegs(block.spans, theme, 'precision')], width - gutter.length);
       return gutter === '' ? wrapped : prefixLines(wrapped, [seg(gutter, 'precision')]);
     }
     case 'sim': {
       const scenario = SCENARIOS[block.scenario];
-      const stops = block.focus.length > 0 ? ` (stops at: ${block.focus.join(', ')})` : '';
+      const stops = block.focus.length > 0 ? ` (stops at: ${block.focus.map(stepName).join(', ')})` : '';
       const prefix = theme.screenReader ? '' : `${g.play} `;
       return wrapSegs([seg(`${prefix}Enter`, 'key'), seg(`: follow the packet. ${scenario.title}${stops}`, 'focus')], width, prefix.length);
     }
     case 'predict': {
-      const asks = block.ask.map((a) => ASK_TEXT[a]).join('; ');
-      return wrapSegs([seg('? Think first: ', 'key'), seg(`before the ${block.at} hop, what do you expect for ${asks}?`, 'em')], width, 2);
+      const asks = block.ask.map((a) => ASK_TEXT[a]).join(' ');
+      return wrapSegs([seg('? Think first', 'key'), seg(` before the ${stepName(block.at)} hop: ${asks}`, 'em')], width, 2);
     }
     case 'diagram': {
       const art = artLines(theme.ascii || theme.screenReader ? block.ascii : (block.unicode ?? block.ascii));
