@@ -3,8 +3,8 @@
 
 import { parseArgs } from 'node:util';
 import type { CniKind } from '../core/cluster/model.js';
-import type { ScenarioName } from '../core/request.js';
-import { SCENARIO_NAMES } from '../core/scenarios.js';
+import type { AnyScenarioName } from '../core/request.js';
+import { ALL_SCENARIO_NAMES } from '../core/scenarios.js';
 import { UsageError } from './usage-error.js';
 import { parseProgressOptions, PROGRESS_OPTIONS, type ProgressCommand } from '../plain/progress-options.js';
 import { parseQuizOptions, QUIZ_OPTIONS, type QuizCommand } from '../plain/quiz-options.js';
@@ -30,7 +30,7 @@ export type Command =
       readonly from: string | null;
       readonly to: string | null;
       readonly proto: 'TCP' | 'UDP';
-      readonly scenario: ScenarioName | null;
+      readonly scenario: AnyScenarioName | null;
       readonly seed: number | undefined;
       readonly endpoint: string | undefined;
       readonly resolver: 'glibc' | 'musl';
@@ -154,7 +154,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
         if (!/^\d{1,10}$/.test(v.seed) || Number(v.seed) > 0xffffffff) throw new UsageError(`--seed ${JSON.stringify(v.seed)}: expected a whole number from 0 to 4294967295`);
         seed = Number(v.seed);
       }
-      const scenario = v.scenario === undefined ? null : oneOf('scenario', v.scenario, SCENARIO_NAMES, SCENARIO_NAMES[0]!);
+      const scenario = v.scenario === undefined ? null : oneOf('scenario', v.scenario, ALL_SCENARIO_NAMES, ALL_SCENARIO_NAMES[0]!);
       if (scenario !== null && (v.from !== undefined || v.to !== undefined)) throw new UsageError('--scenario sets --from and --to itself; give one or the other');
       const proto = oneOf('proto', v.proto?.toLowerCase(), ['tcp', 'udp'], 'tcp').toUpperCase() as 'TCP' | 'UDP';
       return {

@@ -12,6 +12,15 @@ export type ScenarioName =
   | 'no-endpoints'
   | 'nxdomain';
 
+/**
+ * "What goes wrong" scenarios: `trace --scenario` replays them on their cluster variants. They are
+ * kept out of ScenarioName (lessons' ```sim blocks and the tour's simulator menu) until the UI
+ * applies scenarioCluster() and its menu takes ten or more entries.
+ */
+export type FailureScenarioName = 'no-br-netfilter' | 'wrong-targetport';
+
+export type AnyScenarioName = ScenarioName | FailureScenarioName;
+
 export interface TraceRequest {
   /** Client pod: "name" (namespace default) or "ns/name". */
   readonly from: string;

@@ -1,13 +1,25 @@
 // Named scenarios on the built-in cluster: what lessons, the stepper and `trace --scenario` replay.
 
-import type { ScenarioName, TraceOptions, TraceRequest } from './request.js';
+import type { ClusterModel } from './cluster/model.js';
+import { withoutBrNetfilter, withTargetPortDefaulted } from './cluster/variants.js';
+import type { AnyScenarioName, FailureScenarioName, ScenarioName, TraceOptions, TraceRequest } from './request.js';
 
-export interface Scenario {
-  readonly name: ScenarioName;
+export interface Scenario<N extends AnyScenarioName = ScenarioName> {
+  readonly name: N;
   readonly title: string;
   readonly summary: string;
   readonly request: TraceRequest;
   readonly options: TraceOptions;
+  /**
+   * The cluster this scenario runs on, made from the built-in one (a failure scenario turns one
+   * knob). Absent: the base cluster as it is. Use scenarioCluster() rather than calling it.
+   */
+  readonly cluster?: (base: ClusterModel) => ClusterModel;
+}
+
+/** The cluster a scenario is simulated on: its variant of `base`, or `base` itself. */
+export function scenarioCluster(scenario: Scenario<AnyScenarioName>, base: ClusterModel): ClusterModel {
+  return scenario.cluster ? scenario.cluster(base) : base;
 }
 
 export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
@@ -70,3 +82,27 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
 };
 
 export const SCENARIO_NAMES = Object.keys(SCENARIOS) as ScenarioName[];
+
+/** What goes wrong: each one turns one knob of the built-in cluster (see Scenario.cluster). */
+export const FAILURE_SCENARIOS: Readonly<Record<FailureScenarioName, Scenario<FailureScenarioName>>> = {
+  'no-br-netfilter': {
+    name: 'no-br-netfilter',
+    title: 'What goes wrong: br_netfilter off, endpoint on the same node',
+    summary: 'As same-node-clusterip, but with bridge-nf-call-iptables=0: pod-c\'s reply is bridged straight to pod-a, never un-DNATed, and pod-a answers with a RST (kubernetes#122174).',
+    request: { from: 'pod-a', to: 'myapp.default.svc.cluster.local' },
+    options: { endpoint: '10.244.1.5' },
+    cluster: withoutBrNetfilter,
+  },
+  'wrong-targetport': {
+    name: 'wrong-targetport',
+    title: 'What goes wrong: the Service\'s targetPort misses the container port',
+    summary: 'myapp was written without targetPort, so it defaults to port 80, but pod-b listens on 8080: the SYN is DNATed to 10.244.2.6:80, pod-b\'s kernel answers with a RST, and curl says Connection refused.',
+    request: { from: 'pod-a', to: 'myapp.default.svc.cluster.local' },
+    options: { endpoint: '10.244.2.6' },
+    cluster: withTargetPortDefaulted,
+  },
+};
+
+/** Every scenario `trace --scenario` knows: the named ones, then the failure ones. */
+export const ALL_SCENARIOS: Readonly<Record<AnyScenarioName, Scenario<AnyScenarioName>>> = { ...SCENARIOS, ...FAILURE_SCENARIOS };
+export const ALL_SCENARIO_NAMES = Object.keys(ALL_SCENARIOS) as AnyScenarioName[];

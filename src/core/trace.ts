@@ -132,7 +132,7 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
   // 3. The request and the reply.
   const sport = ephemeralPort(rng, DEFAULT_CLIENT_PORT);
   const dp = new Datapath(cluster, { chooser: makeChooser(pins, rng), randomPort: () => masqueradePort(rng, 40001) });
-  const result = connect(dp, client, targetIP, port, sport, proto, null);
+  const result = connect(dp, client, targetIP, port, sport, proto, null, cluster.network.brNetfilter);
   const hops = dp.hops;
   const dnat = hops.find((h) => h.rewrite?.kind === 'DNAT');
   return ok({
@@ -153,7 +153,7 @@ interface ConnectResult {
 }
 
 /** Sends the first packet, and when it arrives, the server's first answer. */
-function connect(dp: Datapath, client: PodModel, ip: string, port: number, sport: number, proto: Protocol, payload: string | null): ConnectResult {
+function connect(dp: Datapath, client: PodModel, ip: string, port: number, sport: number, proto: Protocol, payload: string | null, brNetfilter: boolean): ConnectResult {
   const packet: Packet = {
     proto, src: client.ip!, sport, dst: ip, dport: port, ttl: 64, srcMac: client.mac, dstMac: '', flags: packetFlags(proto, 'request'), outer: null, mark: 0, payload,
   };
@@ -170,7 +170,12 @@ function connect(dp: Datapath, client: PodModel, ip: string, port: number, sport
   dp.setDirection('reply');
   dp.expectation = (p) => {
     if (p.src === ip && p.sport === port) return null;
-    return `${client.name}'s socket is connected to ${hostPort(ip, port)}, but this answer comes from ${hostPort(p.src, p.sport)}: no socket matches, so the kernel answers with a RST and the connection fails.`;
+    const replyHops = dp.hops.filter((h) => h.direction === 'reply');
+    const bridgedUnseen = !brNetfilter && !replyHops.some((h) => h.step === 'route' || h.step === 'un-dnat');
+    const why = bridgedUnseen
+      ? ` The reply was bridged pod to pod on cni0, and with br_netfilter off (bridge-nf-call-iptables=0) bridged frames never reach conntrack, so nothing un-DNATed it (the symptom captured in kubernetes/kubernetes#122174: a SYN-ACK from the pod IP, answered with a RST).`
+      : '';
+    return `${client.name}'s socket is connected to ${hostPort(ip, port)}, but this answer comes from ${hostPort(p.src, p.sport)}: no socket matches, so the kernel answers with a RST and the connection fails.${why}`;
   };
   const how = `${proto === 'UDP' ? 'with a UDP datagram' : 'with a SYN-ACK'} to ${hostPort(seen.src, seen.sport)}, the source it saw.`;
   const reply = request.pod !== null
@@ -224,7 +229,7 @@ function dnsJourney(cluster: ClusterModel, client: PodModel, server: string, spo
     if (key !== null) pinEndpoint(pins, sp, key);
   }
   const dp = new Datapath(cluster, { chooser: makeChooser(pins, rng), randomPort: () => masqueradePort(rng, 40002) });
-  const r = connect(dp, client, server, 53, sport, 'UDP', `The DNS question: ${question}`);
+  const r = connect(dp, client, server, 53, sport, 'UDP', `The DNS question: ${question}`, cluster.network.brNetfilter);
   const answeredBy = r.request.kind === 'delivered' && r.request.pod !== null ? `${r.request.pod.namespace}/${r.request.pod.name}` : null;
   return { hops: dp.hops, answeredBy };
 }

@@ -2,7 +2,7 @@
 // Simulations are played in full from the simulator, so the text never disagrees with it.
 
 import { BUILTIN_CLUSTER } from '../core/cluster/builtin.js';
-import { SCENARIOS } from '../core/scenarios.js';
+import { scenarioCluster, SCENARIOS } from '../core/scenarios.js';
 import { simulate } from '../core/trace.js';
 import type { Block, Lesson } from '../content/index.js';
 import { listMarker, plainText, tableColumnWidths, TABLE_GAP } from '../content/index.js';
@@ -43,7 +43,7 @@ function blockText(block: Block, style: LessonTextStyle): string[] {
     }
     case 'sim': {
       const scenario = SCENARIOS[block.scenario];
-      const result = simulate(BUILTIN_CLUSTER, scenario.request, scenario.options);
+      const result = simulate(scenarioCluster(scenario, BUILTIN_CLUSTER), scenario.request, scenario.options);
       if (!result.ok) return ['', `[simulation ${block.scenario} failed: ${result.error.message}]`];
       const t = result.trace;
       const lines = ['', `SIMULATION: ${scenario.title}`, ...wrap(scenario.summary, style.width, '  ')];

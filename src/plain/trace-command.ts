@@ -1,7 +1,7 @@
 import type { LoadedCluster } from '../cli/load-cluster.js';
 import type { Command } from '../cli/options.js';
 import { UsageError } from '../cli/usage-error.js';
-import { SCENARIOS } from '../core/scenarios.js';
+import { ALL_SCENARIOS, scenarioCluster } from '../core/scenarios.js';
 import { simulate } from '../core/trace.js';
 import { traceText } from './trace-text.js';
 import { clusterWithCni } from './cni-choice.js';
@@ -11,7 +11,7 @@ type TraceCommand = Extract<Command, { kind: 'trace' }>;
 const DEFAULT_REQUEST = { from: 'pod-a', to: 'myapp.default.svc.cluster.local' };
 
 export function runTrace(command: TraceCommand, loaded: LoadedCluster, io: { width: number; write: (s: string) => void }): number {
-  const scenario = command.scenario ? SCENARIOS[command.scenario] : null;
+  const scenario = command.scenario ? ALL_SCENARIOS[command.scenario] : null;
   if (scenario && loaded.cluster.source !== 'built-in') throw new UsageError('--scenario replays the built-in cluster; use --from and --to with --cluster');
   const request = scenario
     ? { ...scenario.request, proto: command.proto }
@@ -24,7 +24,8 @@ export function runTrace(command: TraceCommand, loaded: LoadedCluster, io: { wid
     ...(command.endpoint !== undefined ? { endpoint: command.endpoint } : {}),
     resolver: command.resolver,
   };
-  const cluster = clusterWithCni(loaded.cluster, command.cni);
+  const base = clusterWithCni(loaded.cluster, command.cni);
+  const cluster = scenario ? scenarioCluster(scenario, base) : base;
   const result = simulate(cluster, request, options);
   if (!result.ok) throw new UsageError(`--${result.error.field}: ${result.error.message}`);
   const trace = { ...result.trace, scenario: command.scenario, assumptions: [...result.trace.assumptions, ...loaded.notes] };

@@ -91,6 +91,17 @@ describe('command line', () => {
     expect(JSON.parse(hg.stdout).text).toBe(JSON.parse(runCli(['rules', '--json']).stdout).text);
   });
 
+  it('traces the failure scenarios on their own cluster variants', () => {
+    const brnf = JSON.parse(runCli(['trace', '--scenario', 'no-br-netfilter', '--json']).stdout);
+    expect(brnf).toMatchObject({ scenario: 'no-br-netfilter', verdict: 'rejected', outcome: 'reset' });
+    expect(brnf.reason).toContain('kubernetes/kubernetes#122174');
+    const port = JSON.parse(runCli(['trace', '--scenario', 'wrong-targetport', '--json']).stdout);
+    expect(port).toMatchObject({ scenario: 'wrong-targetport', verdict: 'rejected', outcome: 'reset', endpoint: '10.244.2.6:80' });
+    const text = runCli(['trace', '--scenario', 'wrong-targetport']);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain('Connection refused');
+  });
+
   it('the same seed gives the same trace, and seeds reach both endpoints', () => {
     const a = runCli(['trace', '--json', '--seed', '7']).stdout;
     expect(runCli(['trace', '--json', '--seed', '7']).stdout).toBe(a);

@@ -21,3 +21,29 @@ export function withCni(base: ClusterModel, cni: CniKind): ClusterModel {
 
 /** The CNI data planes the simulator walks today. */
 export const SIMULATED_CNIS: readonly CniKind[] = ['flannel-vxlan', 'flannel-host-gw'];
+
+/** net.bridge.bridge-nf-call-iptables = 0 (br_netfilter not loaded): bridged frames skip iptables and conntrack. */
+export const withoutBrNetfilter = memoByObject((base: ClusterModel): ClusterModel => ({
+  ...base,
+  network: { ...base.network, brNetfilter: false },
+  assumptions: [...base.assumptions, 'net.bridge.bridge-nf-call-iptables is 0 on every node (br_netfilter not loaded), against the Kubernetes network-plugin requirement.'],
+}));
+
+/**
+ * default/myapp written without targetPort: the API server defaults it to the Service port (80),
+ * and the EndpointSlice controller publishes port 80 for every endpoint, while the pods listen on 8080.
+ */
+export const withTargetPortDefaulted = memoByObject((base: ClusterModel): ClusterModel => {
+  const isMyapp = (ns: string, name: string) => ns === 'default' && name === 'myapp';
+  return {
+    ...base,
+    services: base.services.map((s) =>
+      isMyapp(s.namespace, s.name) ? { ...s, ports: s.ports.map((p) => ({ ...p, targetPort: p.port })) } : s),
+    endpointSlices: base.endpointSlices.map((es) => {
+      if (!isMyapp(es.namespace, es.serviceName)) return es;
+      const svc = base.services.find((s) => isMyapp(s.namespace, s.name));
+      return { ...es, ports: es.ports.map((p, i) => ({ ...p, port: svc?.ports[i]?.port ?? p.port })) };
+    }),
+    assumptions: [...base.assumptions, 'default/myapp has no targetPort in its spec, so it defaulted to its port, 80; its pods declare containerPort 8080.'],
+  };
+});

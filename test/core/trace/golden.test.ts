@@ -30,8 +30,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_CLUSTER } from '../../../src/core/cluster/builtin.js';
 import { endpointChain, serviceChain } from '../../../src/core/proxy/chain-names.js';
-import { SCENARIO_NAMES, SCENARIOS } from '../../../src/core/scenarios.js';
-import type { ScenarioName } from '../../../src/core/request.js';
+import { ALL_SCENARIO_NAMES, ALL_SCENARIOS, SCENARIO_NAMES, scenarioCluster } from '../../../src/core/scenarios.js';
+import type { AnyScenarioName, ScenarioName } from '../../../src/core/request.js';
 import { simulate } from '../../../src/core/trace.js';
 import type { Hop, Trace } from '../../../src/core/trace-model.js';
 import { formatTrace } from './golden-format.js';
@@ -42,9 +42,9 @@ const UPDATE = process.env.UPDATE_GOLDEN === '1';
 /** Scenarios whose golden file is the hand-corrected expectation, not the simulator's current output. */
 const KNOWN_WRONG: ReadonlySet<ScenarioName> = new Set<ScenarioName>([]);
 
-function scenarioTrace(name: ScenarioName): Trace {
-  const s = SCENARIOS[name];
-  const r = simulate(BUILTIN_CLUSTER, s.request, s.options);
+function scenarioTrace(name: AnyScenarioName): Trace {
+  const s = ALL_SCENARIOS[name];
+  const r = simulate(scenarioCluster(s, BUILTIN_CLUSTER), s.request, s.options);
   if (!r.ok) throw new Error(`${name}: ${r.error.field}: ${r.error.message}`);
   return r.trace;
 }
@@ -64,10 +64,11 @@ describe('golden traces (test/fixtures/traces)', () => {
     expect([...SCENARIO_NAMES].sort()).toEqual(
       ['cross-node-clusterip', 'dns-lookup', 'hairpin', 'no-endpoints', 'nxdomain', 'pod-ip', 'same-node-clusterip', 'same-node-pod-ip'],
     );
+    expect(ALL_SCENARIO_NAMES.filter((n) => !(SCENARIO_NAMES as readonly string[]).includes(n)).sort()).toEqual(['no-br-netfilter', 'wrong-targetport']);
   });
 
-  for (const name of SCENARIO_NAMES) {
-    const known = KNOWN_WRONG.has(name);
+  for (const name of ALL_SCENARIO_NAMES) {
+    const known = KNOWN_WRONG.has(name as ScenarioName);
     (known ? it.fails : it)(`${name}${known ? ' (hand-corrected golden; simulator bug)' : ''}`, () => {
       const actual = formatTrace(name, scenarioTrace(name));
       const file = `${GOLDEN_DIR}${name}.txt`;
