@@ -56,6 +56,8 @@ function states(size: Size, e: Env = env): [string, AppState][] {
     ['stepper: wire, command', stepAt(9, { type: 'observe' })],
     ['stepper: last hop', stepAt(0, { type: 'last' })],
     ['stepper: NXDOMAIN', scenarioState('nxdomain', size, e)],
+    ['stepper: DNS lookup panel (dns-lookup)', run(scenarioState('dns-lookup', size, e), e, { type: 'dns' })],
+    ['stepper: DNS lookup panel (cross-node)', run(scenarioState('cross-node-clusterip', size, e), e, { type: 'dns' })],
     ['help', run(home, e, { type: 'help' })],
   ];
 }
