@@ -94,7 +94,10 @@ export function App({ env, start, progress, size: fixedSize }: AppProps) {
     }
     for (const [id, pos] of Object.entries(state.positions)) {
       const before = saved.current[Number(id)];
-      if (before === undefined || before.page !== pos.page || before.hop !== pos.hop) write(() => progress.savePosition(Number(id), pos.page, pos.hop));
+      // The store keeps one hop per lesson, read back as the page's first simulation's: a hop in
+      // another simulation on the page is kept for this session only, and the store gets the page.
+      const hop = (pos.sim ?? 0) === 0 ? pos.hop : null;
+      if (before === undefined || before.page !== pos.page || before.hop !== pos.hop || (before.sim ?? 0) !== (pos.sim ?? 0)) write(() => progress.savePosition(Number(id), pos.page, hop));
     }
     saved.current = state.positions;
     for (const event of state.outbox.slice(sent.current)) {

@@ -69,3 +69,23 @@ describe('the bundled lessons', () => {
     expect(frame.split('\n').at(-1)).toContain('Tab next stop');
   });
 });
+
+describe('the stored position', () => {
+  it('keeps a hop of the second simulation on a page out of the store (it would reopen in the first)', async () => {
+    const progress = createMemoryProgress({}, null, { predictions: false });
+    const app = render(<App env={env} start={{ screen: 'lesson', lesson: 10 }} progress={progress} size={{ columns: 120, rows: 40 }} />);
+    cleanups.push(() => app.unmount());
+    const frame = () => app.lastFrame() ?? '';
+    for (let i = 0; i < 20 && !frame().includes('One last run'); i++) await press(app.stdin, KEYS.right);
+    await press(app.stdin, '2');
+    await waitForText(frame, 'un-dnat');
+    await press(app.stdin, KEYS.right);
+    await waitFor(frame, () => progress.lessonPosition(10)?.page === 2, 'the page saved');
+    expect(progress.lessonPosition(10)?.hop).toBeNull();
+    await press(app.stdin, 'q');
+    await press(app.stdin, KEYS.enter);
+    await waitForText(frame, 'focus stop 1 of');
+    await press(app.stdin, KEYS.right);
+    await waitFor(frame, () => typeof progress.lessonPosition(10)?.hop === 'number', 'the first simulation hop saved');
+  });
+});
