@@ -174,7 +174,7 @@ describe('wording', () => {
 
   it('asks a prediction as natural questions, with the hop by its readable name', () => {
     const t = text(blockLines({ kind: 'predict', at: 'dnat', ask: ['rewrite', 'chain'], direction: null, sim: 0, line: 9 } as never, 76, mono));
-    expect(t).toBe('? Think first before the DNAT hop: What is rewritten, and to what? Which chain decides?');
+    expect(t).toBe('? Think first, before the DNAT hop: what is rewritten, and to what? Which chain decides?');
     expect(t).not.toMatch(/what do you expect for/);
   });
 

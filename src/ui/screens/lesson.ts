@@ -66,8 +66,10 @@ export function blockLines(block: Block, width: number, theme: Theme): Line[] {
       return wrapSegs([seg(`${prefix}Enter`, 'key'), seg(`: follow the packet. ${scenario.title}${stops}`, 'focus')], width, prefix.length);
     }
     case 'predict': {
+      // "Think first, before the DNAT hop: what is rewritten, and to what? Which chain decides?"
       const asks = block.ask.map((a) => ASK_TEXT[a]).join(' ');
-      return wrapSegs([seg('? Think first', 'key'), seg(` before the ${stepName(block.at)} hop: ${asks}`, 'em')], width, 2);
+      const lead = asks.charAt(0).toLowerCase() + asks.slice(1);
+      return wrapSegs([seg('? Think first', 'key'), seg(`, before the ${stepName(block.at)} hop: ${lead}`, 'em')], width, 2);
     }
     case 'diagram': {
       const art = artLines(theme.ascii || theme.screenReader ? block.ascii : (block.unicode ?? block.ascii));
@@ -147,7 +149,7 @@ export function lessonView(screen: Extract<Screen, { kind: 'lesson' }>, ctx: Vie
   const hints: Hint[] = [
     ...(hasSim ? [{ keys: 'Enter', what: 'follow the packet' }] : []),
     ...(after !== null ? [{ keys: hasSim ? 'N' : 'Enter', what: 'next lesson' }] : []),
-    { keys: `${right} n`, what: 'next page' },
+    ...(isLast ? [] : [{ keys: `${right} n`, what: 'next page' }]),
     { keys: `${left} p`, what: 'previous' },
     { keys: '?', what: 'keys' },
     { keys: 'q', what: 'back' },
