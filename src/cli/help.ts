@@ -19,11 +19,14 @@ Trace options:
   --to NAME|IP[:PORT]        a Service name, a ClusterIP or a pod IP  [myapp.default.svc.cluster.local]
   --proto tcp|udp            [tcp]
   --scenario NAME            a named scenario: cross-node-clusterip, same-node-clusterip, pod-ip,
-                             same-node-pod-ip, dns-lookup, hairpin, no-endpoints, nxdomain
+                             same-node-pod-ip, dns-lookup, hairpin, no-endpoints, nxdomain;
+                             what goes wrong: no-br-netfilter, wrong-targetport
   --seed N                   draw kube-proxy's random endpoint choice (and ports) from seed N
   --endpoint IP              pin the endpoint instead of drawing it
   --resolver glibc|musl      the client's stub resolver  [glibc]
-  --json                     the Trace as JSON
+  --compare cni              the same request over flannel-vxlan and flannel-host-gw, hop
+                             by hop, differences marked (built-in cluster)
+  --json                     the Trace as JSON (with --compare: both traces and the alignment)
 
 Rules options:
   --node NAME                whose rules  [the first node]

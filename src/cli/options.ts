@@ -36,6 +36,8 @@ export type Command =
       readonly resolver: 'glibc' | 'musl';
       /** --cni when given (null: the cluster's own). */
       readonly cni: CniKind | null;
+      /** --compare: the same request under two choices, aligned hop by hop. */
+      readonly compare: 'cni' | null;
     }
   | { readonly kind: 'rules'; readonly shared: Shared; readonly node: string | null; readonly format: 'save' | 'restore'; readonly cni: CniKind | null }
   | { readonly kind: 'lab'; readonly shared: Shared; readonly action: 'verify' | 'up' | 'down' }
@@ -57,6 +59,7 @@ const OPTIONS = {
   format: { type: 'string' },
   'proxy-mode': { type: 'string' },
   cni: { type: 'string' },
+  compare: { type: 'string' },
   json: { type: 'boolean' },
   plain: { type: 'boolean' },
   'no-color': { type: 'boolean' },
@@ -84,7 +87,7 @@ const PER_COMMAND: Record<string, readonly string[]> = {
   tour: [],
   lessons: [],
   lesson: [],
-  trace: ['from', 'to', 'proto', 'scenario', 'seed', 'endpoint', 'resolver'],
+  trace: ['from', 'to', 'proto', 'scenario', 'seed', 'endpoint', 'resolver', 'compare'],
   rules: ['node', 'format'],
   lab: [],
   quiz: QUIZ_OPTIONS,
@@ -157,6 +160,9 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
       const scenario = v.scenario === undefined ? null : oneOf('scenario', v.scenario, ALL_SCENARIO_NAMES, ALL_SCENARIO_NAMES[0]!);
       if (scenario !== null && (v.from !== undefined || v.to !== undefined)) throw new UsageError('--scenario sets --from and --to itself; give one or the other');
       const proto = oneOf('proto', v.proto?.toLowerCase(), ['tcp', 'udp'], 'tcp').toUpperCase() as 'TCP' | 'UDP';
+      const compare = v.compare === undefined ? null : oneOf('compare', v.compare, ['cni', 'proxy-mode'], 'cni');
+      if (compare === 'proxy-mode') throw new UsageError('--compare proxy-mode: IPVS mode is not simulated yet, so there is no second trace to set beside iptables mode');
+      if (compare === 'cni' && v.cni !== undefined) throw new UsageError('--compare cni traces flannel-vxlan and flannel-host-gw itself; leave out --cni');
       return {
         kind: 'trace',
         shared,
@@ -168,6 +174,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
         endpoint: v.endpoint,
         resolver: oneOf('resolver', v.resolver, ['glibc', 'musl'], 'glibc'),
         cni: cniChoice,
+        compare,
       };
     }
     case 'rules':

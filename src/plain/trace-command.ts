@@ -5,6 +5,9 @@ import { ALL_SCENARIOS, scenarioCluster } from '../core/scenarios.js';
 import { simulate } from '../core/trace.js';
 import { traceText } from './trace-text.js';
 import { clusterWithCni } from './cni-choice.js';
+import { compareTraces } from '../core/compare.js';
+import { withCni } from '../core/cluster/variants.js';
+import { compareText } from './compare-text.js';
 
 type TraceCommand = Extract<Command, { kind: 'trace' }>;
 
@@ -24,6 +27,19 @@ export function runTrace(command: TraceCommand, loaded: LoadedCluster, io: { wid
     ...(command.endpoint !== undefined ? { endpoint: command.endpoint } : {}),
     resolver: command.resolver,
   };
+  if (command.compare === 'cni') {
+    if (loaded.cluster.source !== 'built-in') throw new UsageError('--compare cni replays the built-in cluster; leave out --cluster');
+    const choices = ['flannel-vxlan', 'flannel-host-gw'] as const;
+    const traces = choices.map((cni) => {
+      const c = withCni(loaded.cluster, cni);
+      const r = simulate(scenario ? scenarioCluster(scenario, c) : c, request, options);
+      if (!r.ok) throw new UsageError(`--${r.error.field}: ${r.error.message}`);
+      return { ...r.trace, scenario: command.scenario };
+    });
+    const comparison = compareTraces('cni', choices, [traces[0]!, traces[1]!]);
+    io.write(command.shared.json ? `${JSON.stringify(comparison, null, 2)}\n` : compareText(comparison, { width: io.width, ascii: command.shared.ascii }));
+    return 0;
+  }
   const base = clusterWithCni(loaded.cluster, command.cni);
   const cluster = scenario ? scenarioCluster(scenario, base) : base;
   const result = simulate(cluster, request, options);

@@ -28,6 +28,11 @@ describe('command line', () => {
     [['trace', '--proxy-mode', 'nft'], /--proxy-mode "nft" is not one of/],
     [['trace', '--cni', 'calico-bgp'], /--cni calico-bgp is not simulated yet; only flannel-vxlan and flannel-host-gw are$/m],
     [['rules', '--cni', 'bridge'], /--cni bridge is not simulated yet; only flannel-vxlan and flannel-host-gw are$/m],
+    [['trace', '--compare', 'proxy-mode'], /--compare proxy-mode: IPVS mode is not simulated yet/],
+    [['trace', '--compare', 'calico'], /--compare "calico" is not one of: cni, proxy-mode/],
+    [['trace', '--compare', 'cni', '--cni', 'flannel-host-gw'], /--compare cni traces flannel-vxlan and flannel-host-gw itself; leave out --cni/],
+    [['trace', '--compare', 'cni', '--cluster', 'test/fixtures/clusters/two-node-flannel.yaml', '--from', 'pod-a', '--to', '10.0.0.1'], /--compare cni replays the built-in cluster/],
+    [['rules', '--compare', 'cni'], /--compare does not apply to "rules"/],
     [['lessons', '--cni', 'flannel-host-gw'], /--cni flannel-host-gw applies to "trace" and "rules" only/],
     [['trace', '--cni', 'flannel-host-gw', '--cluster', 'test/fixtures/clusters/two-node-flannel.yaml', '--from', 'pod-a', '--to', '10.0.0.1'], /--cni flannel-host-gw: .* runs flannel-vxlan; --cni changes the built-in cluster only/],
   ])('%j exits 2 with one line', (args, message) => {
@@ -100,6 +105,27 @@ describe('command line', () => {
     const text = runCli(['trace', '--scenario', 'wrong-targetport']);
     expect(text.status).toBe(0);
     expect(text.stdout).toContain('Connection refused');
+  });
+
+  it('trace --compare cni aligns VXLAN and host-gw hop by hop (text within 80 columns, and JSON)', () => {
+    const text = runCli(['trace', '--compare', 'cni']);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain('Compare --cni: A = flannel-vxlan, B = flannel-host-gw');
+    expect(text.stdout).toMatch(/^A 09 -- {2}node-1 {2}\[encap\]$/m);
+    expect(text.stdout).toMatch(/^~ 10 09 {2}node-1 {2}\[wire\] {2}differs: macs, outer$/m);
+    expect(text.stdout).toContain('4 only in A, 0 only in B');
+    for (const line of text.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    const json = JSON.parse(runCli(['trace', '--compare', 'cni', '--json']).stdout);
+    expect(json.compare).toBe('cni');
+    expect(json.choices).toEqual(['flannel-vxlan', 'flannel-host-gw']);
+    expect(json.traces).toHaveLength(2);
+    expect(json.traces[0].hops.some((h: { packet: { outer: unknown } }) => h.packet.outer !== null)).toBe(true);
+    expect(json.traces[1].hops.every((h: { packet: { outer: unknown } }) => h.packet.outer === null)).toBe(true);
+    expect(json.alignment[0]).toEqual({ a: 1, b: 1, differences: [] });
+    const scen = runCli(['trace', '--compare', 'cni', '--scenario', 'pod-ip', '--ascii']);
+    expect(scen.status).toBe(0);
+    expect(scen.stdout).toContain('[decap]');
+    expect(scen.stdout).not.toMatch(/[^\x00-\x7f]/);
   });
 
   it('the same seed gives the same trace, and seeds reach both endpoints', () => {
