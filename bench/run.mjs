@@ -29,7 +29,9 @@ function median(xs) {
 }
 
 function timePerOp(fn, minMs = 400) {
-  for (let i = 0; i < 50; i++) fn(i); // warm up
+  // Warm up until the JIT has settled: at least 300 ms and 200 calls.
+  const warm = performance.now();
+  for (let i = 0; i < 200 || performance.now() - warm < 300; i++) fn(i);
   const samples = [];
   for (let round = 0; round < 7; round++) {
     let n = 0;
