@@ -180,6 +180,7 @@ export function keyHelp(ascii: boolean): KeyHelpSection[] {
         { keys: 'h', what: 'a hint (quiz)' },
         { keys: 's', what: 'skip the question (quiz)' },
         { keys: `Enter  ${right}`, what: 'the next question (quiz)' },
+        { keys: 'r', what: 'the missed questions again, on a fresh cluster (quiz score)' },
       ],
     },
   ];

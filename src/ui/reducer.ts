@@ -3,11 +3,11 @@
 
 import type { Lesson, PredictBlock, SimBlock } from '../content/types.js';
 import type { QuizRecord } from '../core/progress.js';
-import { generateQuiz } from '../core/quiz/quiz.js';
+import { generateQuiz, retrySpec } from '../core/quiz/quiz.js';
 import { predictionFor } from '../core/quiz/predict.js';
 import { isoOf } from '../core/quiz/results.js';
 import { deriveSeed } from '../core/quiz/seed.js';
-import { currentQuestion, sessionConfig, sessionReducer, startSession, type SessionAction } from '../core/quiz/session.js';
+import { currentQuestion, missedIndexes, sessionConfig, sessionReducer, startSession, type SessionAction } from '../core/quiz/session.js';
 import { seededRng } from '../core/random.js';
 import type { Trace } from '../core/trace-model.js';
 import { SCENARIOS } from '../core/scenarios.js';
@@ -622,6 +622,36 @@ function startQuiz(state: AppState, spec: { readonly count: number; readonly les
   return emit(push(state, { kind: 'quiz', quiz: q }), { kind: 'quiz', record: quizRecord(q) });
 }
 
+/** The command line that reruns a quiz's missed questions in the plain flow (as `quiz --retry-missed` prints it). */
+function retryLine(q: QuizScreenState, missed: readonly number[]): string | null {
+  if (q.classLine !== undefined) return null; // a retry of a retry has no command line
+  const quiz = q.session.quiz;
+  const parts = ['kube-packet-tour quiz', `--seed ${quiz.code}`];
+  if (quiz.count !== QUIZ_COUNT) parts.push(`--count ${quiz.count}`);
+  if (q.lesson !== null) parts.push(`--lesson ${q.lesson}`);
+  parts.push(`--retry-missed ${missed.map((i) => i + 1).join(',')}`);
+  return parts.join(' ');
+}
+
+/**
+ * r on the score: a new practice round with only the missed questions' topics, on a fresh variant
+ * seeded from the quiz's seed and the missed list (core `retrySpec`, as the plain flow's
+ * `--retry-missed`). It replaces the score screen and is saved like any quiz.
+ */
+function retryMissed(state: AppState, q: QuizScreenState, at: number): AppState {
+  const missed = missedIndexes(q.session);
+  if (missed.length === 0) return { ...state, status: 'Nothing missed: nothing to try again.' };
+  const quiz = generateQuiz(retrySpec(q.session.quiz, missed));
+  if (quiz.questions.length === 0) return { ...state, status: 'No questions could be made for the missed topics.' };
+  const session = startSession(quiz, sessionConfig('practice'), at);
+  const next: QuizScreenState = { session, cursor: 0, id: `${isoOf(at)}-${quiz.code}`, lesson: null, scroll: 0, classLine: retryLine(q, missed) };
+  const n = quiz.questions.length;
+  return {
+    ...emit(replaceTop(state, { kind: 'quiz', quiz: next }), { kind: 'quiz', record: quizRecord(next) }),
+    status: `Trying the ${missed.length} missed question${missed.length === 1 ? '' : 's'} again on a fresh cluster (${n} question${n === 1 ? '' : 's'}).`,
+  };
+}
+
 function applyQuiz(state: AppState, q: QuizScreenState, action: SessionAction, cursor = q.cursor): AppState {
   const session = sessionReducer(q.session, action);
   const next: QuizScreenState = { ...q, session, cursor, scroll: session.current !== q.session.current || session.phase !== q.session.phase ? 0 : q.scroll };
@@ -643,6 +673,7 @@ function quizCommand(state: AppState, env: Env, q: QuizScreenState, command: Com
   const scroll = (): AppState => scrollCommand(state, env, command, q.scroll, (s) => ({ kind: 'quiz', quiz: { ...q, scroll: s } }));
   if (session.phase === 'finished') {
     if (command.type === 'select' || command.type === 'next') return pop(state);
+    if (command.type === 'direction') return retryMissed(state, q, at);
     return scroll();
   }
   if (session.phase === 'feedback') {

@@ -101,6 +101,12 @@ export interface QuizScreenState {
   readonly id: string;
   readonly lesson: number | null;
   readonly scroll: number;
+  /**
+   * How a class gets the same quiz: the command line shown on the score. Absent for a quiz drawn
+   * from a seed (`kube-packet-tour quiz --seed CODE`); for a retry of missed questions, the plain
+   * flow's `--seed BASE --retry-missed N,M` line, or null for a retry of a retry (no such line).
+   */
+  readonly classLine?: string | null;
 }
 
 export type Screen =

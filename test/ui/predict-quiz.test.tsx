@@ -5,7 +5,7 @@ import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Lesson, PredictBlock } from '../../src/content/types.js';
 import { BUILTIN_CLUSTER } from '../../src/core/cluster/builtin.js';
-import { generateQuiz } from '../../src/core/quiz/quiz.js';
+import { generateQuiz, retrySpec } from '../../src/core/quiz/quiz.js';
 import { predictionFor } from '../../src/core/quiz/predict.js';
 import { seededRng } from '../../src/core/random.js';
 import { SCENARIOS } from '../../src/core/scenarios.js';
@@ -190,6 +190,54 @@ describe('the practice quiz', () => {
     expect(saved.code).toBe(quiz.code);
     expect(saved.answers.map((a) => a.correct)).toEqual([true, false, false]);
     expect(saved.endReason).toBe('completed');
+  });
+
+  it('r on the score retries the missed questions on a fresh variant (as --retry-missed), saved as a quiz of its own', async () => {
+    const quiz = generateQuiz({ seed: SEED, count: 3, lesson: null, topics: null });
+    const [q1, , q3] = quiz.questions;
+    const retry = generateQuiz(retrySpec(quiz, [1]));
+    expect(retry.code).not.toBe(quiz.code);
+    const app = mount({ start: { screen: 'quiz', count: 3, lesson: null, seed: SEED } });
+    await waitForText(app.frame, 'Question 1 of 3');
+    await press(app.stdin, String(q1!.key + 1));
+    await waitForText(app.frame, 'Right:');
+    await press(app.stdin, KEYS.enter);
+    await waitForText(app.frame, 'Question 2 of 3');
+    await press(app.stdin, 's');
+    await waitForText(app.frame, 'Skipped.');
+    await press(app.stdin, KEYS.enter);
+    await waitForText(app.frame, 'Question 3 of 3');
+    await press(app.stdin, String(q3!.key + 1));
+    await waitForText(app.frame, 'Right:');
+    await press(app.stdin, KEYS.enter);
+    let frame = await waitForText(app.frame, 'Score: 2 of 3');
+    expect(frame).toContain('r tries the missed question again');
+    await waitFor(app.frame, () => app.progress.quizzes[0]?.endReason === 'completed', 'the first quiz saved');
+    await press(app.stdin, 'r');
+    frame = await waitForText(app.frame, `Question 1 of ${retry.questions.length}`);
+    expect(frame).toContain(retry.code);
+    expect(frame).toContain('missed question again on a fresh cluster');
+    expect(retry.questions.every((q) => q.topic === quiz.questions[1]!.topic)).toBe(true);
+    // The retry round is a quiz like any other: answered, scored and saved next to the first.
+    for (const [i, q] of retry.questions.entries()) {
+      await press(app.stdin, String(q.key + 1));
+      await waitForText(app.frame, 'Right:');
+      await press(app.stdin, KEYS.enter);
+      if (i + 1 < retry.questions.length) await waitForText(app.frame, `Question ${i + 2} of`);
+    }
+    frame = await waitForText(app.frame, `Score: ${retry.questions.length} of ${retry.questions.length}`);
+    expect(frame).toContain('Nothing missed.');
+    expect(frame.replace(/\s+/g, ' ')).toContain(`kube-packet-tour quiz --seed ${quiz.code} --count 3 --retry-missed 2`);
+    await waitFor(app.frame, () => app.progress.quizzes[1]?.endReason === 'completed', 'the retry saved');
+    expect(app.progress.quizzes.map((r) => r.code)).toEqual([quiz.code, retry.code]);
+    expect(app.progress.quizzes[0]!.answers).toHaveLength(3);
+    expect(app.progress.quizzes[1]!.answers.map((a) => a.correct)).toEqual(retry.questions.map(() => true));
+    expect(app.progress.quizzes[1]!.answers.every((a) => a.topic === quiz.questions[1]!.topic)).toBe(true);
+    // Nothing missed: r only says so.
+    await press(app.stdin, 'r');
+    frame = await waitForText(app.frame, 'nothing to try again');
+    expect(frame).toContain('Score:');
+    expect(app.progress.quizzes).toHaveLength(2);
   });
 
   it('Home has a Quiz entry with a fresh code; q stops and keeps the answers', async () => {

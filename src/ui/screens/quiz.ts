@@ -24,7 +24,11 @@ export function quizView(q: QuizScreenState, ctx: ViewContext): ScreenView {
     body.push(...paragraphs(`Score: ${score.right} of ${score.total} right on the first try (${score.percent}%)${score.solvedLater > 0 ? `, ${score.solvedLater} more on the second` : ''}.`, width, 'strong'));
     if (s.endReason === 'quit') body.push(...paragraphs(`Stopped after ${score.answered} of ${score.total}; your answers are saved.`, width, 'muted'));
     const missed = missedIndexes(s);
+    // The class line and the retry key come before the missed list, which can be long: both stay in view.
+    if (q.classLine === undefined) body.push(...paragraphs(`The same quiz for a class: kube-packet-tour quiz --seed ${quiz.code}`, width, 'muted'));
+    else if (q.classLine !== null) body.push(...paragraphs(`A retry of missed questions; the same for a class: ${q.classLine}`, width, 'muted'));
     if (missed.length > 0) {
+      body.push(...paragraphs(`r tries the missed question${missed.length === 1 ? '' : 's'} again on a fresh cluster.`, width, 'focus'));
       body.push(BLANK, ...paragraphs('Missed:', width, 'heading'));
       for (const i of missed) {
         const question = quiz.questions[i]!;
@@ -32,10 +36,16 @@ export function quizView(q: QuizScreenState, ctx: ViewContext): ScreenView {
         const first = question.prompt.split('\n')[0] ?? '';
         body.push(...paragraphs(`${i + 1}. ${first}`, width));
         body.push(...paragraphs(`${answer === undefined ? 'not answered' : answer.choice === null ? 'skipped' : 'answer'}: ${question.choices[question.key]!.text}`, width, 'muted', [seg('   ')]));
+        body.push(...paragraphs(question.explanation, width, 'muted', [seg('   ')]));
       }
     } else if (score.total > 0) body.push(BLANK, ...paragraphs('Nothing missed.', width, 'good'));
-    body.push(BLANK, ...paragraphs(`The same quiz for a class: kube-packet-tour quiz --seed ${quiz.code}`, width, 'muted'));
-    const hints: Hint[] = [{ keys: 'Enter', what: 'done' }, { keys: updown, what: 'scroll' }, { keys: '?', what: 'keys' }, { keys: 'q', what: 'back' }];
+    const hints: Hint[] = [
+      { keys: 'Enter', what: 'done' },
+      ...(missed.length > 0 ? [{ keys: 'r', what: 'retry missed' }] : []),
+      { keys: updown, what: 'scroll' },
+      { keys: '?', what: 'keys' },
+      { keys: 'q', what: 'back' },
+    ];
     return { title, header: [[seg(` Quiz ${quiz.code}`, 'strong'), seg(`${g.sep}finished`, 'muted')]], body, scroll: q.scroll, focus: null, hints };
   }
 
