@@ -178,7 +178,7 @@ export function keyHelp(ascii: boolean): KeyHelpSection[] {
         { keys: `${up} ${down}  Enter`, what: 'choose an answer' },
         { keys: '1-9', what: 'answer by number' },
         { keys: 'h', what: 'a hint (quiz)' },
-        { keys: 's', what: 'skip the question (quiz)' },
+        { keys: 's', what: 'skip the question; after answering, its trace in the stepper (quiz)' },
         { keys: `Enter  ${right}`, what: 'the next question (quiz)' },
         { keys: 'r', what: 'the missed questions again, on a fresh cluster (quiz score)' },
       ],

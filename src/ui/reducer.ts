@@ -3,9 +3,11 @@
 
 import type { Lesson, PredictBlock, SimBlock } from '../content/types.js';
 import type { QuizRecord } from '../core/progress.js';
+import { withoutService } from '../core/quiz/facts.js';
 import { generateQuiz, retrySpec } from '../core/quiz/quiz.js';
 import { predictionFor } from '../core/quiz/predict.js';
 import { isoOf } from '../core/quiz/results.js';
+import { makeVariant } from '../core/quiz/variant.js';
 import { deriveSeed } from '../core/quiz/seed.js';
 import { currentQuestion, missedIndexes, sessionConfig, sessionReducer, startSession, type SessionAction } from '../core/quiz/session.js';
 import { seededRng } from '../core/random.js';
@@ -652,6 +654,29 @@ function retryMissed(state: AppState, q: QuizScreenState, at: number): AppState 
   };
 }
 
+/**
+ * s after answering: the stepper on the trace the question was computed from, at the hop it is
+ * about when the basis names one (else at the first hop). The question's basis (request, options, the Service taken out, the step and direction)
+ * is re-simulated on the quiz's variant cluster, which the quiz's seed rebuilds (core makeVariant,
+ * as generateQuiz does). q in the stepper returns to the question.
+ */
+function quizStepper(state: AppState, env: Env, q: QuizScreenState): AppState {
+  const question = currentQuestion(q.session);
+  const b = question?.basis ?? null;
+  if (question === null || b === null) return { ...state, status: 'This question has no trace to show.' };
+  const variant = makeVariant(q.session.quiz.seed);
+  const cluster = b.withoutService === null ? variant.cluster : withoutService(variant.cluster, b.withoutService);
+  const result = env.simulate(cluster, b.request, b.options);
+  if (!result.ok) return { ...state, status: "This question's trace cannot be rebuilt." };
+  const found = b.step === null ? -1 : result.trace.hops.findIndex((h) => h.step === b.step && (b.direction === null || h.direction === b.direction));
+  const hop = Math.max(0, found);
+  const title = `Quiz ${q.session.quiz.code} question ${q.session.current + 1}: ${b.request.from.replace(/^default\//, '')} to ${b.request.to}`;
+  const stepper = newStepper({ title, scenario: null, result, cluster, hop });
+  // Quiz generators do not record the hop yet (basis.step is null): then the trace opens at its first hop.
+  const where = found >= 0 ? `at the hop the question is about (${stepName(b.step!)})` : 'from its first hop';
+  return { ...push(state, { kind: 'stepper', stepper }), status: `The trace this question was computed from, ${where}. q goes back to the quiz.` };
+}
+
 function applyQuiz(state: AppState, q: QuizScreenState, action: SessionAction, cursor = q.cursor): AppState {
   const session = sessionReducer(q.session, action);
   const next: QuizScreenState = { ...q, session, cursor, scroll: session.current !== q.session.current || session.phase !== q.session.phase ? 0 : q.scroll };
@@ -678,6 +703,7 @@ function quizCommand(state: AppState, env: Env, q: QuizScreenState, command: Com
   }
   if (session.phase === 'feedback') {
     if (command.type === 'select' || command.type === 'next') return applyQuiz(state, q, { type: 'next', at }, 0);
+    if (command.type === 'skip') return quizStepper(state, env, q);
     return scroll();
   }
   const question = currentQuestion(session);

@@ -7,6 +7,8 @@ import type { Lesson, PredictBlock } from '../../src/content/types.js';
 import { BUILTIN_CLUSTER } from '../../src/core/cluster/builtin.js';
 import { generateQuiz, retrySpec } from '../../src/core/quiz/quiz.js';
 import { predictionFor } from '../../src/core/quiz/predict.js';
+import { traceOfBasis } from '../../src/core/quiz/facts.js';
+import { makeVariant } from '../../src/core/quiz/variant.js';
 import { seededRng } from '../../src/core/random.js';
 import { SCENARIOS } from '../../src/core/scenarios.js';
 import { simulate } from '../../src/core/trace.js';
@@ -238,6 +240,53 @@ describe('the practice quiz', () => {
     frame = await waitForText(app.frame, 'nothing to try again');
     expect(frame).toContain('Score:');
     expect(app.progress.quizzes).toHaveLength(2);
+  });
+
+  it("s after answering opens the stepper on the question's own trace (rebuilt from its basis on the quiz's variant); q returns to the question", async () => {
+    const quiz = generateQuiz({ seed: SEED, count: 3, lesson: null, topics: null });
+    const q1 = quiz.questions[0]!;
+    const trace = traceOfBasis(makeVariant(SEED), q1.basis!);
+    expect(trace).not.toBeNull();
+    const app = mount({ start: { screen: 'quiz', count: 3, lesson: null, seed: SEED } });
+    await waitForText(app.frame, 'Question 1 of 3');
+    await press(app.stdin, String(q1.key + 1));
+    let frame = await waitForText(app.frame, 'Right:');
+    expect(frame).toContain('s its trace in the stepper');
+    await press(app.stdin, 's');
+    frame = await waitForText(app.frame, `Hop 1 of ${trace!.hops.length}`);
+    expect(frame).toContain('The trace this question was computed from');
+    expect(frame).toContain(`Quiz ${quiz.code} question 1`);
+    // The variant's own addresses: the client's first hop is from the question's cluster, not the built-in one.
+    expect(frame).toContain(trace!.hops[0]!.packet.src);
+    // Only the answer was saved; the stepper adds nothing to the quiz.
+    await waitFor(app.frame, () => app.progress.quizzes[0]?.answers.length === 1, 'the answer saved');
+    await press(app.stdin, 'q');
+    frame = await waitForText(app.frame, 'Right:');
+    expect(frame).toContain('Question 1 of 3');
+    await press(app.stdin, KEYS.enter);
+    await waitForText(app.frame, 'Question 2 of 3');
+    expect(app.progress.quizzes[0]!.answers).toHaveLength(1);
+  });
+
+  it('the stepper opens at the hop a question names in its basis, in its direction', () => {
+    const env = makeEnv();
+    let state = initialState({ start: { screen: 'quiz', count: 3, lesson: null, seed: SEED }, size: { columns: 80, rows: 24 }, env });
+    const top = state.stack.at(-1)!;
+    if (top.kind !== 'quiz') throw new Error('expected the quiz');
+    const question = top.quiz.session.quiz.questions[0]!;
+    const b = { ...question.basis!, step: 'dnat' as const, direction: 'request' as const };
+    const questions = [{ ...question, basis: b }, ...top.quiz.session.quiz.questions.slice(1)];
+    const session = { ...top.quiz.session, quiz: { ...top.quiz.session.quiz, questions } };
+    state = { ...state, stack: [...state.stack.slice(0, -1), { kind: 'quiz', quiz: { ...top.quiz, session } }] };
+    state = reduce(state, { type: 'digit', digit: question.key + 1, at: 1 }, env);
+    state = reduce(state, { type: 'skip', at: 2 }, env);
+    const shown = state.stack.at(-1)!;
+    if (shown.kind !== 'stepper') throw new Error(`expected the stepper, got ${shown.kind}`);
+    const trace = traceOfBasis(makeVariant(SEED), b)!;
+    const want = trace.hops.findIndex((h) => h.step === 'dnat' && h.direction === 'request');
+    expect(want).toBeGreaterThan(0);
+    expect(shown.stepper.hop).toBe(want);
+    expect(state.status).toContain('the hop the question is about');
   });
 
   it('Home has a Quiz entry with a fresh code; q stops and keeps the answers', async () => {

@@ -70,7 +70,13 @@ export function quizView(q: QuizScreenState, ctx: ViewContext): ScreenView {
     marks.set(key, { text: '(the answer)', tone: 'good' });
     const { body } = questionBody(question, null, theme, width, [...out, BLANK], [], marks);
     const last = s.current + 1 >= quiz.questions.length;
-    const hints: Hint[] = [{ keys: 'Enter', what: last ? 'the score' : 'next question' }, { keys: updown, what: 'scroll' }, { keys: '?', what: 'keys' }, { keys: 'q', what: 'stop' }];
+    const hints: Hint[] = [
+      { keys: 'Enter', what: last ? 'the score' : 'next question' },
+      ...(question.basis !== null ? [{ keys: 's', what: question.basis.step !== null ? 'this hop in the stepper' : 'its trace in the stepper' }] : []),
+      { keys: updown, what: 'scroll' },
+      { keys: '?', what: 'keys' },
+      { keys: 'q', what: 'stop' },
+    ];
     return { title, header, body, scroll: q.scroll, focus: null, hints };
   }
 
