@@ -8,26 +8,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packAndInstall, type Installed } from '../support/packed.js';
-import { hasTmux, TmuxSession } from '../support/tmux.js';
+import { hasTmux, TourSessions, type TmuxSession } from '../support/tmux.js';
 
 let installed: Installed;
-const sessions: TmuxSession[] = [];
+const sessions = new TourSessions('kpt-e2e-progress');
 
 beforeAll(() => {
   installed = packAndInstall();
 }, 120_000);
 
-afterAll(() => {
-  for (const s of sessions) s.kill();
-});
+afterAll(() => sessions.killAll());
 
 function start(args: string, configDir: string, size = { cols: 80, rows: 24 }): TmuxSession {
-  const dir = mkdtempSync(join(tmpdir(), 'kpt-tmux-exit-'));
-  const name = `kpt-e2e-progress-${process.pid}-${sessions.length}`;
-  // env -u CI: the tmux server may have inherited CI=true, and a terminal user has no CI variable.
-  const s = TmuxSession.start(name, `env -u CI node ${installed.bin} ${args}`, join(dir, 'exit'), { TERM: 'xterm-256color', KUBE_PACKET_TOUR_CONFIG_DIR: configDir }, size);
-  sessions.push(s);
-  return s;
+  return sessions.start(installed.bin, args, { KUBE_PACKET_TOUR_CONFIG_DIR: configDir }, size);
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -6,26 +6,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packAndInstall, type Installed } from '../support/packed.js';
-import { hasTmux, TmuxSession } from '../support/tmux.js';
+import { hasTmux, TourSessions, type TmuxSession } from '../support/tmux.js';
 
 let installed: Installed;
-const sessions: TmuxSession[] = [];
+const sessions = new TourSessions('kpt-e2e');
 
 beforeAll(() => {
   installed = packAndInstall();
 }, 120_000);
 
-afterAll(() => {
-  for (const s of sessions) s.kill();
-});
+afterAll(() => sessions.killAll());
 
 function start(args: string, env: Record<string, string> = {}, size = { cols: 80, rows: 24 }): TmuxSession {
-  const dir = mkdtempSync(join(tmpdir(), 'kpt-tmux-'));
-  const name = `kpt-e2e-${process.pid}-${sessions.length}`;
-  // env -u CI: the tmux server may have inherited CI=true, and a terminal user has no CI variable.
-  const s = TmuxSession.start(name, `env -u CI node ${installed.bin} ${args}`, join(dir, 'exit'), { TERM: 'xterm-256color', KUBE_PACKET_TOUR_CONFIG_DIR: dir, ...env }, size);
-  sessions.push(s);
-  return s;
+  const config = mkdtempSync(join(tmpdir(), 'kpt-config-'));
+  return sessions.start(installed.bin, args, { KUBE_PACKET_TOUR_CONFIG_DIR: config, ...env }, size);
 }
 
 const fits = (screen: string, cols: number) => screen.split('\n').every((l) => l.length <= cols);

@@ -1,7 +1,9 @@
 // Drives a program in a real terminal: tmux at a fixed size, keys in, the screen out.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
@@ -53,5 +55,25 @@ export class TmuxSession {
 
   kill(): void {
     spawnSync('tmux', ['kill-session', '-t', this.name]);
+  }
+}
+
+/** The tour sessions of one test file: each runs the installed CLI as a terminal user would (no CI). */
+export class TourSessions {
+  private readonly sessions: TmuxSession[] = [];
+
+  constructor(private readonly prefix: string) {}
+
+  start(bin: string, args: string, env: Record<string, string> = {}, size = { cols: 80, rows: 24 }): TmuxSession {
+    const dir = mkdtempSync(join(tmpdir(), 'kpt-tmux-'));
+    const name = `${this.prefix}-${process.pid}-${this.sessions.length}`;
+    // env -u CI: the tmux server may have inherited CI=true, and a terminal user has no CI variable.
+    const s = TmuxSession.start(name, `env -u CI node ${bin} ${args}`, join(dir, 'exit'), { TERM: 'xterm-256color', ...env }, size);
+    this.sessions.push(s);
+    return s;
+  }
+
+  killAll(): void {
+    for (const s of this.sessions) s.kill();
   }
 }
