@@ -55,7 +55,6 @@ export class Datapath {
   readonly hops: Hop[] = [];
   private direction: Direction = 'request';
   private readonly conntrack = new Map<string, CtEntry[]>();
-  private readonly tables = new Map<string, NodeTables>();
   private readonly lastView = new Map<Direction, PacketView>();
   private readonly localAddresses = new Map<string, Set<string>>();
 
@@ -536,12 +535,7 @@ export class Datapath {
   }
 
   private tablesOf(node: NodeModel): NodeTables {
-    let t = this.tables.get(node.name);
-    if (t === undefined) {
-      t = nodeTables(this.cluster, node);
-      this.tables.set(node.name, t);
-    }
-    return t;
+    return nodeTables(this.cluster, node); // cached per cluster and node
   }
 
   private ctTable(nodeName: string): CtEntry[] {
