@@ -8,6 +8,7 @@ import { generateQuiz, retrySpec } from '../core/quiz/quiz.js';
 import { predictionFor } from '../core/quiz/predict.js';
 import { isoOf } from '../core/quiz/results.js';
 import { makeVariant } from '../core/quiz/variant.js';
+import { questionHop } from '../core/quiz/question-hop.js';
 import { deriveSeed } from '../core/quiz/seed.js';
 import { currentQuestion, missedIndexes, sessionConfig, sessionReducer, startSession, type SessionAction } from '../core/quiz/session.js';
 import { seededRng } from '../core/random.js';
@@ -668,12 +669,13 @@ function quizStepper(state: AppState, env: Env, q: QuizScreenState): AppState {
   const cluster = b.withoutService === null ? variant.cluster : withoutService(variant.cluster, b.withoutService);
   const result = env.simulate(cluster, b.request, b.options);
   if (!result.ok) return { ...state, status: "This question's trace cannot be rebuilt." };
-  const found = b.step === null ? -1 : result.trace.hops.findIndex((h) => h.step === b.step && (b.direction === null || h.direction === b.direction));
+  const about = questionHop(question);
+  const found = about === null ? -1 : result.trace.hops.findIndex((h) => h.step === about.step && h.direction === about.direction);
   const hop = Math.max(0, found);
   const title = `Quiz ${q.session.quiz.code} question ${q.session.current + 1}: ${b.request.from.replace(/^default\//, '')} to ${b.request.to}`;
   const stepper = newStepper({ title, scenario: null, result, cluster, hop });
-  // Quiz generators do not record the hop yet (basis.step is null): then the trace opens at its first hop.
-  const where = found >= 0 ? `at the hop the question is about (${stepName(b.step!)})` : 'from its first hop';
+  // Whole-trace topics (and a hop the trace lacks) open at the first hop.
+  const where = found >= 0 && about !== null ? `at the hop the question is about (${stepName(about.step)})` : 'from its first hop';
   return { ...push(state, { kind: 'stepper', stepper }), status: `The trace this question was computed from, ${where}. q goes back to the quiz.` };
 }
 

@@ -1,6 +1,7 @@
 // Predictions in a lesson's stepper and the practice quiz, in the running App: keys through the
 // real useInput, keymap and reducer; what is recorded lands in a memory progress port.
 
+import { questionHop } from '../../src/core/quiz/question-hop.js';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Lesson, PredictBlock } from '../../src/content/types.js';
@@ -251,13 +252,16 @@ describe('the practice quiz', () => {
     await waitForText(app.frame, 'Question 1 of 3');
     await press(app.stdin, String(q1.key + 1));
     let frame = await waitForText(app.frame, 'Right:');
-    expect(frame).toContain('s its trace in the stepper');
+    // A question about one hop opens there (questionHop); a whole-trace question at hop 1.
+    const about = questionHop(q1);
+    const at = about === null ? 0 : Math.max(0, trace!.hops.findIndex((h) => h.step === about.step && h.direction === about.direction));
+    expect(frame).toContain(about === null ? 's its trace in the stepper' : 's this hop in the stepper');
     await press(app.stdin, 's');
-    frame = await waitForText(app.frame, `Hop 1 of ${trace!.hops.length}`);
+    frame = await waitForText(app.frame, `Hop ${at + 1} of ${trace!.hops.length}`);
     expect(frame).toContain('The trace this question was computed from');
     expect(frame).toContain(`Quiz ${quiz.code} question 1`);
-    // The variant's own addresses: the client's first hop is from the question's cluster, not the built-in one.
-    expect(frame).toContain(trace!.hops[0]!.packet.src);
+    // The variant's own addresses: the hop is from the question's cluster, not the built-in one.
+    expect(frame).toContain(trace!.hops[at]!.packet.src);
     // Only the answer was saved; the stepper adds nothing to the quiz.
     await waitFor(app.frame, () => app.progress.quizzes[0]?.answers.length === 1, 'the answer saved');
     await press(app.stdin, 'q');

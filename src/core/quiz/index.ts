@@ -26,3 +26,4 @@ export {
 export { quizResult, isoOf, RESULT_SCHEMA, type QuizResult, type QuizResultAnswer } from './results.js';
 export { exportQuiz, EXPORT_FORMATS, type ExportFormat } from './export/index.js';
 export { traceOfBasis } from './facts.js';
+export { questionHop, type QuestionHop } from './question-hop.js';

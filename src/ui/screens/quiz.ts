@@ -4,6 +4,7 @@
 // a teacher can hand it out (`kube-packet-tour quiz --seed CODE` gives everyone the same quiz).
 
 import { currentQuestion, missedIndexes, sessionScore } from '../../core/quiz/session.js';
+import { questionHop } from '../../core/quiz/question-hop.js';
 import type { Hint, ScreenView, ViewContext } from '../frame.js';
 import type { QuizScreenState } from '../state.js';
 import { BLANK, seg, type Line } from '../text.js';
@@ -72,7 +73,7 @@ export function quizView(q: QuizScreenState, ctx: ViewContext): ScreenView {
     const last = s.current + 1 >= quiz.questions.length;
     const hints: Hint[] = [
       { keys: 'Enter', what: last ? 'the score' : 'next question' },
-      ...(question.basis !== null ? [{ keys: 's', what: question.basis.step !== null ? 'this hop in the stepper' : 'its trace in the stepper' }] : []),
+      ...(question.basis !== null ? [{ keys: 's', what: questionHop(question) !== null ? 'this hop in the stepper' : 'its trace in the stepper' }] : []),
       { keys: updown, what: 'scroll' },
       { keys: '?', what: 'keys' },
       { keys: 'q', what: 'stop' },
