@@ -101,7 +101,7 @@ async function run(argv: readonly string[]): Promise<number> {
       else {
         if (command.kind === 'tour') out(`kube-packet-tour ${VERSION}: not a terminal, so here is the tour as text.\n\n`);
         out(lessonsListText(loadLessons()));
-        if (command.kind === 'tour') out(`\nOther commands: trace, rules (kube-packet-tour --help).\n`);
+        if (command.kind === 'tour') out(`\nOther commands: trace, rules, quiz, progress, lab (kube-packet-tour --help).\n`);
       }
       return 0;
     }
