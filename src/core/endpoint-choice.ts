@@ -1,11 +1,11 @@
 // How the simulator decides kube-proxy's random endpoint draw: pinned, seeded, or (with neither)
 // the most instructive choice, an endpoint on another node than the client.
 
-import type { ClusterModel, PodModel, Protocol } from './cluster/model.js';
+import type { PodModel } from './cluster/model.js';
 import type { StatisticChooser } from './kernel/netfilter.js';
 import { endpointChain, serviceChain } from './proxy/chain-names.js';
 import { parseRuleSpec } from './proxy/rule-spec.js';
-import { findServicePort, type ProxyServicePort } from './proxy/service-ports.js';
+import type { ProxyServicePort } from './proxy/service-ports.js';
 import type { Rng } from './random.js';
 
 /** Service chain -> the endpoint chain the draw must land on. */
@@ -30,6 +30,3 @@ export function makeChooser(pins: Pins, rng: Rng | null): StatisticChooser {
   };
 }
 
-export function servicePortAt(cluster: ClusterModel, ip: string, port: number, proto: Protocol): ProxyServicePort | null {
-  return findServicePort(cluster, ip, port, proto);
-}

@@ -2,7 +2,8 @@
 
 import type { ClusterModel, PodModel, Protocol } from './cluster/model.js';
 import { podNslookup, resolveName } from './dns/index.js';
-import { makeChooser, instructiveEndpoint, pinEndpoint, servicePortAt, type Pins } from './endpoint-choice.js';
+import { makeChooser, instructiveEndpoint, pinEndpoint, type Pins } from './endpoint-choice.js';
+import { findServicePort } from './proxy/service-ports.js';
 import { Datapath, packetFlags, type DeliveryOutcome, type Packet } from './kernel/datapath.js';
 import { hostPort, isIPv4, splitHostPort } from './net/ipv4.js';
 import type { ProxyServicePort } from './proxy/service-ports.js';
@@ -112,7 +113,7 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
   // 2. The destination port and the Service behind it.
   const servicePort = defaultPort(cluster, targetIP, proto);
   const port = explicitPort ?? servicePort ?? 80;
-  const sp = servicePortAt(cluster, targetIP, port, proto);
+  const sp = findServicePort(cluster, targetIP, port, proto);
   if (options.endpoint !== undefined) {
     if (sp === null) return fail('endpoint', `--endpoint applies to a Service, and ${hostPort(targetIP, port)}/${proto} is not a Service port`);
     const chosen = sp.endpoints.find((e) => e.ip === options.endpoint || e.key === options.endpoint);
@@ -222,7 +223,7 @@ function defaultPort(cluster: ClusterModel, ip: string, proto: Protocol): number
 
 /** The answering DNS query's own trip: UDP to the kube-dns ClusterIP, DNATed to a CoreDNS pod. */
 function dnsJourney(cluster: ClusterModel, client: PodModel, server: string, sport: number, question: string, rng: Rng | null, pins: Pins): { hops: readonly Hop[]; answeredBy: string | null } {
-  const sp: ProxyServicePort | null = servicePortAt(cluster, server, 53, 'UDP');
+  const sp: ProxyServicePort | null = findServicePort(cluster, server, 53, 'UDP');
   if (sp === null) return { hops: [], answeredBy: null };
   if (rng === null) {
     const key = instructiveEndpoint(sp, client);

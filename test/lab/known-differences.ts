@@ -10,14 +10,6 @@ export interface KnownDifference {
   readonly matches: (scenario: string, row: Row) => boolean;
 }
 
-function counts(row: Row): { sim: number; kernel: number } | null {
-  const sim = /^(\d+) ×/.exec(row.simulator);
-  const kernel = /^(\d+) packets?/.exec(row.kernel);
-  return sim && kernel ? { sim: Number(sim[1]), kernel: Number(kernel[1]) } : null;
-}
-
-const OUTER_CHAINS = new Set(['filter INPUT', 'filter OUTPUT', 'nat OUTPUT', 'nat PREROUTING', 'nat POSTROUTING', 'nat KUBE-POSTROUTING', 'nat KUBE-SERVICES']);
-
 // All three differences found on the first run (the outer VXLAN packet's hooks, the REJECT's ICMP
 // error in filter OUTPUT, and what tcpdump -i cni0 shows) are now modelled by the core.
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [];

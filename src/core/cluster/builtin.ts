@@ -3,7 +3,7 @@
 // 10.244.1.5 (node-1) and 10.244.2.6 (pod-b, node-2).
 
 import { DEFAULT_DNS, DEFAULT_NETWORK, DEFAULT_PROXY } from './defaults.js';
-import { makeNode, makePod } from './make.js';
+import { kubeDnsService, kubernetesService, makeNode, makePod } from './make.js';
 import type { ClusterModel, EndpointSliceModel, ServiceModel } from './model.js';
 
 const nodes = [
@@ -41,17 +41,7 @@ const pods = [
 ];
 
 const services: ServiceModel[] = [
-  {
-    namespace: 'default',
-    name: 'kubernetes',
-    type: 'ClusterIP',
-    clusterIP: '10.96.0.1',
-    ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443, nodePort: null }],
-    selector: null,
-    sessionAffinity: 'None',
-    externalTrafficPolicy: 'Cluster',
-    internalTrafficPolicy: 'Cluster',
-  },
+  kubernetesService('10.96.0.1'),
   {
     namespace: 'default',
     name: 'myapp',
@@ -75,21 +65,7 @@ const services: ServiceModel[] = [
     externalTrafficPolicy: 'Cluster',
     internalTrafficPolicy: 'Cluster',
   },
-  {
-    namespace: 'kube-system',
-    name: 'kube-dns',
-    type: 'ClusterIP',
-    clusterIP: '10.96.0.10',
-    ports: [
-      { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53, nodePort: null },
-      { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53, nodePort: null },
-      { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153, nodePort: null },
-    ],
-    selector: { 'k8s-app': 'kube-dns' },
-    sessionAffinity: 'None',
-    externalTrafficPolicy: 'Cluster',
-    internalTrafficPolicy: 'Cluster',
-  },
+  kubeDnsService('10.96.0.10'),
 ];
 
 function readyEndpoint(ip: string, nodeName: string | null, pod: string | null) {

@@ -67,9 +67,6 @@ export class Datapath {
     this.direction = direction;
   }
 
-  entryFor(nodeName: string, proto: Protocol, t: Tuple): CtEntry | null {
-    return lookup(this.ctTable(nodeName), ctProto(proto), t)?.entry ?? null;
-  }
 
   // ---- pods ---------------------------------------------------------------------------------
 

@@ -37,6 +37,3 @@ export function restoreArg(arg: string): string {
 /** The rule in iptables-restore / `iptables -A` syntax, as its owner wrote it. */
 export const restoreLine = memoByObject((rule: IptRule): string => ['-A', rule.chain, ...rule.args.map(restoreArg)].join(' '));
 
-export function rulesOf(table: IptTable, chain: string): readonly IptRule[] {
-  return table.rules.filter((r) => r.chain === chain);
-}

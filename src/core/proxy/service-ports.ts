@@ -2,7 +2,6 @@
 // EndpointSlice cache builds them (pkg/proxy/endpointslicecache.go, topology.go).
 
 import { memoByObject } from '../memo.js';
-import { cidrContains } from '../net/ipv4.js';
 import type { ClusterModel, EndpointModel, Protocol, ServiceModel, ServicePortModel } from '../cluster/model.js';
 import { servicePortName } from './chain-names.js';
 
@@ -81,6 +80,3 @@ export function findServicePort(cluster: ClusterModel, ip: string, port: number,
   return proxyServicePorts(cluster).find((sp) => sp.service.clusterIP === ip && sp.port.port === port && sp.protocol === protocol) ?? null;
 }
 
-export function isLocalTraffic(cluster: ClusterModel, ip: string): boolean {
-  return cluster.proxy.clusterCIDR !== null && cidrContains(cluster.proxy.clusterCIDR, ip);
-}

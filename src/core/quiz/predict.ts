@@ -212,7 +212,6 @@ function changeText(field: 'src' | 'dst', to: string): string {
 
 function rewrite(trace: Trace, hop: Hop, cluster: ClusterModel | null): Draft | null {
   const node = hop.node ?? hop.netns;
-  const { src, dst } = hop.packet;
   const d: Option[] = [];
   const ip = nodeIP(cluster, hop.node);
   const nodeModel = cluster?.nodes.find((n) => n.name === hop.node) ?? null;

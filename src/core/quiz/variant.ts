@@ -10,7 +10,7 @@
 // in iptables mode, cluster.local and ndots:5: those are facts the lessons teach.
 
 import { DEFAULT_DNS, DEFAULT_NETWORK, DEFAULT_PROXY } from '../cluster/defaults.js';
-import { makeNode, makePod } from '../cluster/make.js';
+import { kubeDnsService, kubernetesService, makeNode, makePod } from '../cluster/make.js';
 import type { ClusterModel, EndpointSliceModel, NodeModel, PodModel, ServiceModel } from '../cluster/model.js';
 import { cidrHost } from '../net/ipv4.js';
 import { seededRng, type Rng } from '../random.js';
@@ -246,32 +246,8 @@ export function makeVariant(seed: number): QuizVariant {
   });
   const slicePorts = (svc: ServiceModel) => svc.ports.map((p) => ({ name: p.name, port: p.targetPort as number, protocol: p.protocol }));
 
-  const kubeDns: ServiceModel = {
-    namespace: 'kube-system',
-    name: 'kube-dns',
-    type: 'ClusterIP',
-    clusterIP: services.dns,
-    ports: [
-      { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53, nodePort: null },
-      { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53, nodePort: null },
-      { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153, nodePort: null },
-    ],
-    selector: { 'k8s-app': 'kube-dns' },
-    sessionAffinity: 'None',
-    externalTrafficPolicy: 'Cluster',
-    internalTrafficPolicy: 'Cluster',
-  };
-  const apiserver: ServiceModel = {
-    namespace: 'default',
-    name: 'kubernetes',
-    type: 'ClusterIP',
-    clusterIP: services.apiserver,
-    ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443, nodePort: null }],
-    selector: null,
-    sessionAffinity: 'None',
-    externalTrafficPolicy: 'Cluster',
-    internalTrafficPolicy: 'Cluster',
-  };
+  const kubeDns = kubeDnsService(services.dns);
+  const apiserver = kubernetesService(services.apiserver);
   const endpointSlices: EndpointSliceModel[] = [
     {
       namespace: 'default', name: 'kubernetes', serviceName: 'kubernetes', addressType: 'IPv4',
