@@ -3,6 +3,7 @@
 
 import { BUILTIN_CLUSTER } from '../core/cluster/builtin.js';
 import { scenarioCluster, SCENARIOS } from '../core/scenarios.js';
+import { focusStops } from '../core/focus-stops.js';
 import { simulate } from '../core/trace.js';
 import type { Block, Lesson } from '../content/index.js';
 import { listMarker, plainText, tableColumnWidths, TABLE_GAP } from '../content/index.js';
@@ -47,8 +48,8 @@ function blockText(block: Block, style: LessonTextStyle): string[] {
       if (!result.ok) return ['', `[simulation ${block.scenario} failed: ${result.error.message}]`];
       const t = result.trace;
       const lines = ['', `SIMULATION: ${scenario.title}`, ...wrap(scenario.summary, style.width, '  ')];
-      // The stepper stops at the first hop of each focus step (in the block's direction); so does the text.
-      const stops = new Set(block.focus.map((step) => t.hops.find((h) => h.step === step && (block.direction === null || h.direction === block.direction))?.index));
+      // The same stops as the stepper's.
+      const stops = new Set(focusStops(t.hops, block.focus, block.direction).map((i) => t.hops[i]!.index));
       for (const h of t.hops) {
         if (block.direction !== null && h.direction !== block.direction) continue;
         const focus = stops.has(h.index);

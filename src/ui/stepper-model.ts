@@ -1,8 +1,11 @@
 // What the stepper derives from a trace: the hops of the current track, the stops, the topology.
 // Pure functions of the Trace; the stepper screen draws them and the reducer moves through them.
 
-import type { Direction, Hop, HopStep, Trace } from '../core/trace-model.js';
+import { focusStops } from '../core/focus-stops.js';
+import type { Hop, Trace } from '../core/trace-model.js';
 import type { StepperState, Track } from './state.js';
+
+export { focusStops };
 
 export function traceOf(s: StepperState): Trace | null {
   return s.result.ok ? s.result.trace : null;
@@ -28,19 +31,6 @@ export function hasDnsTrack(trace: Trace | null): boolean {
   if (trace === null || dnsHops.length === 0) return false;
   const first = trace.hops[0];
   return first === undefined || first.packet.src !== dnsHops[0]?.packet.src;
-}
-
-/**
- * A lesson's stops: for each focus step, the first hop with that step (in the given direction, or
- * either). Sorted by position, without repeats.
- */
-export function focusStops(hops: readonly Hop[], focus: readonly HopStep[], direction: Direction | null): number[] {
-  const out = new Set<number>();
-  for (const step of focus) {
-    const i = hops.findIndex((h) => h.step === step && (direction === null || h.direction === direction));
-    if (i >= 0) out.add(i);
-  }
-  return [...out].sort((a, b) => a - b);
 }
 
 /** Hops that change the packet or its NAT state: the stops outside a lesson. */
