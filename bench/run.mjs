@@ -2,6 +2,8 @@
 //   1. simulate() on the built-in cluster           vs. the 0.2 ms goal, and JSON round-trip of its Trace
 //   2. reading a 50-node, 2,000-pod, 500-Service dump vs. JSON.parse of the same objects
 //   3. start-up of `--version` and `trace`          vs. `node -e 0`
+//   4. the tour's first frame in a pseudo-terminal  vs. a bare bundled Ink app
+// `npm run bench -- tour startup` runs only the named groups (trace, load, startup, tour).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
@@ -42,37 +44,48 @@ function timePerOp(fn, minMs = 400) {
   return median(samples);
 }
 
+const groups = process.argv.slice(2);
+const unknown = groups.filter((g) => !['trace', 'load', 'startup', 'tour'].includes(g));
+if (unknown.length > 0) throw new Error(`unknown bench group(s): ${unknown.join(', ')} (trace, load, startup, tour)`);
+const want = (g) => groups.length === 0 || groups.includes(g);
+
 const rows = [];
 const row = (what, value, unit, baselineName, baseline, goal) => rows.push({ what, value, unit, baselineName, baseline, goal });
 
 // 1. traces
 const request = { from: 'pod-a', to: 'myapp.default.svc.cluster.local' };
 const traceMs = timePerOp((i) => core.simulate(core.BUILTIN_CLUSTER, request, { seed: i }));
-const sample = core.simulate(core.BUILTIN_CLUSTER, request, { seed: 1 }).trace;
-const jsonMs = timePerOp(() => JSON.parse(JSON.stringify(sample)));
-row('simulate() on the built-in cluster', traceMs, 'ms/trace', 'JSON round-trip of the Trace', jsonMs, 0.2);
-const directMs = timePerOp((i) => core.simulate(core.BUILTIN_CLUSTER, { from: 'pod-a', to: '10.244.2.6:8080' }, { seed: i }));
-row('simulate() pod IP (no DNS)', directMs, 'ms/trace', 'JSON round-trip of the Trace', jsonMs, 0.2);
+if (want('trace')) {
+  const sample = core.simulate(core.BUILTIN_CLUSTER, request, { seed: 1 }).trace;
+  const jsonMs = timePerOp(() => JSON.parse(JSON.stringify(sample)));
+  row('simulate() on the built-in cluster', traceMs, 'ms/trace', 'JSON round-trip of the Trace', jsonMs, 0.2);
+  const directMs = timePerOp((i) => core.simulate(core.BUILTIN_CLUSTER, { from: 'pod-a', to: '10.244.2.6:8080' }, { seed: i }));
+  row('simulate() pod IP (no DNS)', directMs, 'ms/trace', 'JSON round-trip of the Trace', jsonMs, 0.2);
+}
 
 // 2. a large dump
-const dump = core.generateClusterDump({ nodes: 50, pods: 2000, services: 500, seed: 7 });
-global.gc?.();
-const heapBefore = process.memoryUsage().heapUsed;
-const loadStart = performance.now();
-const loaded = core.readClusterDump(dump, 'generated.yaml');
-const loadMs = performance.now() - loadStart;
-const heapAfter = process.memoryUsage().heapUsed;
-if (!loaded.ok) throw new Error(`generated dump did not load: ${JSON.stringify(loaded.error)}`);
-const asJson = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: loaded.cluster.pods });
-const parseMs = timePerOp(() => JSON.parse(asJson), 200);
-row(`load 50 nodes, 2,000 pods, 500 Services (${(dump.length / 1e6).toFixed(1)} MB YAML)`, loadMs, 'ms', 'JSON.parse of its pods as JSON', parseMs, 1000);
-const bigTraceMs = timePerOp((i) => {
-  const c = loaded.cluster;
-  const client = c.pods[i % c.pods.length];
-  const svc = c.services[i % c.services.length];
-  core.simulate(c, { from: `${client.namespace}/${client.name}`, to: svc.clusterIP }, { seed: i });
-}, 400);
-row('simulate() on that cluster', bigTraceMs, 'ms/trace', 'the built-in trace', traceMs, null);
+let heapRetained = null;
+if (want('load')) {
+  const dump = core.generateClusterDump({ nodes: 50, pods: 2000, services: 500, seed: 7 });
+  global.gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const loadStart = performance.now();
+  const loaded = core.readClusterDump(dump, 'generated.yaml');
+  const loadMs = performance.now() - loadStart;
+  const heapAfter = process.memoryUsage().heapUsed;
+  if (!loaded.ok) throw new Error(`generated dump did not load: ${JSON.stringify(loaded.error)}`);
+  const asJson = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: loaded.cluster.pods });
+  const parseMs = timePerOp(() => JSON.parse(asJson), 200);
+  row(`load 50 nodes, 2,000 pods, 500 Services (${(dump.length / 1e6).toFixed(1)} MB YAML)`, loadMs, 'ms', 'JSON.parse of its pods as JSON', parseMs, 1000);
+  const bigTraceMs = timePerOp((i) => {
+    const c = loaded.cluster;
+    const client = c.pods[i % c.pods.length];
+    const svc = c.services[i % c.services.length];
+    core.simulate(c, { from: `${client.namespace}/${client.name}`, to: svc.clusterIP }, { seed: i });
+  }, 400);
+  row('simulate() on that cluster', bigTraceMs, 'ms/trace', 'the built-in trace', traceMs, null);
+  heapRetained = heapAfter - heapBefore;
+}
 
 // 3. start-up
 function startup(args, runs = 15) {
@@ -86,52 +99,56 @@ function startup(args, runs = 15) {
   return median(times);
 }
 const cli = `${root}dist/cli.js`;
-const nodeFloor = startup(['-e', '0']);
-row('start-up: --version', startup([cli, '--version']), 'ms', 'node -e 0', nodeFloor, nodeFloor * 1.5);
-row('start-up: trace', startup([cli, 'trace']), 'ms', 'node -e 0', nodeFloor, nodeFloor * 2);
-row('start-up: rules', startup([cli, 'rules']), 'ms', 'node -e 0', nodeFloor, nodeFloor * 2);
+if (want('startup')) {
+  const nodeFloor = startup(['-e', '0']);
+  row('start-up: --version', startup([cli, '--version']), 'ms', 'node -e 0', nodeFloor, nodeFloor * 1.5);
+  row('start-up: trace', startup([cli, 'trace']), 'ms', 'node -e 0', nodeFloor, nodeFloor * 2);
+  row('start-up: rules', startup([cli, 'rules']), 'ms', 'node -e 0', nodeFloor, nodeFloor * 2);
+
+}
 
 // 4. the interactive tour in a pseudo-terminal (util-linux `script`): first frame and peak memory
-await build({
-  entryPoints: { 'bare-ink': `${root}bench/bare-ink.tsx` },
-  outdir: `${outdir}/bare`,
-  outExtension: { '.js': '.mjs' },
-  splitting: true,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  minify: true,
-  jsx: 'automatic',
-  define: { 'process.env.NODE_ENV': '"production"' },
-  external: ['react-devtools-core'],
-  logLevel: 'warning',
-  banner: { js: "import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);" },
-});
-
-async function firstFrame(script, marker) {
-  const rssFile = `${outdir}/rss-${Math.random().toString(36).slice(2)}`;
-  const { spawn } = await import('node:child_process');
-  const { readFileSync, existsSync } = await import('node:fs');
-  const cmd = `stty cols 80 rows 24; exec ${process.execPath} --import ${root}bench/report-rss.mjs ${script}`;
-  const env = { ...process.env, KPT_RSS_FILE: rssFile, TERM: 'xterm-256color' };
-  delete env.CI;
-  const start = performance.now();
-  const child = spawn('script', ['-qfec', cmd, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  let out = '';
-  const ms = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no first frame from ${script}: ${out.slice(0, 200)}`)), 10_000);
-    child.stdout.on('data', (d) => {
-      out += d.toString();
-      if (out.includes(marker)) {
-        clearTimeout(timer);
-        resolve(performance.now() - start);
-      }
-    });
+if (want('tour')) {
+  await build({
+    entryPoints: { 'bare-ink': `${root}bench/bare-ink.tsx` },
+    outdir: `${outdir}/bare`,
+    outExtension: { '.js': '.mjs' },
+    splitting: true,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    minify: true,
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    external: ['react-devtools-core'],
+    logLevel: 'warning',
+    banner: { js: "import { createRequire as __c } from 'node:module'; const require = __c(import.meta.url);" },
   });
-  child.stdin.write('q');
-  await new Promise((r) => child.on('exit', r));
-  const rss = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) / 1024 : NaN;
-  return { ms, rss };
+
+  async function firstFrame(script, marker) {
+    const rssFile = `${outdir}/rss-${Math.random().toString(36).slice(2)}`;
+    const { spawn } = await import('node:child_process');
+    const { readFileSync, existsSync } = await import('node:fs');
+    const cmd = `stty cols 80 rows 24; exec ${process.execPath} --import ${root}bench/report-rss.mjs ${script}`;
+    const env = { ...process.env, KPT_RSS_FILE: rssFile, TERM: 'xterm-256color' };
+    delete env.CI;
+    const start = performance.now();
+    const child = spawn('script', ['-qfec', cmd, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    const ms = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no first frame from ${script}: ${out.slice(0, 200)}`)), 10_000);
+      child.stdout.on('data', (d) => {
+        out += d.toString();
+        if (out.includes(marker)) {
+          clearTimeout(timer);
+          resolve(performance.now() - start);
+        }
+      });
+    });
+    child.stdin.write('q');
+    await new Promise((r) => child.on('exit', r));
+    const rss = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) / 1024 : NaN;
+    return { ms, rss };
 }
 
 const tourRuns = [];
@@ -145,6 +162,7 @@ const bareFrame = median(bareRuns.map((r) => r.ms));
 row('tour: time to first frame (pty, 80x24)', tourFrame, 'ms', 'a bare bundled Ink app', bareFrame, bareFrame * 1.2);
 const tourRss = Math.max(...tourRuns.map((r) => r.rss));
 row('tour: peak memory (maxRSS)', tourRss, 'MiB', 'the bare Ink app', Math.max(...bareRuns.map((r) => r.rss)), 100);
+}
 
 console.log(`kube-packet-tour bench (node ${process.version}, ${new Date().toISOString()})\n`);
 for (const r of rows) {
@@ -152,4 +170,4 @@ for (const r of rows) {
   const goal = r.goal === null ? '' : `  goal ${r.goal < 1 ? r.goal : r.goal.toFixed(0)} ${r.unit}: ${r.value <= r.goal ? 'met' : 'MISSED'}`;
   console.log(`${r.what}\n  ${r.value.toFixed(r.value < 1 ? 4 : 1)} ${r.unit}   ${ratio}x ${r.baselineName} (${r.baseline.toFixed(r.baseline < 1 ? 4 : 1)})${goal}`);
 }
-console.log(`\nheap retained by the loaded large cluster: ${((heapAfter - heapBefore) / 1048576).toFixed(1)} MiB`);
+if (heapRetained !== null) console.log(`\nheap retained by the loaded large cluster: ${(heapRetained / 1048576).toFixed(1)} MiB`);

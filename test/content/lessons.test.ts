@@ -8,12 +8,9 @@ import { BUILTIN_CLUSTER } from '../../src/core/cluster/builtin.js';
 import { cidrHost, cidrNetwork } from '../../src/core/net/ipv4.js';
 import { endpointChain, serviceChain, servicePortName } from '../../src/core/proxy/chain-names.js';
 import {
-  DIAGRAM_SOURCES,
   LAYOUT,
-  LESSON_SOURCES,
   SEED_SECTIONS,
   artLines,
-  checkLessons,
   getLesson,
   loadLessons,
   pageRows,
@@ -22,6 +19,7 @@ import {
   type Block,
   type Lesson,
 } from '../../src/content/index.js';
+import { DIAGRAM_SOURCES, LESSON_SOURCES, checkLessons } from '../../src/content/check.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const lessons = loadLessons();

@@ -3,20 +3,17 @@
 import { describe, expect, it } from 'vitest';
 import {
   LAYOUT,
-  PAGE_SEPARATOR,
   blockRows,
   loadLessons,
   parseInline,
-  parseLesson,
   plainText,
-  splitTableRow,
   textWidth,
-  validateLesson,
   wrap,
   type Block,
   type DiagramArt,
   type Lesson,
 } from '../../src/content/index.js';
+import { PAGE_SEPARATOR, parseLesson, splitTableRow, validateLesson } from '../../src/content/check.js';
 
 const FRONT = `---
 id: 3

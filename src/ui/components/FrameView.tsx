@@ -1,29 +1,17 @@
-// Draws the frame's lines: one <Text> per line, one nested <Text> per styled segment. The lines
-// are already measured (frame.ts), so nothing here wraps or grows.
+// Draws the frame: one <Text> holding every line, styled with the same ANSI codes Ink's nested
+// <Text>s would produce. The lines are already measured and fitted (frame.ts), so nothing here
+// wraps or grows. One text node instead of one per line and segment keeps Ink's layout and diffing
+// work (and the tour's first frame) small.
 
-import { Box, Text } from 'ink';
+import { Text } from 'ink';
 import type { Line } from '../text.js';
 import type { Theme } from '../theme.js';
+import { styled } from '../styled.js';
 
-export function LineView({ line, theme }: { readonly line: Line; readonly theme: Theme }) {
-  if (line.length === 0) return <Text> </Text>;
-  return (
-    <Text wrap="truncate-end">
-      {line.map((s, i) => (
-        <Text key={i} {...theme.style(s.tone)}>
-          {s.text}
-        </Text>
-      ))}
-    </Text>
-  );
+export function frameText(lines: readonly Line[], theme: Theme): string {
+  return lines.map((line) => line.map((s) => styled(s.text, theme.style(s.tone))).join('')).join('\n');
 }
 
 export function FrameView({ lines, theme }: { readonly lines: readonly Line[]; readonly theme: Theme }) {
-  return (
-    <Box flexDirection="column">
-      {lines.map((line, i) => (
-        <LineView key={i} line={line} theme={theme} />
-      ))}
-    </Box>
-  );
+  return <Text>{frameText(lines, theme)}</Text>;
 }
