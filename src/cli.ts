@@ -3,6 +3,7 @@
 
 import { HELP } from './cli/help.js';
 import { loadCluster } from './cli/load-cluster.js';
+import { loadTour } from './cli/load-tour.js';
 import { parseCommandLine, type Command } from './cli/options.js';
 import { UsageError } from './cli/usage-error.js';
 import { VERSION } from './version.js';
@@ -60,7 +61,7 @@ async function run(argv: readonly string[]): Promise<number> {
       if (interactive(command) && command.exportFormat === null && command.results === null && !command.exam && command.timeLimitMs === null && command.retryMissed === null) {
         const { randomInt } = await import('node:crypto');
         const loaded = await loadCluster(command.shared.cluster);
-        const { runTour } = await import('./ui/index.js');
+        const { runTour } = await loadTour();
         return runTour({
           start: { screen: 'quiz', count: command.count, lesson: command.lesson, seed: command.seed?.seed ?? randomInt(0, 2 ** 32) },
           ascii: command.shared.ascii,
@@ -86,7 +87,7 @@ async function run(argv: readonly string[]): Promise<number> {
       }
       if (interactive(command) && command.kind !== 'lessons') {
         const loaded = await loadCluster(command.shared.cluster);
-        const { runTour } = await import('./ui/index.js');
+        const { runTour } = await loadTour();
         return runTour({
           start: command.kind === 'lesson' ? { screen: 'lesson', lesson: command.lesson } : { screen: 'home' },
           ascii: command.shared.ascii,
