@@ -7,7 +7,8 @@ Usage:
   kube-packet-tour lessons              list the lessons
   kube-packet-tour lesson <n>           open lesson n (1-10; 11 is the bonus lesson)
   kube-packet-tour trace [options]      print a packet's journey: DNS, request, reply
-  kube-packet-tour rules [options]      print the iptables rules kube-proxy and Flannel program
+  kube-packet-tour rules [options]      print the iptables rules kube-proxy and the CNI (Flannel,
+                                        Calico's Felix) program; with Calico also the node's ip route
   kube-packet-tour lab verify|up|down   Linux + root: build the cluster from real network namespaces,
                                         veths, bridges, VXLAN and iptables, and check the simulator
                                         against the kernel (verify), leave it running (up), remove it (down)
@@ -20,12 +21,14 @@ Trace options:
   --proto tcp|udp            [tcp]
   --scenario NAME            a named scenario: cross-node-clusterip, same-node-clusterip, pod-ip,
                              same-node-pod-ip, dns-lookup, hairpin, no-endpoints, nxdomain;
-                             what goes wrong: no-br-netfilter, wrong-targetport
+                             what goes wrong: no-br-netfilter, wrong-targetport,
+                             networkpolicy-deny (Calico; calico-ipip unless --cni says)
   --seed N                   draw kube-proxy's random endpoint choice (and ports) from seed N
   --endpoint IP              pin the endpoint instead of drawing it
   --resolver glibc|musl      the client's stub resolver  [glibc]
   --compare cni              the same request over flannel-vxlan and flannel-host-gw, hop
-                             by hop, differences marked (built-in cluster)
+                             by hop, differences marked (built-in cluster); with --cni X,
+                             flannel-vxlan against X; with --cni A,B, A against B
   --json                     the Trace as JSON (with --compare: both traces and the alignment)
 
 Rules options:
@@ -54,8 +57,9 @@ Shared options:
   --cluster FILE             a real cluster: kubectl get nodes,pods,services,endpointslices,configmaps
                              -A -o yaml (or -o json)  [the built-in two-node cluster]
   --proxy-mode iptables      kube-proxy's mode (ipvs is not simulated yet)
-  --cni flannel-vxlan        the CNI data plane for trace and rules: flannel-vxlan or
-                             flannel-host-gw (the others are not simulated yet)
+  --cni flannel-vxlan        the CNI data plane for trace and rules: flannel-vxlan,
+                             flannel-host-gw, calico-bgp, calico-ipip or calico-vxlan
+                             (bridge is not simulated yet)
   --plain                    print text, never start the interactive tour
   --no-color                 no colour (also NO_COLOR=1)
   --ascii                    ASCII instead of box drawing and arrows

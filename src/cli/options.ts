@@ -38,6 +38,8 @@ export type Command =
       readonly cni: CniKind | null;
       /** --compare: the same request under two choices, aligned hop by hop. */
       readonly compare: 'cni' | null;
+      /** With --compare cni: the two data planes (A, B). */
+      readonly compareCnis: readonly [CniKind, CniKind] | null;
     }
   | { readonly kind: 'rules'; readonly shared: Shared; readonly node: string | null; readonly format: 'save' | 'restore'; readonly cni: CniKind | null }
   | { readonly kind: 'lab'; readonly shared: Shared; readonly action: 'verify' | 'up' | 'down' }
@@ -126,8 +128,16 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 
   oneOf('proxy-mode', v['proxy-mode'], ['iptables', 'ipvs'], 'iptables');
   if (v['proxy-mode'] === 'ipvs') throw new UsageError('--proxy-mode ipvs is not simulated yet; only iptables mode is');
-  const cni = oneOf<CniKind>('cni', v.cni, ['bridge', 'flannel-vxlan', 'flannel-host-gw', 'calico-bgp', 'calico-ipip', 'calico-vxlan'], 'flannel-vxlan');
-  if (cni !== 'flannel-vxlan' && cni !== 'flannel-host-gw') throw new UsageError(`--cni ${cni} is not simulated yet; only flannel-vxlan and flannel-host-gw are`);
+  const CNIS: readonly CniKind[] = ['bridge', 'flannel-vxlan', 'flannel-host-gw', 'calico-bgp', 'calico-ipip', 'calico-vxlan'];
+  // --compare cni takes one --cni (compared with the cluster's own) or two, "A,B".
+  const cniList = v.cni !== undefined && v.compare === 'cni' && v.cni.includes(',') ? v.cni.split(',') : null;
+  if (cniList !== null && cniList.length !== 2) throw new UsageError(`--cni ${JSON.stringify(v.cni)}: --compare cni takes one data plane or two, as A,B`);
+  for (const one of cniList ?? []) oneOf<CniKind>('cni', one, CNIS, 'flannel-vxlan');
+  const cni = cniList !== null ? (cniList[1] as CniKind) : oneOf<CniKind>('cni', v.cni, CNIS, 'flannel-vxlan');
+  for (const one of cniList ?? [cni]) {
+    if (one === 'bridge') throw new UsageError('--cni bridge is not simulated yet; flannel-vxlan, flannel-host-gw, calico-bgp, calico-ipip and calico-vxlan are');
+  }
+  if (cniList !== null && cniList[0] === cniList[1]) throw new UsageError(`--cni ${v.cni}: --compare cni needs two different data planes`);
   if (cni !== 'flannel-vxlan' && kind !== 'trace' && kind !== 'rules') throw new UsageError(`--cni ${cni} applies to "trace" and "rules" only`);
   const cniChoice: CniKind | null = v.cni === undefined ? null : cni;
 
@@ -162,7 +172,12 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
       const proto = oneOf('proto', v.proto?.toLowerCase(), ['tcp', 'udp'], 'tcp').toUpperCase() as 'TCP' | 'UDP';
       const compare = v.compare === undefined ? null : oneOf('compare', v.compare, ['cni', 'proxy-mode'], 'cni');
       if (compare === 'proxy-mode') throw new UsageError('--compare proxy-mode: IPVS mode is not simulated yet, so there is no second trace to set beside iptables mode');
-      if (compare === 'cni' && v.cni !== undefined) throw new UsageError('--compare cni traces flannel-vxlan and flannel-host-gw itself; leave out --cni');
+      let compareCnis: readonly [CniKind, CniKind] | null = null;
+      if (compare === 'cni') {
+        // Without --cni: Flannel VXLAN against host-gw. With one: flannel-vxlan (the built-in cluster's own) against it.
+        compareCnis = cniList !== null ? [cniList[0] as CniKind, cniList[1] as CniKind] : v.cni !== undefined ? ['flannel-vxlan', cni] : ['flannel-vxlan', 'flannel-host-gw'];
+        if (compareCnis[0] === compareCnis[1]) throw new UsageError(`--compare cni --cni ${cni}: the built-in cluster already runs ${cni}; give two data planes, as A,B`);
+      }
       return {
         kind: 'trace',
         shared,
@@ -173,8 +188,9 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
         seed,
         endpoint: v.endpoint,
         resolver: oneOf('resolver', v.resolver, ['glibc', 'musl'], 'glibc'),
-        cni: cniChoice,
+        cni: compare === 'cni' ? null : cniChoice,
         compare,
+        compareCnis,
       };
     }
     case 'rules':

@@ -17,7 +17,7 @@ export type ScenarioName =
  * kept out of ScenarioName (lessons' ```sim blocks and the tour's simulator menu) until the UI
  * applies scenarioCluster() and its menu takes ten or more entries.
  */
-export type FailureScenarioName = 'no-br-netfilter' | 'wrong-targetport';
+export type FailureScenarioName = 'no-br-netfilter' | 'wrong-targetport' | 'networkpolicy-deny';
 
 export type AnyScenarioName = ScenarioName | FailureScenarioName;
 

@@ -2,6 +2,7 @@
 
 import type { ClusterModel } from './cluster/model.js';
 import { withoutBrNetfilter, withTargetPortDefaulted } from './cluster/variants.js';
+import { withDefaultDenyIngress } from './cluster/policy-variants.js';
 import type { AnyScenarioName, FailureScenarioName, ScenarioName, TraceOptions, TraceRequest } from './request.js';
 
 export interface Scenario<N extends AnyScenarioName = ScenarioName> {
@@ -100,6 +101,14 @@ export const FAILURE_SCENARIOS: Readonly<Record<FailureScenarioName, Scenario<Fa
     request: { from: 'pod-a', to: 'myapp.default.svc.cluster.local' },
     options: { endpoint: '10.244.2.6' },
     cluster: withTargetPortDefaulted,
+  },
+  'networkpolicy-deny': {
+    name: 'networkpolicy-deny',
+    title: 'What goes wrong: a NetworkPolicy denies the connection (Calico)',
+    summary: 'default-deny-ingress in namespace default: the SYN is DNATed on node-1, crosses to node-2, and Calico\'s cali-tw chain for pod-b DROPs it in filter FORWARD; nothing comes back, the client retransmits and curl reports "Connection timed out".',
+    request: { from: 'pod-a', to: 'myapp.default.svc.cluster.local' },
+    options: { endpoint: '10.244.2.6' },
+    cluster: withDefaultDenyIngress,
   },
 };
 

@@ -4,6 +4,9 @@ import { UsageError } from '../cli/usage-error.js';
 import { nodeTables } from '../core/proxy/node-tables.js';
 import { clusterWithCni } from './cni-choice.js';
 import { renderIptablesSave, renderKubeProxyRestore } from '../core/proxy/render-rules.js';
+import { nodeRoutes } from '../core/kernel/routing.js';
+import { calicoRulesNotes } from '../core/cni/calico/notes.js';
+import { isCalico } from '../core/cni/calico/names.js';
 
 type RulesCommand = Extract<Command, { kind: 'rules' }>;
 
@@ -22,10 +25,17 @@ export function runRules(command: RulesCommand, loaded: LoadedCluster, io: { wri
     throw new UsageError(`--node ${JSON.stringify(command.node)}: no such node (nodes: ${cluster.nodes.map((n) => n.name).join(', ')})`);
   }
   const tables = nodeTables(cluster, node);
+  // Under Calico the node's routes matter as much as its rules: `ip route` and what is elided,
+  // appended as comments so the output stays iptables-restore input.
+  const calico = isCalico(cluster.network.cni) && command.format === 'save';
+  const routes = calico ? nodeRoutes(cluster, node).map((r) => r.text) : null;
+  const notes = calico ? calicoRulesNotes(cluster) : [];
+  const tail = calico ? `# ip route (${node.name})\n${routes!.map((r) => `# ${r}`).join('\n')}\n${notes.map((n) => `# Note: ${n}`).join('\n')}\n` : '';
   if (command.shared.json) {
-    io.write(`${JSON.stringify({ node: node.name, format: command.format, text: command.format === 'restore' ? renderKubeProxyRestore(tables.kubeProxy) : renderIptablesSave(tables) }, null, 2)}\n`);
+    const text = command.format === 'restore' ? renderKubeProxyRestore(tables.kubeProxy) : renderIptablesSave(tables);
+    io.write(`${JSON.stringify({ node: node.name, format: command.format, text, ...(calico ? { routes, notes } : {}) }, null, 2)}\n`);
     return 0;
   }
-  io.write(command.format === 'restore' ? renderKubeProxyRestore(tables.kubeProxy) : renderIptablesSave(tables, { date: asctime(io.now) }));
+  io.write(command.format === 'restore' ? renderKubeProxyRestore(tables.kubeProxy) : `${renderIptablesSave(tables, { date: asctime(io.now) })}${tail}`);
   return 0;
 }

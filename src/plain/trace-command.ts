@@ -29,7 +29,7 @@ export function runTrace(command: TraceCommand, loaded: LoadedCluster, io: { wid
   };
   if (command.compare === 'cni') {
     if (loaded.cluster.source !== 'built-in') throw new UsageError('--compare cni replays the built-in cluster; leave out --cluster');
-    const choices = ['flannel-vxlan', 'flannel-host-gw'] as const;
+    const choices = command.compareCnis ?? (['flannel-vxlan', 'flannel-host-gw'] as const);
     const traces = choices.map((cni) => {
       const c = withCni(loaded.cluster, cni);
       const r = simulate(scenario ? scenarioCluster(scenario, c) : c, request, options);

@@ -26,11 +26,15 @@ describe('command line', () => {
     [['lesson', '99'], /there is no lesson 99/],
     [['lesson', 'one'], /expected a lesson number/],
     [['trace', '--proxy-mode', 'nft'], /--proxy-mode "nft" is not one of/],
-    [['trace', '--cni', 'calico-bgp'], /--cni calico-bgp is not simulated yet; only flannel-vxlan and flannel-host-gw are$/m],
-    [['rules', '--cni', 'bridge'], /--cni bridge is not simulated yet; only flannel-vxlan and flannel-host-gw are$/m],
+    [['trace', '--cni', 'bridge'], /--cni bridge is not simulated yet; flannel-vxlan, flannel-host-gw, calico-bgp, calico-ipip and calico-vxlan are$/m],
+    [['rules', '--cni', 'bridge'], /--cni bridge is not simulated yet/m],
+    [['trace', '--cni', 'calico-ipip,calico-vxlan'], /--cni "calico-ipip,calico-vxlan" is not one of/],
+    [['trace', '--compare', 'cni', '--cni', 'calico-ipip,calico-ipip'], /--compare cni needs two different data planes/],
+    [['trace', '--compare', 'cni', '--cni', 'a,b,c'], /--compare cni takes one data plane or two, as A,B/],
+    [['trace', '--compare', 'cni', '--cni', 'calico-ipip,nope'], /--cni "nope" is not one of/],
+    [['trace', '--compare', 'cni', '--cni', 'flannel-vxlan'], /the built-in cluster already runs flannel-vxlan; give two data planes, as A,B/],
     [['trace', '--compare', 'proxy-mode'], /--compare proxy-mode: IPVS mode is not simulated yet/],
     [['trace', '--compare', 'calico'], /--compare "calico" is not one of: cni, proxy-mode/],
-    [['trace', '--compare', 'cni', '--cni', 'flannel-host-gw'], /--compare cni traces flannel-vxlan and flannel-host-gw itself; leave out --cni/],
     [['trace', '--compare', 'cni', '--cluster', 'test/fixtures/clusters/two-node-flannel.yaml', '--from', 'pod-a', '--to', '10.0.0.1'], /--compare cni replays the built-in cluster/],
     [['rules', '--compare', 'cni'], /--compare does not apply to "rules"/],
     [['lessons', '--cni', 'flannel-host-gw'], /--cni flannel-host-gw applies to "trace" and "rules" only/],
@@ -126,6 +130,44 @@ describe('command line', () => {
     expect(scen.status).toBe(0);
     expect(scen.stdout).toContain('[decap]');
     expect(scen.stdout).not.toMatch(/[^\x00-\x7f]/);
+  });
+
+  it('traces --cni calico-* (reference 7): ee:ee:ee:ee:ee:ee gateway, tunl0 / vxlan.calico / eth0 by mode', () => {
+    const ipip = JSON.parse(runCli(['trace', '--cni', 'calico-ipip', '--json']).stdout);
+    expect(ipip.verdict).toBe('delivered');
+    expect(ipip.hops[0].packet.dstMac).toBe('ee:ee:ee:ee:ee:ee');
+    expect(ipip.hops.find((h: { step: string }) => h.step === 'encap').packet.outer).toMatchObject({ proto: 'IPIP', src: '192.168.1.11', dst: '192.168.1.12' });
+    const vx = JSON.parse(runCli(['trace', '--cni', 'calico-vxlan', '--json']).stdout);
+    expect(vx.hops.find((h: { step: string }) => h.step === 'encap').packet.outer).toMatchObject({ proto: 'UDP', dport: 4789, vni: 4096 });
+    const text = runCli(['trace', '--cni', 'calico-bgp']);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain('via 192.168.1.12 dev eth0 proto bird');
+    for (const line of text.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    const np = JSON.parse(runCli(['trace', '--scenario', 'networkpolicy-deny', '--json']).stdout);
+    expect(np).toMatchObject({ scenario: 'networkpolicy-deny', verdict: 'dropped', outcome: 'dropped' });
+  });
+
+  it('rules --cni calico-ipip: Felix chains in iptables-save form, then the node\'s ip route as comments', () => {
+    const r = runCli(['rules', '--cni', 'calico-ipip']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('-A cali-nat-outgoing -m comment --comment "cali:<hash>" -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully');
+    expect(r.stdout).toContain('# 10.244.2.0/26 via 192.168.1.12 dev tunl0 proto bird onlink');
+    expect(r.stdout).toContain('# blackhole 10.244.1.0/26 proto bird');
+    expect(r.stdout).toMatch(/^# Note: Felix starts every rule with a comment "cali:"/m);
+    const json = JSON.parse(runCli(['rules', '--cni', 'calico-vxlan', '--node', 'node-2', '--json']).stdout);
+    expect(json.routes).toContain('10.244.1.0/26 via 10.244.1.0 dev vxlan.calico proto 80 onlink');
+    expect(json.notes.some((n: string) => n.includes('NOTRACK'))).toBe(true);
+  });
+
+  it('trace --compare cni --cni A,B compares two data planes; one --cni compares it with flannel-vxlan', () => {
+    const json = JSON.parse(runCli(['trace', '--compare', 'cni', '--cni', 'calico-ipip,calico-vxlan', '--json']).stdout);
+    expect(json.choices).toEqual(['calico-ipip', 'calico-vxlan']);
+    expect(json.traces[0].hops.find((h: { step: string }) => h.step === 'encap').device).toBe('tunl0');
+    expect(json.traces[1].hops.find((h: { step: string }) => h.step === 'encap').device).toBe('vxlan.calico');
+    const text = runCli(['trace', '--compare', 'cni', '--cni', 'calico-bgp']);
+    expect(text.status).toBe(0);
+    expect(text.stdout).toContain('Compare --cni: A = flannel-vxlan, B = calico-bgp');
+    for (const line of text.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
   });
 
   it('the same seed gives the same trace, and seeds reach both endpoints', () => {

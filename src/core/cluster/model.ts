@@ -108,6 +108,62 @@ export interface NetworkConfigModel {
   readonly brNetfilter: boolean;
   /** flanneld --ip-masq (FLANNEL-POSTRTG rules). */
   readonly flannelIpMasq: boolean;
+  /**
+   * Calico's IP pool, blocks and tunnel addresses, as a dump states them (node annotations, IPPool
+   * objects). Absent: derived from the pods (src/core/cni/calico/ipam.ts), with an assumption.
+   */
+  readonly calico?: CalicoNetworkModel;
+}
+
+/** crd.projectcalico.org/v1 IPPool spec fields the data path depends on. */
+export interface CalicoPoolModel {
+  readonly name: string;
+  readonly cidr: string;
+  readonly blockSize: number;
+  readonly ipipMode: 'Always' | 'CrossSubnet' | 'Never';
+  readonly vxlanMode: 'Always' | 'CrossSubnet' | 'Never';
+  readonly natOutgoing: boolean;
+}
+
+export interface CalicoNodeModel {
+  /** projectcalico.org/IPv4Address without its prefix length. */
+  readonly address: string | null;
+  /** projectcalico.org/IPv4IPIPTunnelAddr: tunl0's address. */
+  readonly ipipTunnelAddr: string | null;
+  /** projectcalico.org/IPv4VXLANTunnelAddr: vxlan.calico's address. */
+  readonly vxlanTunnelAddr: string | null;
+  /** The node's affine /26 blocks (from the pods' addresses and the tunnel address). */
+  readonly blocks: readonly string[];
+}
+
+export interface CalicoNetworkModel {
+  readonly pools: readonly CalicoPoolModel[];
+  readonly nodes: Readonly<Record<string, CalicoNodeModel>>;
+}
+
+/** networking.k8s.io/v1 NetworkPolicy, the parts the tour evaluates. */
+export interface NetworkPolicyPeerModel {
+  /** podSelector.matchLabels; null when the peer has no podSelector. */
+  readonly podSelector: Readonly<Record<string, string>> | null;
+  /** namespaceSelector.matchLabels; null when the peer has none (the policy's own namespace). */
+  readonly namespaceSelector: Readonly<Record<string, string>> | null;
+  readonly ipBlock: string | null;
+}
+
+export interface NetworkPolicyRuleModel {
+  /** Empty: from anywhere. */
+  readonly from: readonly NetworkPolicyPeerModel[];
+  /** Empty: every port. */
+  readonly ports: readonly { readonly protocol: Protocol; readonly port: number | string | null }[];
+}
+
+export interface NetworkPolicyModel {
+  readonly namespace: string;
+  readonly name: string;
+  /** spec.podSelector.matchLabels ({} selects every pod of the namespace). */
+  readonly podSelector: Readonly<Record<string, string>>;
+  readonly policyTypes: readonly ('Ingress' | 'Egress')[];
+  readonly ingress: readonly NetworkPolicyRuleModel[];
 }
 
 export interface DnsConfigModel {
@@ -127,6 +183,8 @@ export interface ClusterModel {
   readonly proxy: ProxyConfigModel;
   readonly network: NetworkConfigModel;
   readonly dns: DnsConfigModel;
+  /** networking.k8s.io/v1 NetworkPolicies (enforced by Calico; Flannel enforces none). Absent: none. */
+  readonly networkPolicies?: readonly NetworkPolicyModel[];
   /** What the source (a dump) lacked and was defaulted, in one sentence each. Shown with every trace. */
   readonly assumptions: readonly string[];
   /** Where the cluster came from: "built-in" or the dump's file name. */

@@ -4,6 +4,8 @@
 
 import { memoByObject } from '../memo.js';
 import type { ClusterModel, CniKind } from './model.js';
+import { calicoAssumption } from '../cni/calico/ipam.js';
+import { isCalico } from '../cni/calico/names.js';
 
 const byCni = memoByObject((_: ClusterModel) => new Map<CniKind, ClusterModel>());
 
@@ -14,13 +16,16 @@ export function withCni(base: ClusterModel, cni: CniKind): ClusterModel {
   let c = cache.get(cni);
   if (c === undefined) {
     c = { ...base, network: { ...base.network, cni } };
+    // The built-in cluster says nothing of Calico's pool and blocks: say what is assumed.
+    const note = isCalico(cni) ? calicoAssumption(c) : null;
+    if (note !== null) c = { ...c, assumptions: [...c.assumptions, note] };
     cache.set(cni, c);
   }
   return c;
 }
 
 /** The CNI data planes the simulator walks today. */
-export const SIMULATED_CNIS: readonly CniKind[] = ['flannel-vxlan', 'flannel-host-gw'];
+export const SIMULATED_CNIS: readonly CniKind[] = ['flannel-vxlan', 'flannel-host-gw', 'calico-bgp', 'calico-ipip', 'calico-vxlan'];
 
 /** net.bridge.bridge-nf-call-iptables = 0 (br_netfilter not loaded): bridged frames skip iptables and conntrack. */
 export const withoutBrNetfilter = memoByObject((base: ClusterModel): ClusterModel => ({

@@ -4,6 +4,7 @@
 // Flannel's VXLAN encapsulation, and delivery to a socket. Every hop is recorded for the Trace.
 
 import type { ClusterModel, NodeModel, PodModel, Protocol } from '../cluster/model.js';
+import { policiesFor, policyChainName } from '../cni/calico/policy.js';
 import { macFor } from '../net/mac.js';
 import { hostPort, splitHostPort } from '../net/ipv4.js';
 import { nodeTables, type NodeTables } from '../proxy/node-tables.js';
@@ -13,6 +14,11 @@ import { conntrackLine, invert, lookup, newEntry, type CtEntry, type CtProto, ty
 import { traverse, type CtState, type StatisticChooser, type Traversal } from './netfilter.js';
 import { bridgeIP, lookupRoute, nodeLocalAddresses, nodeRoutes, nodeSubnet, podRoutes, vtepIP, type Route } from './routing.js';
 import { vxlanSourcePort, VXLAN_OVERHEAD } from '../cni/vxlan.js';
+import { CALICO_GATEWAY, CALICO_VETH_MAC, CALICO_VXLAN_DEV, CALICO_VXLAN_PORT, CALICO_VXLAN_VNI, caliVethName, IPIP_DEV, IPIP_OVERHEAD, isCalico } from '../cni/calico/names.js';
+import { calicoNode, ipsetMembers, tunnelAddress } from '../cni/calico/ipam.js';
+import { podOfCaliVeth } from '../cni/calico/routes.js';
+import { inPolicySet } from '../cni/calico/policy.js';
+import { cidrContains } from '../net/ipv4.js';
 
 export interface Packet {
   proto: Protocol;
@@ -73,6 +79,7 @@ export class Datapath {
   /** The app in `pod` writes a packet; the pod's routing table and ARP pick the first hop. */
   sendFromPod(pod: PodModel, packet: Packet, action: string): DeliveryOutcome {
     const node = this.nodeOf(pod);
+    if (packet.dst !== pod.ip && isCalico(this.cluster.network.cni)) return this.calicoSend(pod, node, packet, action);
     if (packet.dst === pod.ip) {
       packet.srcMac = '00:00:00:00:00:00';
       packet.dstMac = '00:00:00:00:00:00';
@@ -229,6 +236,13 @@ export class Datapath {
     const route = lookupRoute(routes, packet.dst);
     if (route === null) return { kind: 'dropped', reason: `${node.name} has no route to ${packet.dst}` };
     if (this.isLocal(node, packet.dst)) return this.deliverLocally(arrival, packet, path, entry);
+    if (route.blackhole) {
+      this.hop({
+        node: node.name, netns: node.name, device: devOf(arrival, path), component: 'routing', step: 'route', packet, entry,
+        action: `Routing: the longest match for ${packet.dst} is "${route.text}": the address is in one of ${node.name}'s own Calico blocks but no pod holds it (no /32 route), so the kernel discards the packet.`,
+      });
+      return { kind: 'dropped', reason: `${packet.dst} is in ${node.name}'s Calico block but no pod has it: the blackhole route discards it` };
+    }
     const viaBridge = path !== 'routed';
     const staysOnBridge = viaBridge && route.dev === 'cni0' && this.cluster.network.brNetfilter;
     const isNew = !entry.confirmed;
@@ -261,8 +275,9 @@ export class Datapath {
       return this.icmpUnreachable(arrival, packet);
     }
     if (fwd.verdict === 'DROP') {
-      this.hop({ node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'filter-forward', packet, hook: 'FORWARD', entry, traversal: fwd, action: 'filter FORWARD drops the packet.' });
-      return { kind: 'dropped', reason: `filter FORWARD on ${node.name} dropped it` };
+      const calicoDrop = fwd.verdictRule !== null && fwd.verdictRule.chain.startsWith('cali-') ? this.calicoDropText(node, packet, fwd) : null;
+      this.hop({ node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'filter-forward', packet, hook: 'FORWARD', entry, traversal: fwd, action: calicoDrop?.action ?? 'filter FORWARD drops the packet.' });
+      return { kind: 'dropped', reason: calicoDrop?.reason ?? `filter FORWARD on ${node.name} dropped it` };
     }
     this.hop({
       node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'filter-forward', packet, hook: 'FORWARD', entry, traversal: fwd,
@@ -281,9 +296,12 @@ export class Datapath {
         entry.reply = { ...entry.reply, dst: packet.src, dport: packet.sport };
         entry.confirmed = true;
         const byFlannel = out.verdictRule.chain === 'FLANNEL-POSTRTG';
+        const byCalico = out.verdictRule.chain.startsWith('cali-');
         const who = byFlannel
           ? `flanneld's FLANNEL-POSTRTG masquerades traffic from the pod network to a destination outside it`
-          : `KUBE-POSTROUTING sees the 0x4000 mark, clears it and MASQUERADEs`;
+          : byCalico
+            ? `Calico's cali-nat-outgoing masquerades traffic from an IP pool with natOutgoing (ipset cali40masq-ipam-pools) to a destination outside every pool (not in cali40all-ipam-pools)`
+            : `KUBE-POSTROUTING sees the 0x4000 mark, clears it and MASQUERADEs`;
         this.hop({
           node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'masquerade', packet, hook: 'POSTROUTING', entry, traversal: out,
           rewrite: { kind: 'MASQUERADE', from, to: hostPort(packet.src, packet.sport), table: 'nat', chain: out.verdictRule.chain, rule: restoreLine(out.verdictRule) },
@@ -305,12 +323,127 @@ export class Datapath {
 
   private egress(arrival: Arrival, packet: Packet, route: Route, staysOnBridge: boolean): DeliveryOutcome {
     const { node } = arrival;
+    if (isCalico(this.cluster.network.cni)) {
+      if (route.dev.startsWith('cali')) return this.calicoToPod(node, packet, route);
+      if (route.dev === IPIP_DEV && route.via !== null) return this.calicoIpip(node, packet, route.via);
+      if (route.dev === CALICO_VXLAN_DEV && route.via !== null) return this.calicoVxlan(node, packet, route.via);
+    }
     if (route.dev === 'cni0') return this.bridgeForward(arrival, packet, !staysOnBridge);
     if (route.dev === 'flannel.1' && route.via !== null) return this.vxlan(node, packet, route.via);
     const nextHop = route.via ?? packet.dst;
     const peer = this.cluster.nodes.find((n) => n.name !== node.name && nextHop === n.internalIP);
     if (route.dev === 'eth0' && peer) return this.wireTo(node, peer, packet);
     return { kind: 'dropped', reason: `${hostPort(packet.dst, packet.dport)} leaves ${node.name} through ${route.dev} towards ${route.via ?? 'the node network'}: outside the simulated cluster` };
+  }
+
+
+  // ---- Calico: no bridge, proxy ARP, /32 routes, tunl0 or vxlan.calico -------------------------
+
+  private calicoSend(pod: PodModel, node: NodeModel, packet: Packet, action: string): DeliveryOutcome {
+    const route = lookupRoute(podRoutes(this.cluster, pod, node), packet.dst);
+    if (route === null) return { kind: 'dropped', reason: `${pod.name} has no route to ${packet.dst}` };
+    const veth = caliVethName(pod.namespace, pod.name);
+    packet.srcMac = pod.mac;
+    packet.dstMac = CALICO_VETH_MAC;
+    this.hop({
+      node: node.name, netns: pod.name, device: 'eth0', component: 'app', step: 'send', packet,
+      action: `${action} Route: ${route.text}. The pod's address is a /32, so every destination, even a pod on the same node, goes to the gateway ${CALICO_GATEWAY}, an address no interface has: the pod ARPs for it and ${veth}, the host end of its veth, answers by proxy ARP (proxy_arp=1) with its fixed MAC ${CALICO_VETH_MAC}.`,
+    });
+    this.hop({
+      node: node.name, netns: node.name, device: veth, component: 'veth', step: 'veth', packet,
+      action: `The frame leaves ${pod.name}'s eth0 and appears on ${veth}, its veth peer in ${node.name}'s root namespace ("cali" + the first 11 hex digits of sha1("${pod.namespace}.${pod.name}")). ${veth} is on no bridge and has no address: the frame is for the host's IP stack, which routes the packet (Flannel would switch it on cni0).`,
+    });
+    return this.preRouting({ node, inDev: veth, fromPod: pod }, packet, 'routed');
+  }
+
+  private calicoToPod(node: NodeModel, packet: Packet, route: Route): DeliveryOutcome {
+    const pod = podOfCaliVeth(this.cluster, node, route.dev);
+    if (pod === null) return { kind: 'dropped', reason: `no pod behind ${route.dev} on ${node.name}` };
+    packet.srcMac = CALICO_VETH_MAC;
+    packet.dstMac = pod.mac;
+    this.hop({
+      node: node.name, netns: node.name, device: route.dev, component: 'veth', step: 'veth', packet,
+      action: `The route "${route.text}" sends the packet out of ${route.dev}. The neighbour entry for ${pod.ip} on ${route.dev} gives ${pod.name}'s eth0 MAC ${pod.mac}; the source MAC is ${route.dev}'s own, ${CALICO_VETH_MAC}. The frame crosses the veth into ${pod.name}: routed, not bridged.`,
+    });
+    return this.deliverToPod(pod, node, packet, this.expectation);
+  }
+
+  private calicoIpip(node: NodeModel, packet: Packet, via: string): DeliveryOutcome {
+    const peer = this.cluster.nodes.find((n) => n.internalIP === via);
+    if (peer === undefined) return { kind: 'dropped', reason: `no node has the address ${via} (the tunl0 route's gateway)` };
+    const sameSubnet = nodeSubnet(node) === nodeSubnet(peer);
+    const mtu = this.cluster.network.underlayMtu - IPIP_OVERHEAD;
+    packet.srcMac = '';
+    packet.dstMac = '';
+    packet.outer = {
+      src: node.internalIP, dst: peer.internalIP, srcMac: node.eth0Mac, dstMac: sameSubnet ? peer.eth0Mac : macFor(`router@${nodeSubnet(node)}`),
+      proto: 'IPIP', sport: null, dport: null, vni: null, ttl: packet.ttl,
+    };
+    this.hop({
+      node: node.name, netns: node.name, device: IPIP_DEV, component: 'ipip', step: 'encap', packet,
+      action: `tunl0 (IP-in-IP, MTU ${mtu}) is the kernel's catch-all ipip device ("ipip any remote any local any ttl inherit"): the route's gateway ${via}, ${peer.name}'s own address, becomes the outer destination, so no neighbour or FDB entry is involved. The kernel prepends a ${IPIP_OVERHEAD}-byte outer IPv4 header, ${node.internalIP} -> ${peer.internalIP}, protocol 4, its TTL inherited from the inner packet (${packet.ttl}). There is no inner Ethernet header: tunl0 is a layer-3 device. The outer packet is ${node.name}'s own (filter OUTPUT: cali-OUTPUT's "Allow IPIP packets to other Calico hosts").`,
+    });
+    return this.wireTo(node, peer, packet);
+  }
+
+  private calicoVxlan(node: NodeModel, packet: Packet, gwTunnel: string): DeliveryOutcome {
+    const peer = this.cluster.nodes.find((n) => calicoNode(this.cluster, n).vxlanTunnelAddr === gwTunnel);
+    if (peer === undefined) return { kind: 'dropped', reason: `no node owns the VXLAN tunnel address ${gwTunnel}` };
+    const sameSubnet = nodeSubnet(node) === nodeSubnet(peer);
+    packet.srcMac = calicoVxlanMac(node);
+    packet.dstMac = calicoVxlanMac(peer);
+    packet.outer = {
+      src: node.internalIP, dst: peer.internalIP, srcMac: node.eth0Mac, dstMac: sameSubnet ? peer.eth0Mac : macFor(`router@${nodeSubnet(node)}`),
+      proto: 'UDP', sport: vxlanSourcePort(packet), dport: CALICO_VXLAN_PORT, vni: CALICO_VXLAN_VNI, ttl: 64,
+    };
+    const mtu = this.cluster.network.underlayMtu - VXLAN_OVERHEAD;
+    this.hop({
+      node: node.name, netns: node.name, device: CALICO_VXLAN_DEV, component: 'vxlan', step: 'encap', packet,
+      action: `${CALICO_VXLAN_DEV} (VXLAN, VNI ${CALICO_VXLAN_VNI}, UDP ${CALICO_VXLAN_PORT}, MTU ${mtu}) resolves the gateway ${gwTunnel}, ${peer.name}'s tunnel address, with the permanent neighbour entry Felix programmed (${calicoVxlanMac(peer)}), and Felix's FDB entry maps that MAC to ${peer.internalIP}. The kernel wraps the frame: outer IPv4 ${node.internalIP} -> ${peer.internalIP}, UDP dport ${CALICO_VXLAN_PORT} (the IANA port; Flannel uses the kernel's 8472), VXLAN VNI ${CALICO_VXLAN_VNI}: ${VXLAN_OVERHEAD} bytes of headers. Felix's raw-table rule "-p udp --dport ${CALICO_VXLAN_PORT} -j NOTRACK" keeps the outer flow out of conntrack (Flannel's outer flow gets an entry), and filter OUTPUT's cali-OUTPUT accepts it ("Allow IPv4 VXLAN packets to other allowed hosts").`,
+    });
+    return this.wireTo(node, peer, packet);
+  }
+
+  private calicoDecap(node: NodeModel, peer: NodeModel, packet: Packet): DeliveryOutcome {
+    const ipip = packet.outer?.proto === 'IPIP';
+    packet.outer = null;
+    packet.mark = 0; // skb marks do not cross the wire
+    if (ipip) {
+      this.hop({
+        node: peer.name, netns: peer.name, device: IPIP_DEV, component: 'ipip', step: 'decap', packet,
+        action: `${peer.name} receives protocol 4 addressed to itself on eth0; filter INPUT's cali-INPUT accepts it ("Allow IPIP packets from Calico hosts": ${node.internalIP} is in ipset cali40all-hosts-net). The ipip module strips the outer header and the inner packet arrives on tunl0, as if received there.`,
+      });
+      return this.preRouting({ node: peer, inDev: IPIP_DEV, fromPod: null }, packet, 'routed');
+    }
+    packet.srcMac = calicoVxlanMac(node);
+    packet.dstMac = calicoVxlanMac(peer);
+    this.hop({
+      node: peer.name, netns: peer.name, device: CALICO_VXLAN_DEV, component: 'vxlan', step: 'decap', packet,
+      action: `${peer.name} receives UDP ${CALICO_VXLAN_PORT} on eth0, untracked (raw NOTRACK); filter INPUT's cali-INPUT accepts it ("Allow IPv4 VXLAN packets from allowed hosts": ${node.internalIP} is in ipset cali40all-vxlan-net). The VXLAN socket of ${CALICO_VXLAN_DEV} (VNI ${CALICO_VXLAN_VNI}) strips the outer headers and the inner frame arrives on ${CALICO_VXLAN_DEV}.`,
+    });
+    return this.preRouting({ node: peer, inDev: CALICO_VXLAN_DEV, fromPod: null }, packet, 'routed');
+  }
+
+  /** Why Felix's chains dropped a forwarded packet, for the hop and the verdict. */
+  private calicoDropText(node: NodeModel, packet: Packet, fwd: Traversal): { action: string; reason: string } {
+    const rule = fwd.verdictRule!;
+    const line = restoreLine(rule);
+    const comment = [...line.matchAll(/--comment "([^"]+)"/g)].map((m) => m[1]!).find((x) => !x.startsWith('cali:')) ?? 'DROP';
+    const iface = rule.chain.startsWith('cali-tw-') ? rule.chain.slice('cali-tw-'.length) : null;
+    const pod = iface === null ? null : podOfCaliVeth(this.cluster, node, iface);
+    const policies = pod === null ? [] : policiesFor(this.cluster, pod);
+    if (pod !== null && policies.length > 0) {
+      const names = policies.map((p) => `${p.namespace}/${p.name}`).join(', ');
+      const chains = policies.map((p) => policyChainName('in', p)).join(', ');
+      return {
+        action: `filter FORWARD (priority 0): cali-FORWARD sends the packet, leaving through ${iface}, via cali-to-wl-dispatch to ${rule.chain}, ${pod.name}'s ingress chain. NetworkPolicy ${names} selects ${pod.name} (Calico policy ${policies.map((p) => `knp.default.${p.name}`).join(', ')}, chain ${chains}), and no rule of it sets the accept mark 0x10000 for ${packet.src}: "${comment}" DROPs it. Nothing is sent back, no RST and no ICMP error.`,
+        reason: `Calico drops the ${packet.proto === 'UDP' ? 'datagram' : 'SYN'} on ${node.name} in filter FORWARD (${rule.chain}): NetworkPolicy ${names} selects ${pod.name} and allows nothing from ${packet.src}. The client hears nothing${packet.proto === 'UDP' ? '' : ' and retransmits the SYN (after 1 s, then 2, 4, 8 s...): curl waits, then reports "Connection timed out"'}.`,
+      };
+    }
+    return {
+      action: `filter FORWARD (priority 0): Calico's ${rule.chain} drops the packet ("${comment}").`,
+      reason: `Calico's ${rule.chain} on ${node.name} dropped it ("${comment}")`,
+    };
   }
 
   // ---- Flannel VXLAN -------------------------------------------------------------------------
@@ -351,12 +484,18 @@ export class Datapath {
       packet.srcMac = node.eth0Mac;
       packet.dstMac = peer.eth0Mac;
     }
+    const calico = isCalico(this.cluster.network.cni);
     this.hop({
       node: node.name, netns: node.name, device: 'eth0', component: 'wire', step: 'wire', packet,
-      action: packet.outer
+      action: packet.outer?.proto === 'IPIP'
+        ? `The outer packet leaves ${node.name}'s eth0 for ${peer.name} (${peer.internalIP}) as IPv4 protocol 4 (IP-in-IP) on the node network: no UDP, no ports; only the two node addresses are visible outside.`
+        : packet.outer
         ? `The outer packet leaves ${node.name}'s eth0 for ${peer.name} (${peer.internalIP}) as ordinary UDP on the node network; nothing between the nodes needs to know any pod address.`
+        : calico
+        ? `The packet leaves ${node.name}'s eth0 as it is, only the MACs new: ${node.name}'s eth0 (${node.eth0Mac}) to ${peer.name}'s eth0 (${peer.eth0Mac}), the next hop ${peer.internalIP} of the BGP route BIRD installed. No tunnel and no outer header (ipipMode and vxlanMode Never), so the MTU stays eth0's ${this.cluster.network.underlayMtu}; the network between the nodes must route pod addresses (here: one L2 segment, or routers that peer with Calico).`
         : `The packet leaves ${node.name}'s eth0 as it is, only the MACs new: ${node.name}'s eth0 (${node.eth0Mac}) to ${peer.name}'s eth0 (${peer.eth0Mac}), the next hop ${peer.internalIP} of flanneld's host-gw route. No tunnel device and no outer header, so the MTU stays eth0's ${this.cluster.network.underlayMtu}; the nodes must share one L2 segment.`,
     });
+    if (packet.outer && calico) return this.calicoDecap(node, peer, packet);
     if (packet.outer) {
       const outer = this.outerPacket(packet);
       const hooks = this.localIn(peer, outer, 'eth0');
@@ -484,11 +623,12 @@ export class Datapath {
   private icmpUnreachable(arrival: Arrival, packet: Packet): DeliveryOutcome {
     const { node } = arrival;
     const client = this.podByIP(packet.src);
-    const from = bridgeIP(node);
-    const icmp: Packet = { ...packet, proto: 'TCP', src: from, sport: 0, dst: packet.src, dport: 0, ttl: 64, srcMac: node.bridgeMac, dstMac: client?.mac ?? packet.srcMac, flags: null, outer: null, mark: 0, payload: null };
+    const calico = isCalico(this.cluster.network.cni);
+    const from = calico ? node.internalIP : bridgeIP(node);
+    const icmp: Packet = { ...packet, proto: 'TCP', src: from, sport: 0, dst: packet.src, dport: 0, ttl: 64, srcMac: calico ? CALICO_VETH_MAC : node.bridgeMac, dstMac: client?.mac ?? packet.srcMac, flags: null, outer: null, mark: 0, payload: null };
     this.direction = 'reply';
     // The error is the node's own packet, RELATED to the rejected connection: filter OUTPUT sees it.
-    const output = traverse(this.tablesOf(node).filter, 'OUTPUT', this.ctx(node, icmp, 'RELATED', false, null, 'cni0'), this.options.chooser);
+    const output = traverse(this.tablesOf(node).filter, 'OUTPUT', this.ctx(node, icmp, 'RELATED', false, null, calico && client ? caliVethName(client.namespace, client.name) : 'cni0'), this.options.chooser);
     this.hop({
       node: node.name, netns: client?.name ?? node.name, device: 'eth0', component: 'netfilter', step: 'icmp-error', packet: icmp, proto: 'ICMP', traversal: output,
       action: packet.proto === 'UDP'
@@ -504,6 +644,12 @@ export class Datapath {
   // ---- helpers -------------------------------------------------------------------------------
 
   private egressAddress(node: NodeModel, dev: string): string {
+    if (isCalico(this.cluster.network.cni)) {
+      // MASQUERADE takes the out device's address; a cali veth has none, so the kernel picks the
+      // node's primary address (derived: inet_select_addr falls back to another device's address).
+      if (dev === IPIP_DEV || dev === CALICO_VXLAN_DEV) return tunnelAddress(this.cluster, node) ?? node.internalIP;
+      return node.internalIP;
+    }
     if (dev === 'cni0') return bridgeIP(node);
     if (dev === 'flannel.1') return vtepIP(node);
     return node.internalIP;
@@ -516,7 +662,10 @@ export class Datapath {
       this.localAddresses.set(node.name, local);
     }
     const owned = local;
+    const cluster = this.cluster;
+    const calico = isCalico(cluster.network.cni);
     return {
+      ...(calico ? { inSet: (set: string, ip: string) => calicoInSet(cluster, set, ip) } : {}),
       src: packet.src,
       dst: packet.dst,
       proto: ctProto(packet.proto),
@@ -605,6 +754,18 @@ export class Datapath {
 
 // ---- pure helpers ------------------------------------------------------------------------------
 
+/** vxlan.calico's MAC: Felix keeps it in the Calico Node resource; not in a kubectl dump, so generated. */
+function calicoVxlanMac(node: NodeModel): string {
+  return macFor(`vxlan.calico@${node.name}`);
+}
+
+/** ipset membership on a Calico node: the IPAM pool sets, the host sets, and the policies' selector sets. */
+function calicoInSet(cluster: ClusterModel, set: string, ip: string): boolean {
+  const members = ipsetMembers(cluster, set);
+  if (members !== null) return members.some((cidr) => cidrContains(cidr, ip));
+  return inPolicySet(cluster, set, ip) ?? false;
+}
+
 function firedLines(main: Traversal | undefined, also: readonly Traversal[] | undefined): string[] {
   const out: string[] = [];
   if (main) for (const f of main.fired) out.push(f.line);
@@ -676,6 +837,13 @@ function describeLottery(t: Traversal): string {
 
 function describeForward(t: Traversal, ctstate: CtState): string {
   const accept = t.verdictRule ? restoreLine(t.verdictRule) : null;
+  if (t.fired.some((f) => f.rule.chain === 'cali-FORWARD')) {
+    const through = [...new Set(t.fired.map((f) => f.rule.chain).filter((c) => /^cali-(fw|tw)-/.test(c)))];
+    if (ctstate === 'ESTABLISHED' && t.verdictRule?.chain.startsWith('cali-')) {
+      return `cali-FORWARD dispatches it to ${through.join(' and ')}, whose first rule accepts a packet of an ESTABLISHED connection ("-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT").`;
+    }
+    return `cali-FORWARD runs Calico's per-pod chains (${through.join(', then ')}): no policy selects ${through.length > 1 ? 'these pods' : 'this pod'}, so the namespace profile (kns.*) sets the accept mark 0x10000 and they RETURN; kube-proxy's chains have nothing against the packet, and Felix's rule at the end of FORWARD, "Policy explicitly accepted packet.", ACCEPTs it.`;
+  }
   if (ctstate === 'ESTABLISHED') {
     return `the connection is ESTABLISHED in conntrack, so KUBE-FORWARD's "kubernetes forwarding conntrack rule" accepts it.`;
   }
@@ -686,7 +854,11 @@ function describeForward(t: Traversal, ctstate: CtState): string {
 
 function describePostrouting(t: Traversal): string {
   const flannel = t.fired.find((f) => f.rule.chain === 'FLANNEL-POSTRTG' && f.line.includes('RETURN'));
-  const parts = ['KUBE-POSTROUTING returns at once (no 0x4000 mark: kube-proxy did not ask for masquerade).'];
+  const parts: string[] = [];
+  if (t.fired.some((f) => f.rule.chain === 'cali-POSTROUTING')) {
+    parts.push('Calico\'s cali-nat-outgoing does not match: the destination is inside an IP pool (ipset cali40all-ipam-pools), and natOutgoing only applies to traffic leaving the pools.');
+  }
+  parts.push('KUBE-POSTROUTING returns at once (no 0x4000 mark: kube-proxy did not ask for masquerade).');
   if (flannel) parts.push(`FLANNEL-POSTRTG returns too: pod-network traffic is not masqueraded.`);
   return parts.join(' ');
 }

@@ -23,6 +23,8 @@ export interface PacketContext {
   readonly isLocalAddress: (ip: string) => boolean;
   readonly inIface: string | null;
   readonly outIface: string | null;
+  /** ipset membership for `-m set --match-set NAME src|dst` (Calico's ipsets); absent: no set matches. */
+  readonly inSet?: (set: string, ip: string) => boolean;
 }
 
 /** Decides a `-m statistic --mode random` match: kube-proxy's endpoint lottery. */
@@ -92,17 +94,29 @@ function matchOne(m: MatchSpec, pkt: PacketContext, rule: IptRule, chooser: Stat
     case 'recent':
       // --set always matches; --rcheck finds no earlier connection from this client in a fresh trace.
       return m.op === 'set';
-    case 'set':
-      return false;
+    case 'set': {
+      const ip = m.flags === 'dst' ? pkt.dst : pkt.src;
+      return negate(m.setName, pkt.inSet !== undefined && pkt.inSet(m.setName.value, ip));
+    }
+    case 'multiport':
+      if (m.dports === null) return true;
+      if (pkt.proto !== 'tcp' && pkt.proto !== 'udp' && pkt.proto !== 'sctp') return false;
+      return negate(m.dports, m.dports.value.includes(pkt.dport));
   }
+}
+
+/** `-i cali+`: a trailing + matches every interface name with that prefix. */
+function ifaceMatches(pattern: string, iface: string | null): boolean {
+  if (iface === null) return false;
+  return pattern.endsWith('+') ? iface.startsWith(pattern.slice(0, -1)) : pattern === iface;
 }
 
 export function ruleMatches(rule: IptRule, pkt: PacketContext, chooser: StatisticChooser): boolean {
   const spec = specOf(rule);
   if (!addressMatches(spec.src, pkt.src) || !addressMatches(spec.dst, pkt.dst)) return false;
   if (spec.proto && negate(spec.proto, spec.proto.value === pkt.proto) === false) return false;
-  if (spec.inIface && negate(spec.inIface, spec.inIface.value === pkt.inIface) === false) return false;
-  if (spec.outIface && negate(spec.outIface, spec.outIface.value === pkt.outIface) === false) return false;
+  if (spec.inIface && negate(spec.inIface, ifaceMatches(spec.inIface.value, pkt.inIface)) === false) return false;
+  if (spec.outIface && negate(spec.outIface, ifaceMatches(spec.outIface.value, pkt.outIface)) === false) return false;
   return spec.matches.every((m) => matchOne(m, pkt, rule, chooser));
 }
 
@@ -147,6 +161,13 @@ export function traverse(table: IptTable, hook: string, packet: PacketContext, c
           return { kind: 'return' };
         case 'MARK': {
           const [op, value] = target.options;
+          if (op === '--set-xmark') {
+            // --set-xmark value/mask: zero the mask's bits, then XOR the value in (libxt_MARK).
+            const [v, m] = (value ?? '0').split('/');
+            const mask = m === undefined ? 0xffffffff : parseInt(m, 16);
+            mark = ((mark & ~mask) ^ parseInt(v ?? '0', 16)) >>> 0;
+            continue;
+          }
           const v = parseInt(value ?? '0', 16);
           mark = op === '--or-mark' ? mark | v : op === '--xor-mark' ? mark ^ v : v;
           continue;
@@ -161,6 +182,8 @@ export function traverse(table: IptTable, hook: string, packet: PacketContext, c
         default: {
           const inner = walk(target.name, depth + 1);
           if (inner.kind === 'verdict') return inner;
+          // -g: the goto'd chain's end returns past this chain, to the one that called it.
+          if (specOf(rule).target?.goto) return { kind: 'return' };
         }
       }
     }

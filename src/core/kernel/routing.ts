@@ -4,6 +4,9 @@
 import type { ClusterModel, NodeModel, PodModel } from '../cluster/model.js';
 import { memoByObject } from '../memo.js';
 import { cidrContains, cidrHost, cidrNetwork, cidrPrefix, parseCidr } from '../net/ipv4.js';
+import { calicoNodeRoutes, calicoPodRoutes } from '../cni/calico/routes.js';
+import { isCalico } from '../cni/calico/names.js';
+import { tunnelAddress } from '../cni/calico/ipam.js';
 
 export interface Route {
   /** "default" or a CIDR. */
@@ -11,6 +14,8 @@ export interface Route {
   readonly via: string | null;
   readonly dev: string;
   readonly onlink: boolean;
+  /** A blackhole route (Calico's own blocks): a match drops the packet. */
+  readonly blackhole?: boolean;
   /** The `ip route` line. */
   readonly text: string;
 }
@@ -40,6 +45,7 @@ export function podRoutes(cluster: ClusterModel, pod: PodModel, node: NodeModel)
 }
 
 function buildPodRoutes(cluster: ClusterModel, pod: PodModel, node: NodeModel): Route[] {
+  if (isCalico(cluster.network.cni)) return sortRoutes(calicoPodRoutes());
   const gw = bridgeIP(node);
   const net = cluster.network.podNetwork;
   return sortRoutes([
@@ -69,6 +75,7 @@ export function nodeRoutes(cluster: ClusterModel, node: NodeModel): Route[] {
 function buildNodeRoutes(cluster: ClusterModel, node: NodeModel): Route[] {
   const gw = nodeGateway(node);
   const subnet = nodeSubnet(node);
+  if (isCalico(cluster.network.cni)) return sortRoutes(calicoNodeRoutes(cluster, node, gw, subnet));
   const routes: Route[] = [
     { dst: 'default', via: gw, dev: 'eth0', onlink: false, text: `default via ${gw} dev eth0 proto static` },
   ];
@@ -110,6 +117,10 @@ export function lookupRoute(routes: readonly Route[], ip: string): Route | null 
 
 /** Addresses the node owns (addrtype LOCAL): its IP, cni0's, flannel.1's, loopback. */
 export function nodeLocalAddresses(cluster: ClusterModel, node: NodeModel): string[] {
+  if (isCalico(cluster.network.cni)) {
+    const tunnel = tunnelAddress(cluster, node);
+    return tunnel === null ? [node.internalIP] : [node.internalIP, tunnel];
+  }
   const out = [node.internalIP, bridgeIP(node)];
   if (cluster.network.cni === 'flannel-vxlan') out.push(vtepIP(node));
   return out;

@@ -3,6 +3,8 @@
 
 import type { ClusterModel, NodeModel } from '../cluster/model.js';
 import { flannelChains, flannelIptables } from '../cni/flannel-iptables.js';
+import { calicoIptables } from '../cni/calico/iptables.js';
+import { isCalico } from '../cni/calico/names.js';
 import { builtinJumpRules, CANARY_CHAINS } from './jump-rules.js';
 import { kubeProxyIptables, type KubeProxyTables } from './kube-proxy-iptables.js';
 import type { IptRule, IptTable } from './rule.js';
@@ -38,21 +40,25 @@ function buildNodeTables(cluster: ClusterModel, node: NodeModel): NodeTables {
   const cni = cluster.network.cni.startsWith('flannel') ? flannelIptables(cluster, node) : [];
   const cniChains = cluster.network.cni.startsWith('flannel') ? flannelChains(cluster) : { nat: [], filter: [] };
   const pick = (rules: readonly IptRule[], table: 'filter' | 'nat'): IptRule[] => rules.filter((r) => r.table === table);
+  // Felix inserts its jumps at the top of the built-in chains and appends its FORWARD verdict rules.
+  const calico = isCalico(cluster.network.cni) ? calicoIptables(cluster, node) : null;
+  const before = calico?.inserted ?? [];
+  const after = calico ? [...calico.appended, ...calico.rules] : [];
   // Built-in chains first hold the jump rules, then the CNI's appended ones.
-  const filterRules = [...pick(jumps, 'filter'), ...pick(cni, 'filter'), ...kp.filterRules];
-  const natRules = [...pick(jumps, 'nat'), ...pick(cni, 'nat'), ...kp.natRules];
+  const filterRules = [...pick(before, 'filter'), ...pick(jumps, 'filter'), ...pick(cni, 'filter'), ...pick(after, 'filter'), ...kp.filterRules];
+  const natRules = [...pick(before, 'nat'), ...pick(jumps, 'nat'), ...pick(cni, 'nat'), ...pick(after, 'nat'), ...kp.natRules];
   return {
     node: node.name,
     filter: {
       name: 'filter',
       builtins: FILTER_BUILTINS.map((name) => ({ name, policy: 'ACCEPT' as const })),
-      chains: [...kp.filterChains, ...CANARY_CHAINS, ...cniChains.filter],
+      chains: [...kp.filterChains, ...CANARY_CHAINS, ...cniChains.filter, ...(calico?.chains.filter ?? [])],
       rules: filterRules,
     },
     nat: {
       name: 'nat',
       builtins: NAT_BUILTINS.map((name) => ({ name, policy: 'ACCEPT' as const })),
-      chains: [...kp.natChains, ...CANARY_CHAINS, ...cniChains.nat],
+      chains: [...kp.natChains, ...CANARY_CHAINS, ...cniChains.nat, ...(calico?.chains.nat ?? [])],
       rules: natRules,
     },
     kubeProxy: kp,

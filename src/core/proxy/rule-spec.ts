@@ -12,13 +12,16 @@ export type MatchSpec =
   | { readonly module: 'statistic'; readonly mode: 'random'; readonly probability: string }
   | { readonly module: 'mark'; readonly mark: Neg<{ value: number; mask: number }> }
   | { readonly module: 'conntrack'; readonly ctstate: Neg<readonly string[]> }
-  | { readonly module: 'addrtype'; readonly srcType: Neg<string> | null; readonly dstType: Neg<string> | null }
+  | { readonly module: 'addrtype'; readonly srcType: Neg<string> | null; readonly dstType: Neg<string> | null; readonly limitIfaceOut: boolean }
+  | { readonly module: 'multiport'; readonly dports: Neg<readonly number[]> | null }
   | { readonly module: 'recent'; readonly name: string; readonly op: 'set' | 'rcheck'; readonly seconds: number | null; readonly reap: boolean }
   | { readonly module: 'set'; readonly setName: Neg<string>; readonly flags: string }
   | { readonly module: 'nfacct'; readonly name: string };
 
 export interface TargetSpec {
   readonly name: string;
+  /** -g (goto): the chain's RETURN goes back past the calling chain. */
+  readonly goto?: boolean;
   /** Target options as written, e.g. ["--to-destination", "10.244.2.6:8080"]. */
   readonly options: readonly string[];
 }
@@ -43,6 +46,8 @@ const OPTION_MODULE: Record<string, MatchSpec['module'] | 'proto'> = {
   '--ctstate': 'conntrack',
   '--src-type': 'addrtype',
   '--dst-type': 'addrtype',
+  '--limit-iface-out': 'addrtype',
+  '--dports': 'multiport',
   '--name': 'recent',
   '--set': 'recent',
   '--rcheck': 'recent',
@@ -73,7 +78,9 @@ function emptyMatch(module: MatchSpec['module']): Mutable<MatchSpec> {
     case 'conntrack':
       return { module, ctstate: { value: [], negated: false } };
     case 'addrtype':
-      return { module, srcType: null, dstType: null };
+      return { module, srcType: null, dstType: null, limitIfaceOut: false };
+    case 'multiport':
+      return { module, dports: null };
     case 'recent':
       return { module, name: 'DEFAULT', op: 'set', seconds: null, reap: false };
     case 'set':
@@ -131,6 +138,10 @@ export function parseRuleSpec(args: readonly string[]): RuleSpec {
         spec.target = { name: next(), options: args.slice(i + 1) };
         i = args.length;
         continue;
+      case '-g':
+        spec.target = { name: next(), options: args.slice(i + 1), goto: true };
+        i = args.length;
+        continue;
     }
     const module = OPTION_MODULE[arg];
     if (module === undefined) throw new Error(`unsupported iptables option ${arg}`);
@@ -160,8 +171,12 @@ export function parseRuleSpec(args: readonly string[]): RuleSpec {
         m.ctstate = { value: next().split(','), negated: neg };
         break;
       case 'addrtype':
-        if (arg === '--src-type') m.srcType = { value: next(), negated: neg };
+        if (arg === '--limit-iface-out') m.limitIfaceOut = true;
+        else if (arg === '--src-type') m.srcType = { value: next(), negated: neg };
         else m.dstType = { value: next(), negated: neg };
+        break;
+      case 'multiport':
+        m.dports = { value: next().split(',').map(Number), negated: neg };
         break;
       case 'recent':
         if (arg === '--name') m.name = next();

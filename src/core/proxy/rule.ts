@@ -5,7 +5,7 @@ import { memoByObject } from '../memo.js';
 // iptables-restore, and derive what iptables-save prints back (see save-format.ts).
 
 export type TableName = 'filter' | 'nat';
-export type RuleOwner = 'kube-proxy' | 'kubelet' | 'flannel';
+export type RuleOwner = 'kube-proxy' | 'kubelet' | 'flannel' | 'calico';
 
 export interface IptRule {
   readonly table: TableName;

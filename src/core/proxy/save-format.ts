@@ -60,8 +60,11 @@ function saveMatch(m: MatchSpec): string {
       const parts = ['-m addrtype'];
       if (m.srcType) parts.push(`${neg(m.srcType)}--src-type ${m.srcType.value}`);
       if (m.dstType) parts.push(`${neg(m.dstType)}--dst-type ${m.dstType.value}`);
+      if (m.limitIfaceOut) parts.push('--limit-iface-out');
       return parts.join(' ');
     }
+    case 'multiport':
+      return m.dports ? `-m multiport ${neg(m.dports)}--dports ${m.dports.value.join(',')}` : '-m multiport';
     case 'recent': {
       const parts = ['-m recent', m.op === 'set' ? '--set' : '--rcheck'];
       if (m.seconds !== null) parts.push(`--seconds ${m.seconds}`);
@@ -94,7 +97,7 @@ function saveTarget(spec: RuleSpec): string {
     case 'REJECT':
       return opts.length > 0 ? `-j REJECT ${opts.join(' ')}` : '-j REJECT --reject-with icmp-port-unreachable';
     default:
-      return ['-j', t.name, ...opts].join(' ');
+      return [t.goto ? '-g' : '-j', t.name, ...opts].join(' ');
   }
 }
 

@@ -8,6 +8,11 @@
 //   wrong-targetport  Kubernetes API: a Service port's targetPort defaults to its port; the
 //                     EndpointSlice publishes that port; a SYN to a port nobody listens on gets a RST
 //                     (tcp_v4_send_reset), which curl reports as "Connection refused".
+//   networkpolicy-deny  Kubernetes docs' default-deny-ingress in namespace default, enforced by Calico
+//                     (felix rules/endpoints.go): on the destination's node, filter FORWARD ->
+//                     cali-FORWARD -> cali-to-wl-dispatch -> cali-tw-<iface> -> the policy chain,
+//                     which sets no accept mark -> "Drop if no policies passed packet" DROP. No RST or
+//                     ICMP comes back: the client retransmits its SYN and times out.
 
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_CLUSTER } from '../../../src/core/cluster/builtin.js';
@@ -25,7 +30,7 @@ function run(name: keyof typeof ALL_SCENARIOS): Trace {
 describe('scenario variants', () => {
   it('only the failure scenarios change the cluster, and the base stays as it was', () => {
     const changed = Object.values(ALL_SCENARIOS).filter((s) => scenarioCluster(s, BUILTIN_CLUSTER) !== BUILTIN_CLUSTER).map((s) => s.name);
-    expect(changed.sort()).toEqual(['no-br-netfilter', 'wrong-targetport']);
+    expect(changed.sort()).toEqual(['networkpolicy-deny', 'no-br-netfilter', 'wrong-targetport']);
     expect(BUILTIN_CLUSTER.network.brNetfilter).toBe(true);
     expect(BUILTIN_CLUSTER.services.find((s) => s.name === 'myapp')!.ports[0]!.targetPort).toBe(8080);
     // Built once per base, so the core's per-cluster caches keep working.
@@ -89,5 +94,34 @@ describe('wrong-targetport', () => {
     expect(t.hops.some((h) => h.direction === 'reply')).toBe(false);
     const dnat = t.hops.find((h) => h.rewrite?.kind === 'DNAT')!;
     expect(dnat.rewrite!.rule).toContain('--to-destination 10.244.2.6:80');
+  });
+});
+
+describe('networkpolicy-deny (Calico: felix rules/static.go, endpoints.go, dispatch.go)', () => {
+  const t = run('networkpolicy-deny');
+
+  it('is dropped on node-2 in filter FORWARD by pod-b\'s cali-tw chain, after crossing the IPIP tunnel', () => {
+    expect([t.verdict, t.outcome, t.endpoint]).toEqual(['dropped', 'dropped', '10.244.2.6:8080']);
+    const last = t.hops.at(-1)!;
+    expect([last.node, last.step, last.hook, last.direction]).toEqual(['node-2', 'filter-forward', 'FORWARD', 'request']);
+    const chains = last.rules.map((r) => r.split(':')[0]);
+    expect(chains).toEqual(expect.arrayContaining(['filter FORWARD', 'filter cali-FORWARD', 'filter cali-to-wl-dispatch', 'filter cali-tw-cali2f5353dd8c5']));
+    expect(last.rules.at(-1)).toBe('filter cali-tw-cali2f5353dd8c5: -A cali-tw-cali2f5353dd8c5 -m comment --comment cali:<hash> -m comment --comment "Drop if no policies passed packet" -m mark --mark 0x0/0x20000 -j DROP');
+    expect(t.hops.some((h) => h.step === 'encap' && h.device === 'tunl0')).toBe(true);
+    expect(t.hops.some((h) => h.direction === 'reply')).toBe(false);
+  });
+
+  it('tells the learner the symptom: no answer, SYN retransmits, curl times out', () => {
+    expect(t.reason).toContain('default/default-deny-ingress');
+    expect(t.reason).toContain('retransmits the SYN');
+    expect(t.reason).toContain('Connection timed out');
+    expect(t.assumptions.some((a) => a.includes('Flannel enforces no NetworkPolicy'))).toBe(true);
+  });
+
+  it('the same request without the policy is delivered on the same data plane', () => {
+    const s = ALL_SCENARIOS['cross-node-clusterip'];
+    const base = scenarioCluster(ALL_SCENARIOS['networkpolicy-deny'], BUILTIN_CLUSTER);
+    const r = simulate({ ...base, networkPolicies: [] }, s.request, s.options);
+    expect(r.ok && r.trace.verdict).toBe('delivered');
   });
 });

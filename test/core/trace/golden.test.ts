@@ -64,7 +64,7 @@ describe('golden traces (test/fixtures/traces)', () => {
     expect([...SCENARIO_NAMES].sort()).toEqual(
       ['cross-node-clusterip', 'dns-lookup', 'hairpin', 'no-endpoints', 'nxdomain', 'pod-ip', 'same-node-clusterip', 'same-node-pod-ip'],
     );
-    expect(ALL_SCENARIO_NAMES.filter((n) => !(SCENARIO_NAMES as readonly string[]).includes(n)).sort()).toEqual(['no-br-netfilter', 'wrong-targetport']);
+    expect(ALL_SCENARIO_NAMES.filter((n) => !(SCENARIO_NAMES as readonly string[]).includes(n)).sort()).toEqual(['networkpolicy-deny', 'no-br-netfilter', 'wrong-targetport']);
   });
 
   for (const name of ALL_SCENARIO_NAMES) {

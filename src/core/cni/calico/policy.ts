@@ -1,0 +1,104 @@
+// Kubernetes NetworkPolicy as Calico enforces it. Calico's kube-controllers turn each
+// networking.k8s.io/v1 NetworkPolicy into a Calico policy named "knp.default.<name>" in tier
+// "default", selecting the namespace's pods by the policy's podSelector; Felix renders each policy
+// into a chain cali-pi-<policy> (ingress) that sets the accept mark 0x10000 for allowed packets, and
+// jumps to it from the cali-tw-<iface> chain of every local pod it selects. A pod selected by an
+// ingress policy that allows nothing for a packet hits "Drop if no policies passed packet".
+// Policy chain and ipset names are hashes in Felix (GetLengthLimitedID over the policy's ID; ipsets
+// "cali40s:" + a hash of the selector); they print here as placeholders, <knp.default.NAME> and
+// <hash-N>, never as made-up hashes.
+
+import type { ClusterModel, NetworkPolicyModel, NetworkPolicyPeerModel, PodModel } from '../../cluster/model.js';
+import { memoByObject } from '../../memo.js';
+import { cidrContains } from '../../net/ipv4.js';
+
+function selects(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+/** The ingress policies that select `pod`, by name (Calico orders policies of equal order by name). */
+export function policiesFor(cluster: ClusterModel, pod: PodModel): NetworkPolicyModel[] {
+  return (cluster.networkPolicies ?? [])
+    .filter((p) => p.namespace === pod.namespace && p.policyTypes.includes('Ingress') && selects(p.podSelector, pod.labels))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function calicoPolicyName(p: NetworkPolicyModel): string {
+  return `knp.default.${p.name}`;
+}
+
+export function policyChainName(direction: 'in' | 'out', p: NetworkPolicyModel): string {
+  return `${direction === 'in' ? 'cali-pi-' : 'cali-po-'}_<${calicoPolicyName(p)}>`;
+}
+
+interface PolicySets {
+  /** set name -> the pod IPs (or CIDRs) in it. */
+  readonly members: Map<string, string[]>;
+  /** policy key + rule index + peer index -> set name. */
+  readonly names: Map<string, string>;
+}
+
+function peerMembers(cluster: ClusterModel, policy: NetworkPolicyModel, peer: NetworkPolicyPeerModel): string[] {
+  if (peer.ipBlock !== null) return [peer.ipBlock];
+  // A namespaceSelector matches namespaces by their labels, which a dump of these kinds does not
+  // carry: the tour matches it against kubernetes.io/metadata.name only.
+  const nsOk = (ns: string): boolean =>
+    peer.namespaceSelector === null ? ns === policy.namespace : Object.entries(peer.namespaceSelector).every(([k, v]) => k === 'kubernetes.io/metadata.name' && v === ns);
+  return cluster.pods
+    .filter((p) => !p.hostNetwork && p.ip !== null && nsOk(p.namespace) && (peer.podSelector === null || selects(peer.podSelector, p.labels)))
+    .map((p) => p.ip!);
+}
+
+export const policySets = memoByObject((cluster: ClusterModel): PolicySets => {
+  const members = new Map<string, string[]>();
+  const names = new Map<string, string>();
+  let n = 0;
+  for (const policy of cluster.networkPolicies ?? []) {
+    policy.ingress.forEach((rule, r) => {
+      rule.from.forEach((peer, i) => {
+        const name = `cali40s:<hash-${++n}>`;
+        names.set(`${policy.namespace}/${policy.name}|${r}|${i}`, name);
+        members.set(name, peerMembers(cluster, policy, peer));
+      });
+    });
+  }
+  return { members, names };
+});
+
+export function inPolicySet(cluster: ClusterModel, set: string, ip: string): boolean | null {
+  const m = policySets(cluster).members.get(set);
+  if (m === undefined) return null;
+  return m.some((x) => (x.includes('/') ? cidrContains(x, ip) : x === ip));
+}
+
+/** The policy chains of the policies selecting these pods: {chain, args}; an empty args declares an empty chain. */
+export function policyChains(cluster: ClusterModel, pods: readonly PodModel[], c: (...extra: string[]) => string[]): { chain: string; args: string[] }[] {
+  const out: { chain: string; args: string[] }[] = [];
+  const seen = new Set<string>();
+  const sets = policySets(cluster);
+  for (const pod of pods) {
+    for (const policy of policiesFor(cluster, pod)) {
+      const chain = policyChainName('in', policy);
+      if (seen.has(chain)) continue;
+      seen.add(chain);
+      out.push({ chain, args: [] });
+      policy.ingress.forEach((rule, r) => {
+        const ports = rule.ports.filter((p) => typeof p.port === 'number');
+        const byProto = ports.length === 0 ? [null] : [...new Set(ports.map((p) => p.protocol))];
+        const peers = rule.from.length === 0 ? [null] : rule.from.map((_, i) => sets.names.get(`${policy.namespace}/${policy.name}|${r}|${i}`)!);
+        for (const set of peers) {
+          for (const proto of byProto) {
+            const match: string[] = [];
+            if (proto !== null) match.push('-p', proto.toLowerCase());
+            match.push(...c());
+            if (set !== null) match.push('-m', 'set', '--match-set', set, 'src');
+            if (proto !== null) match.push('-m', 'multiport', '--dports', ports.filter((p) => p.protocol === proto).map((p) => String(p.port)).join(','));
+            out.push({ chain, args: [...match, '-j', 'MARK', '--set-xmark', '0x10000/0x10000'] });
+            out.push({ chain, args: [...c(), '-m', 'mark', '--mark', '0x10000/0x10000', '-j', 'RETURN'] });
+          }
+        }
+      });
+    }
+  }
+  return out;
+}
