@@ -119,6 +119,7 @@ export function blockRows(block: Block): number {
       return 2 + block.rows.length;
     case 'sim':
     case 'predict':
+    case 'compare':
       // one action line ("▶ Enter: follow the packet ...", "? Predict ...")
       return 1;
     case 'diagram':

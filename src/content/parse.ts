@@ -13,6 +13,7 @@ import type { Direction, HopStep } from '../core/trace-model.js';
 import { parseInline } from './inline.js';
 import type {
   Block,
+  CompareBlock,
   DiagramBlock,
   Lesson,
   ListItem,
@@ -48,6 +49,7 @@ const FRONT_MATTER_KEYS = ['id', 'title', 'objectives', 'seedSection', 'minutes'
 const SIM_KEYS = ['scenario', 'focus', 'direction'] as const;
 const PREDICT_KEYS = ['at', 'ask', 'direction'] as const;
 const DIAGRAM_KEYS = ['name', 'alt'] as const;
+const COMPARE_KEYS = ['name', 'focus'] as const;
 
 interface Line {
   readonly text: string;
@@ -332,17 +334,18 @@ function stripIndent(text: string, indent: number): string {
 
 function fencedBlock(lang: string, content: string[], lineNo: number, state: BlockState): Block | null {
   const { report } = state;
-  if (lang === 'sim' || lang === 'predict' || lang === 'diagram') {
+  if (lang === 'sim' || lang === 'predict' || lang === 'diagram' || lang === 'compare') {
     const where = `\`\`\`${lang} block`;
     const data = parseYamlMapping(content.join('\n'), lineNo + 1, where, report);
     // A directive that is not even valid YAML is dropped; its problem is already reported.
     if (data === null) return null;
-    const allowed: readonly string[] = lang === 'sim' ? SIM_KEYS : lang === 'predict' ? PREDICT_KEYS : DIAGRAM_KEYS;
+    const allowed: readonly string[] = lang === 'sim' ? SIM_KEYS : lang === 'predict' ? PREDICT_KEYS : lang === 'compare' ? COMPARE_KEYS : DIAGRAM_KEYS;
     for (const key of Object.keys(data)) {
       if (!allowed.includes(key)) report(lineNo, `${where}: unknown field "${key}" (allowed: ${allowed.join(', ')})`);
     }
     if (lang === 'sim') return simBlock(data, lineNo, state);
     if (lang === 'predict') return predictBlock(data, lineNo, state);
+    if (lang === 'compare') return compareBlock(data, lineNo, state);
     return diagramBlock(data, lineNo, state);
   }
   if (lang === 'table') {
@@ -381,6 +384,19 @@ function simBlock(data: Record<string, unknown>, lineNo: number, state: BlockSta
     focus: (focus ?? []) as HopStep[],
     direction: typeof direction === 'string' ? (direction as Direction) : null,
     index,
+  };
+}
+
+function compareBlock(data: Record<string, unknown>, lineNo: number, state: BlockState): CompareBlock {
+  const { report } = state;
+  if (typeof data.name !== 'string') report(lineNo, '```compare block: "name" (a comparison) is required');
+  const focus = data.focus === undefined ? [] : stringList(data.focus);
+  if (focus === null) report(lineNo, '```compare block: "focus" must be a list of hop steps');
+  return {
+    kind: 'compare',
+    line: lineNo,
+    name: typeof data.name === 'string' ? data.name.trim() : '',
+    focus: (focus ?? []) as HopStep[],
   };
 }
 

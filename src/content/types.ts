@@ -87,6 +87,17 @@ export interface PredictBlock extends BlockBase {
   readonly sim: number;
 }
 
+/**
+ * ```compare: open a named side-by-side comparison (src/core/comparisons.ts), the same request
+ * under two choices aligned hop by hop, stopping on the focus steps.
+ */
+export interface CompareBlock extends BlockBase {
+  readonly kind: 'compare';
+  /** A ComparisonName; membership is checked by validateLesson. */
+  readonly name: string;
+  readonly focus: readonly HopStep[];
+}
+
 /** ```diagram: a drawing from assets/diagrams/, in both variants. */
 export interface DiagramBlock extends BlockBase {
   readonly kind: 'diagram';
@@ -108,6 +119,7 @@ export type Block =
   | PrecisionBlock
   | SimBlock
   | PredictBlock
+  | CompareBlock
   | DiagramBlock;
 
 export type BlockKind = Block['kind'];

@@ -1,6 +1,7 @@
 // Semantic checks on a parsed lesson: names the core knows, assets that exist, pages that fit an
 // 80x24 terminal. Returns problems as values; an empty list means the lesson is good.
 
+import { COMPARISON_NAMES, isComparisonName } from '../core/comparisons.js';
 import { plainText } from './inline.js';
 import { LAYOUT, artLines, isWideCodePoint, pageRows, tableWidth, textWidth } from './layout.js';
 import { LESSON_FILE_PATTERN, type DiagramArt } from './parse.js';
@@ -108,6 +109,16 @@ function checkBlock(block: Block, sims: readonly SimBlock[], report: (line: numb
       if (sim === undefined) report(block.line, '```predict must come after the ```sim block it belongs to');
       else if (!sim.focus.includes(block.at)) {
         report(block.line, `\`\`\`predict: "${block.at}" is not a focus step of the sim block on line ${sim.line}, so the tour never stops there`);
+      }
+      return;
+    }
+    case 'compare': {
+      if (!isComparisonName(block.name)) report(block.line, `\`\`\`compare: unknown comparison "${block.name}" (one of ${COMPARISON_NAMES.join(', ')})`);
+      const seen = new Set<string>();
+      for (const step of block.focus) {
+        if (!isHopStep(step)) report(block.line, `\`\`\`compare: unknown hop step "${step}" in focus`);
+        if (seen.has(step)) report(block.line, `\`\`\`compare: hop step "${step}" is listed twice`);
+        seen.add(step);
       }
       return;
     }

@@ -32,7 +32,9 @@ export function compareText(c: Comparison, style: CompareStyle): string {
   const hopB = new Map(b.hops.map((h) => [h.index, h]));
   const out: string[] = [
     `Compare --${c.compare}: A = ${na}, B = ${nb}`,
-    `Trace: ${a.request.from} ${arrow} ${a.request.to} (${a.request.proto})`,
+    ...(a.request.from === b.request.from && a.request.to === b.request.to
+      ? [`Trace: ${a.request.from} ${arrow} ${a.request.to} (${a.request.proto})`]
+      : [`Trace A: ${a.request.from} ${arrow} ${a.request.to} (${a.request.proto})`, `Trace B: ${b.request.from} ${arrow} ${b.request.to} (${b.request.proto})`]),
     ...wrap('Hops are matched by direction, step and node. = same, ~ differs, A only in A, B only in B.', style.width),
   ];
   let direction: string | null = null;

@@ -3,10 +3,12 @@
 
 import { BUILTIN_CLUSTER } from '../core/cluster/builtin.js';
 import { scenarioCluster, SCENARIOS } from '../core/scenarios.js';
+import { COMPARISONS, isComparisonName, runComparison } from '../core/comparisons.js';
 import { focusStops } from '../core/focus-stops.js';
 import { simulate } from '../core/trace.js';
 import type { Block, Lesson } from '../content/index.js';
 import { listMarker, plainText, tableColumnWidths, TABLE_GAP } from '../content/index.js';
+import { compareText } from './compare-text.js';
 import { wrap } from './wrap.js';
 
 export interface LessonTextStyle {
@@ -60,6 +62,13 @@ function blockText(block: Block, style: LessonTextStyle): string[] {
       }
       lines.push(`  Verdict: ${t.verdict}${t.reason ? ` (${t.reason})` : ''}`);
       return lines;
+    }
+    case 'compare': {
+      if (!isComparisonName(block.name)) return ['', `[comparison ${block.name} is unknown]`];
+      const spec = COMPARISONS[block.name];
+      const result = runComparison(block.name, BUILTIN_CLUSTER, simulate);
+      if (!result.ok) return ['', `[${result.message}]`];
+      return ['', `COMPARISON: ${spec.title}`, ...wrap(spec.summary, style.width, '  '), '', ...compareText(result.comparison, style).trimEnd().split('\n')];
     }
     case 'predict':
       return ['', ...wrap(`PREDICT: before the "${block.at}" hop, what happens (${block.ask.join(', ')})? Step through it in the interactive tour, or read the simulation above.`, style.width)];

@@ -7,7 +7,7 @@ import { useApp, useInput } from 'ink';
 import { FrameView } from './components/FrameView.js';
 import { renderFrame } from './frame.js';
 import { DEFAULT_SIZE, useTerminalSize } from './hooks/use-terminal-size.js';
-import { keymap } from './keymap.js';
+import { keymapAll } from './keymap.js';
 import type { LessonPosition, ProgressPort } from './progress.js';
 import { initialState, reduce, type Action } from './reducer.js';
 import { SPEEDS, current, type AppState, type Env, type Size, type StartScreen } from './state.js';
@@ -58,9 +58,8 @@ export function App({ env, start, progress, size: fixedSize }: AppProps) {
   );
 
   useInput((input, key) => {
-    const command = keymap(input, key);
     // Stamped with the time here, so the reducer never reads a clock.
-    if (command !== null) dispatch({ ...command, at: Date.now() });
+    for (const command of keymapAll(input, key)) dispatch({ ...command, at: Date.now() });
   });
 
   useEffect(() => {

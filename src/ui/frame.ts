@@ -2,6 +2,7 @@
 // Pure: (state, env) -> lines, each at most the terminal's width, at most rows - 1 of them (Ink
 // clears the whole terminal, scrollback included, when a frame fills every row).
 
+import { compareView } from './screens/compare.js';
 import { helpView } from './screens/help.js';
 import { homeView, lessonsView, simulatorView } from './screens/menus.js';
 import { lessonView } from './screens/lesson.js';
@@ -69,6 +70,8 @@ export function screenView(screen: Screen, ctx: ViewContext): ScreenView {
       return lessonView(screen, ctx);
     case 'stepper':
       return stepperView(screen.stepper, ctx);
+    case 'compare':
+      return compareView(screen.compare, ctx);
     case 'help':
       return helpView(screen, ctx);
     case 'quiz':

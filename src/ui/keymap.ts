@@ -50,6 +50,22 @@ export type Command =
 
 export type CommandType = Command['type'];
 
+/**
+ * Every command in one read from the terminal. Keys typed faster than a frame (or "12" for menu item
+ * 12) reach Ink as one string; each character is then its own key, in order.
+ */
+export function keymapAll(input: string, key: KeyInfo): Command[] {
+  const chars = [...input];
+  if (chars.length <= 1 || key.ctrl || key.meta || key.escape || key.return || key.tab) {
+    const one = keymap(input, key);
+    return one === null ? [] : [one];
+  }
+  return chars.flatMap((ch) => {
+    const c = keymap(ch, {});
+    return c === null ? [] : [c];
+  });
+}
+
 /** (input, key) -> command, or null for a key the tour does not use. */
 export function keymap(input: string, key: KeyInfo): Command | null {
   // Ink reports Esc with meta set as well, so it is checked first.

@@ -3,8 +3,9 @@
 // what is shown is what is chosen.
 
 import type { ClusterModel } from '../core/cluster/model.js';
-import type { ScenarioName } from '../core/request.js';
-import { SCENARIOS, SCENARIO_NAMES } from '../core/scenarios.js';
+import { COMPARISONS, COMPARISON_NAMES, type ComparisonName } from '../core/comparisons.js';
+import type { AnyScenarioName } from '../core/request.js';
+import { FAILURE_SCENARIOS, SCENARIOS, SCENARIO_NAMES } from '../core/scenarios.js';
 import { hostPort } from '../core/net/ipv4.js';
 import type { Lesson } from '../content/types.js';
 import type { AppState, Env, MenuState, Screen } from './state.js';
@@ -17,7 +18,8 @@ export type MenuAction =
   | { readonly kind: 'help' }
   | { readonly kind: 'quit' }
   | { readonly kind: 'lesson'; readonly lessonId: number }
-  | { readonly kind: 'scenario'; readonly name: ScenarioName }
+  | { readonly kind: 'scenario'; readonly name: AnyScenarioName }
+  | { readonly kind: 'compare'; readonly name: ComparisonName }
   | { readonly kind: 'custom' }
   | { readonly kind: 'client'; readonly ref: string }
   | { readonly kind: 'destination'; readonly to: string };
@@ -82,12 +84,18 @@ export function lessonItems(state: AppState, env: Env): MenuItem[] {
   }));
 }
 
-/** Scenarios are written for the built-in cluster; they run on it whatever --cluster says. */
+/**
+ * Your own trace, the prepared scenarios, what goes wrong, and side-by-side comparisons. Scenarios
+ * and comparisons are written for the built-in cluster; they run on it whatever --cluster says.
+ */
 export function simulatorStartItems(env: Env): MenuItem[] {
   const builtinNote = env.cluster.source === 'built-in' ? '' : ' (built-in cluster)';
+  const failures = Object.values(FAILURE_SCENARIOS);
   return [
     { label: 'Choose the client pod and the destination', detail: `on ${env.cluster.source === 'built-in' ? 'the built-in cluster' : env.cluster.source}`, action: { kind: 'custom' } },
     ...SCENARIO_NAMES.map((name): MenuItem => ({ label: `${SCENARIOS[name].title}${builtinNote}`, detail: SCENARIOS[name].summary, action: { kind: 'scenario', name } })),
+    ...failures.map((s): MenuItem => ({ label: `${s.title}${builtinNote}`, detail: s.summary, action: { kind: 'scenario', name: s.name } })),
+    ...COMPARISON_NAMES.map((name): MenuItem => ({ label: `Side by side: ${COMPARISONS[name].title}${builtinNote}`, detail: COMPARISONS[name].summary, action: { kind: 'compare', name } })),
   ];
 }
 

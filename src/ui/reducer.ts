@@ -1,7 +1,8 @@
 // (state, action) -> state, pure. The only place commands get their meaning on each screen.
 // Opening a trace calls simulate(), which is itself pure; nothing here reads a clock or a terminal.
 
-import type { Lesson, PredictBlock, SimBlock } from '../content/types.js';
+import type { CompareBlock, Lesson, PredictBlock, SimBlock } from '../content/types.js';
+import { isComparisonName, runComparison, type ComparisonName } from '../core/comparisons.js';
 import type { QuizRecord } from '../core/progress.js';
 import { withoutService } from '../core/quiz/facts.js';
 import { generateQuiz, retrySpec } from '../core/quiz/quiz.js';
@@ -13,8 +14,9 @@ import { deriveSeed } from '../core/quiz/seed.js';
 import { currentQuestion, missedIndexes, sessionConfig, sessionReducer, startSession, type SessionAction } from '../core/quiz/session.js';
 import { seededRng } from '../core/random.js';
 import type { Trace } from '../core/trace-model.js';
-import { SCENARIOS } from '../core/scenarios.js';
-import type { ScenarioName } from '../core/request.js';
+import { ALL_SCENARIOS, scenarioCluster } from '../core/scenarios.js';
+import type { AnyScenarioName } from '../core/request.js';
+import { compareRows, compareStops, comparisonOf, rowHop } from './compare-model.js';
 import type { Command } from './keymap.js';
 import { maxScroll, pageRowsOf } from './frame.js';
 import { stepName } from './step-names.js';
@@ -26,6 +28,7 @@ import {
   SPEEDS,
   current,
   type AppState,
+  type CompareState,
   type Env,
   type MenuState,
   type PredictPlan,
@@ -115,6 +118,8 @@ export function reduce(state: AppState, action: Action, env: Env): AppState {
       return lessonCommand(s, env, screen, action);
     case 'stepper':
       return stepperCommand(s, env, screen.stepper, action);
+    case 'compare':
+      return compareCommand(s, env, screen.compare, action);
     case 'help':
       return scrollCommand(s, env, action, screen.scroll, (scroll) => ({ ...screen, scroll }));
   }
@@ -250,6 +255,8 @@ function choose(state: AppState, env: Env, action: MenuAction, at: number): AppS
     }
     case 'scenario':
       return push(state, { kind: 'stepper', stepper: scenarioStepper(env, action.name, null, null) });
+    case 'compare':
+      return push(state, { kind: 'compare', compare: newCompare(env, action.name, [], null) });
   }
 }
 
@@ -309,9 +316,9 @@ function maybeAsk(state: AppState, st: StepperState, from: number, to: number): 
   return null;
 }
 
-function scenarioStepper(env: Env, name: ScenarioName, sim: SimBlock | null, origin: StepperState['origin'], lesson: Lesson | null = null): StepperState {
-  const scenario = SCENARIOS[name];
-  const result = env.simulate(env.builtin, scenario.request, scenario.options);
+function scenarioStepper(env: Env, name: AnyScenarioName, sim: SimBlock | null, origin: StepperState['origin'], lesson: Lesson | null = null): StepperState {
+  const scenario = ALL_SCENARIOS[name];
+  const result = env.simulate(scenarioCluster(scenario, env.builtin), scenario.request, scenario.options);
   const st = newStepper({
     title: scenario.title,
     scenario: name,
@@ -378,6 +385,20 @@ function simsOnPage(lesson: Lesson, page: number): SimBlock[] {
   return (lesson.pages[page]?.blocks ?? []).filter((b): b is SimBlock => b.kind === 'sim');
 }
 
+/** What Enter (the first) and the digit keys (the k-th) open on a page: simulations and comparisons, in page order. */
+function openablesOnPage(lesson: Lesson, page: number): (SimBlock | CompareBlock)[] {
+  return (lesson.pages[page]?.blocks ?? []).filter((b): b is SimBlock | CompareBlock => b.kind === 'sim' || b.kind === 'compare');
+}
+
+/** Opens the k-th simulation or comparison of the lesson page. */
+function openOnPage(state: AppState, env: Env, lesson: Lesson, screen: Extract<Screen, { kind: 'lesson' }>, k: number): AppState | null {
+  const block = openablesOnPage(lesson, screen.page)[k];
+  if (block === undefined) return null;
+  if (block.kind === 'sim') return openSim(state, env, screen, simsOnPage(lesson, screen.page).indexOf(block));
+  if (!isComparisonName(block.name)) return { ...state, status: `There is no comparison "${block.name}".` };
+  return push(state, { kind: 'compare', compare: newCompare(env, block.name, block.focus, { lessonId: lesson.id, page: screen.page }) });
+}
+
 function lessonCommand(state: AppState, env: Env, screen: Extract<Screen, { kind: 'lesson' }>, command: Command): AppState {
   const lesson = env.lessons.find((l) => l.id === screen.lessonId);
   if (lesson === undefined) return pop(state);
@@ -385,7 +406,7 @@ function lessonCommand(state: AppState, env: Env, screen: Extract<Screen, { kind
   const goto = (page: number): AppState => {
     const p = Math.max(0, Math.min(last, page));
     if (p === screen.page) {
-      if (page > last) return { ...state, status: lastPageText(state, env, lesson, simsOnPage(lesson, screen.page).length > 0) };
+      if (page > last) return { ...state, status: lastPageText(state, env, lesson, openablesOnPage(lesson, screen.page).length > 0) };
       return state;
     }
     const moved = savePosition(replaceTop(state, { ...screen, page: p, scroll: 0 }), lesson.id, p, null);
@@ -406,7 +427,7 @@ function lessonCommand(state: AppState, env: Env, screen: Extract<Screen, { kind
     case 'select':
     case 'digit': {
       const k = command.type === 'digit' ? command.digit - 1 : 0;
-      const opened = openSim(state, env, screen, k);
+      const opened = openOnPage(state, env, lesson, screen, k);
       if (opened === null) {
         // The last page without a simulation: Enter goes on to the next lesson.
         if (command.type === 'select' && screen.page === last) return nextLesson(state, env, lesson);
@@ -449,6 +470,52 @@ function scrollCommand(state: AppState, env: Env, command: Command, scroll: numb
   const probe = replaceTop(state, apply(Math.max(0, next)));
   const clamped = Math.max(0, Math.min(next, maxScroll(probe, env)));
   return clamped === scroll ? state : replaceTop(state, apply(clamped));
+}
+
+// ---------------------------------------------------------------- side by side
+
+function newCompare(env: Env, name: ComparisonName, focus: CompareState['focus'], origin: CompareState['origin']): CompareState {
+  const cs: CompareState = { name, result: runComparison(name, env.builtin, env.simulate), row: 0, scroll: 0, focus, origin };
+  // From a lesson, the comparison opens at its first stop, as a simulation does.
+  const first = origin !== null ? compareStops(cs)[0] : undefined;
+  return first === undefined ? cs : { ...cs, row: first };
+}
+
+function compareCommand(state: AppState, env: Env, cs: CompareState, command: Command): AppState {
+  const rows = compareRows(cs);
+  const setRow = (row: number): AppState => {
+    const r = Math.max(0, Math.min(rows.length - 1, row));
+    return r === cs.row || rows.length === 0 ? state : replaceTop(state, { kind: 'compare', compare: { ...cs, row: r, scroll: 0 } });
+  };
+  switch (command.type) {
+    case 'next':
+    case 'select':
+      return cs.row >= rows.length - 1 ? { ...state, status: 'That is the last row. q goes back.' } : setRow(cs.row + 1);
+    case 'prev':
+      return setRow(cs.row - 1);
+    case 'first':
+      return setRow(0);
+    case 'last':
+      return setRow(rows.length - 1);
+    case 'nextStop':
+    case 'prevStop': {
+      const stops = compareStops(cs);
+      const target = command.type === 'nextStop' ? stops.find((i) => i > cs.row) : stops.filter((i) => i < cs.row).at(-1);
+      if (target === undefined) return { ...state, status: cs.focus.length > 0 ? 'No more stops in that direction.' : 'No more differences in that direction.' };
+      return setRow(target);
+    }
+    case 'direction': {
+      // r: the first row of the other half of the exchange.
+      const c = comparisonOf(cs);
+      if (c === null || rows.length === 0) return state;
+      const here = rowHop(c, rows[cs.row]!).direction;
+      const other = rows.findIndex((row) => rowHop(c, row).direction !== here);
+      if (other < 0) return { ...state, status: 'Both traces end before a reply.' };
+      return setRow(other);
+    }
+    default:
+      return scrollCommand(state, env, command, cs.scroll, (scroll) => ({ kind: 'compare', compare: { ...cs, scroll } }));
+  }
 }
 
 // ---------------------------------------------------------------- the stepper

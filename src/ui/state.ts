@@ -3,7 +3,8 @@
 
 import type { Lesson } from '../content/types.js';
 import type { ClusterModel } from '../core/cluster/model.js';
-import type { ScenarioName } from '../core/request.js';
+import type { ComparisonName, ComparisonResult } from '../core/comparisons.js';
+import type { AnyScenarioName } from '../core/request.js';
 import type { SimulationResult, simulate } from '../core/trace.js';
 import type { QuizRecord } from '../core/progress.js';
 import type { SessionState } from '../core/quiz/session.js';
@@ -60,7 +61,7 @@ export interface PredictState {
 export interface StepperState {
   /** What is being followed, for the title bar. */
   readonly title: string;
-  readonly scenario: ScenarioName | null;
+  readonly scenario: AnyScenarioName | null;
   readonly result: SimulationResult;
   /** The cluster the trace was simulated on (the observe commands read it). */
   readonly cluster: ClusterModel;
@@ -93,6 +94,19 @@ export interface StepperState {
   readonly reveal: { readonly hop: number; readonly answers: readonly PredictAnswer[] } | null;
 }
 
+/** Two traces of one request side by side (a named comparison), one aligned row at a time. */
+export interface CompareState {
+  readonly name: ComparisonName;
+  readonly result: ComparisonResult;
+  /** 0-based index into the comparison's aligned rows. */
+  readonly row: number;
+  readonly scroll: number;
+  /** A lesson's focus steps: Tab stops on rows of these steps; elsewhere on rows that differ. */
+  readonly focus: readonly HopStep[];
+  /** The lesson page it was opened from. */
+  readonly origin: { readonly lessonId: number; readonly page: number } | null;
+}
+
 export interface QuizScreenState {
   readonly session: SessionState;
   /** The highlighted choice. */
@@ -115,6 +129,7 @@ export type Screen =
   | { readonly kind: 'lesson'; readonly lessonId: number; readonly page: number; readonly scroll: number }
   | { readonly kind: 'simulator'; readonly stage: SimulatorStage; readonly menu: MenuState; readonly client: string | null }
   | { readonly kind: 'stepper'; readonly stepper: StepperState }
+  | { readonly kind: 'compare'; readonly compare: CompareState }
   | { readonly kind: 'help'; readonly scroll: number }
   | { readonly kind: 'quiz'; readonly quiz: QuizScreenState };
 

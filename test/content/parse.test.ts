@@ -207,6 +207,20 @@ describe('validateLesson', () => {
     ]);
   });
 
+  it('reads a ```compare block and rejects an unknown comparison, hop steps and fields', () => {
+    const good = lessonOf([SIM, '```compare', 'name: vxlan-vs-host-gw', 'focus: [route, encap]', '```'].join('\n'));
+    expect(blocksOf(good).at(-1)).toMatchObject({ kind: 'compare', name: 'vxlan-vs-host-gw', focus: ['route', 'encap'] });
+    expect(messages(good)).toEqual([]);
+    const bad = lessonOf([SIM, '```compare', 'name: vxlan-vs-carrier-pigeon', 'focus: [warp, route, route]', '```'].join('\n'));
+    expect(messages(bad)).toEqual([
+      expect.stringMatching(/^```compare: unknown comparison "vxlan-vs-carrier-pigeon" \(one of vxlan-vs-host-gw, /),
+      '```compare: unknown hop step "warp" in focus',
+      '```compare: hop step "route" is listed twice',
+    ]);
+    const { problems } = parse([SIM, '```compare', 'title: no name', '```'].join('\n'));
+    expect(problems.map((p) => p.message)).toEqual(['```compare block: unknown field "title" (allowed: name, focus)', '```compare block: "name" (a comparison) is required']);
+  });
+
   it('requires a prediction to follow its sim block and to stop at one of its focus steps', () => {
     const early = lessonOf(['```predict', 'at: dnat', 'ask: [rewrite]', '```', SIM].join('\n'));
     expect(messages(early)).toEqual(['```predict must come after the ```sim block it belongs to']);

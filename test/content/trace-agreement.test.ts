@@ -6,7 +6,8 @@ import { BUILTIN_CLUSTER } from '../../src/core/cluster/builtin.js';
 import { SCENARIOS } from '../../src/core/scenarios.js';
 import { simulate } from '../../src/core/trace.js';
 import type { Hop, Trace } from '../../src/core/trace-model.js';
-import { loadLessons, plainText, type Block, type SimBlock } from '../../src/content/index.js';
+import { loadLessons, plainText, type Block, type CompareBlock, type SimBlock } from '../../src/content/index.js';
+import { COMPARISONS, isComparisonName, runComparison } from '../../src/core/comparisons.js';
 
 const lessons = loadLessons();
 
@@ -35,6 +36,30 @@ describe('lesson directives agree with the simulator', () => {
         for (const step of sim.focus) {
           expect(hopAt(trace, step, sim.direction), `${sim.scenario} ${sim.direction ?? 'any'}: ${step}`).toBeDefined();
         }
+      }
+    });
+
+    const compares = blocks.filter((b): b is CompareBlock => b.kind === 'compare');
+    it.skipIf(compares.length === 0)(`${lesson.file}: every comparison runs, each focus step is one of its rows, and some stop shows a difference`, () => {
+      for (const block of compares) {
+        expect(isComparisonName(block.name), block.name).toBe(true);
+        if (!isComparisonName(block.name)) continue;
+        const result = runComparison(block.name, BUILTIN_CLUSTER, simulate);
+        expect(result.ok, block.name).toBe(true);
+        if (!result.ok) continue;
+        const c = result.comparison;
+        const stepOf = (t: 0 | 1, index: number | null) => (index === null ? undefined : c.traces[t].hops.find((h) => h.index === index)?.step);
+        const differs = (r: (typeof c.alignment)[number]) => r.a === null || r.b === null || r.differences.length > 0;
+        let stopsThatDiffer = 0;
+        for (const step of block.focus) {
+          const rows = c.alignment.filter((r) => (stepOf(0, r.a) ?? stepOf(1, r.b)) === step);
+          expect(rows.length, `${lesson.file}:${block.line} ${block.name} at ${step}`).toBeGreaterThan(0);
+          if (rows.some(differs)) stopsThatDiffer++;
+        }
+        // A comparison whose stops all show the same hop on both sides teaches nothing.
+        expect(stopsThatDiffer, `${lesson.file}:${block.line} ${block.name}`).toBeGreaterThan(0);
+        // The lesson names both sides' choices in its own words: its sides must be what the comparison runs.
+        expect(c.choices).toEqual(COMPARISONS[block.name].sides.map((s) => s.label));
       }
     });
 

@@ -6,6 +6,7 @@ import { plainText } from '../../content/inline.js';
 import { LAYOUT, artLines, tableColumnWidths, tableWidth, textWidth } from '../../content/layout.js';
 import type { Block, Lesson, Span } from '../../content/types.js';
 import type { PredictAsk } from '../../content/vocabulary.js';
+import { COMPARISONS, isComparisonName } from '../../core/comparisons.js';
 import { SCENARIOS } from '../../core/scenarios.js';
 import type { Hint, ScreenView, ViewContext } from '../frame.js';
 import { backTarget, lessonAfter } from '../menus.js';
@@ -64,6 +65,12 @@ export function blockLines(block: Block, width: number, theme: Theme): Line[] {
       const stops = block.focus.length > 0 ? ` (stops at: ${block.focus.map(stepName).join(', ')})` : '';
       const prefix = theme.screenReader ? '' : `${g.play} `;
       return wrapSegs([seg(`${prefix}Enter`, 'key'), seg(`: follow the packet. ${scenario.title}${stops}`, 'focus')], width, prefix.length);
+    }
+    case 'compare': {
+      const title = isComparisonName(block.name) ? COMPARISONS[block.name].title : block.name;
+      const stops = block.focus.length > 0 ? ` (stops at: ${block.focus.map(stepName).join(', ')})` : '';
+      const prefix = theme.screenReader ? '' : `${g.play} `;
+      return wrapSegs([seg(`${prefix}Enter`, 'key'), seg(`: compare side by side. ${title}${stops}`, 'focus')], width, prefix.length);
     }
     case 'predict': {
       // "Think first, before the DNAT hop: what is rewritten, and to what? Which chain decides?"
@@ -141,7 +148,7 @@ export function lessonView(screen: Extract<Screen, { kind: 'lesson' }>, ctx: Vie
   const lesson = ctx.env.lessons.find((l) => l.id === screen.lessonId);
   if (lesson === undefined) return { title: ['Lessons'], header: [], body: [[seg('This lesson is not available.')]], scroll: 0, focus: null, hints: [] };
   const pages = lesson.pages.length;
-  const hasSim = (lesson.pages[screen.page]?.blocks ?? []).some((b) => b.kind === 'sim');
+  const hasSim = (lesson.pages[screen.page]?.blocks ?? []).some((b) => b.kind === 'sim' || b.kind === 'compare');
   const g = ctx.theme.glyphs;
   const [right, left] = ctx.theme.ascii || ctx.theme.screenReader ? ['Right', 'Left'] : ['→', '←'];
   const isLast = screen.page === pages - 1;
