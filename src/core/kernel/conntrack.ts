@@ -60,12 +60,20 @@ function tupleText(t: Tuple): string {
  * stream. [UNREPLIED] until a reply is seen. mark= is the conntrack mark, not kube-proxy's packet mark.
  */
 export function conntrackLine(entry: CtEntry): string {
+  // Every hop of a connection shows its entry, which changes only a few times: the line is made
+  // again only when the tuples (replaced, never mutated) or the reply flag have changed.
+  const last = lastLine.get(entry);
+  if (last !== undefined && last.orig === entry.orig && last.reply === entry.reply && last.seenReply === entry.seenReply) return last.line;
   const proto = entry.proto.padEnd(8);
   const num = PROTO_NUMBER[entry.proto];
   const state = entry.proto === 'tcp' ? (entry.seenReply ? '59 SYN_RECV ' : '119 SYN_SENT ') : '29 ';
   const unreplied = entry.seenReply ? '' : '[UNREPLIED] ';
-  return `${proto} ${num} ${state}${tupleText(entry.orig)} ${unreplied}${tupleText(entry.reply)} mark=0 use=1`;
+  const line = `${proto} ${num} ${state}${tupleText(entry.orig)} ${unreplied}${tupleText(entry.reply)} mark=0 use=1`;
+  lastLine.set(entry, { orig: entry.orig, reply: entry.reply, seenReply: entry.seenReply, line });
+  return line;
 }
+
+const lastLine = new WeakMap<CtEntry, { readonly orig: Tuple; readonly reply: Tuple; readonly seenReply: boolean; readonly line: string }>();
 
 /** The line once the handshake completes (kube-proxy sets the established timeout to 86400 s). */
 export function establishedLine(entry: CtEntry): string {
