@@ -37,6 +37,26 @@ export const COMPARISONS = {
       { label: 'flannel-host-gw', scenario: 'cross-node-clusterip', cluster: (c) => withCni(c, 'flannel-host-gw') },
     ],
   },
+  'flannel-vs-calico': {
+    name: 'flannel-vs-calico',
+    compare: 'cni',
+    title: 'Flannel VXLAN or Calico VXLAN, same request',
+    summary: 'pod-a to myapp, endpoint pod-b on node-2: a bridge and flannel.1 (UDP 8472, VNI 1), or routed cali veths and vxlan.calico (UDP 4789, VNI 4096).',
+    sides: [
+      { label: 'flannel-vxlan', scenario: 'cross-node-clusterip', cluster: (c) => withCni(c, 'flannel-vxlan') },
+      { label: 'calico-vxlan', scenario: 'cross-node-clusterip', cluster: (c) => withCni(c, 'calico-vxlan') },
+    ],
+  },
+  'calico-same-node': {
+    name: 'calico-same-node',
+    compare: 'cni',
+    title: 'Same node: bridged by Flannel, routed by Calico',
+    summary: 'pod-a to pod-c on node-1: cni0 switches the frame at L2 (TTL stays 64); Calico has no bridge, so the host routes it (TTL 63).',
+    sides: [
+      { label: 'flannel-vxlan', scenario: 'same-node-pod-ip', cluster: (c) => withCni(c, 'flannel-vxlan') },
+      { label: 'calico-bgp', scenario: 'same-node-pod-ip', cluster: (c) => withCni(c, 'calico-bgp') },
+    ],
+  },
   'br-netfilter': {
     name: 'br-netfilter',
     compare: 'br_netfilter',
