@@ -6,7 +6,7 @@
 // `npm run bench -- tour startup` runs only the named groups (trace, load, startup, tour).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
@@ -148,6 +148,7 @@ if (want('tour')) {
     child.stdin.write('q');
     await new Promise((r) => child.on('exit', r));
     const rss = existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) / 1024 : NaN;
+    rmSync(rssFile, { force: true });
     return { ms, rss };
 }
 
