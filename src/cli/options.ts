@@ -2,7 +2,7 @@
 // Every problem becomes a UsageError with one line that names the option and the bad value.
 
 import { parseArgs } from 'node:util';
-import type { CniKind } from '../core/cluster/model.js';
+import type { CniKind, ProxyMode } from '../core/cluster/model.js';
 import type { AnyScenarioName } from '../core/request.js';
 import { ALL_SCENARIO_NAMES } from '../core/scenarios.js';
 import { UsageError } from './usage-error.js';
@@ -16,6 +16,8 @@ export interface Shared {
   readonly color: boolean;
   readonly ascii: boolean;
   readonly screenReader: boolean;
+  /** --proxy-mode when given (null: the cluster's own; the built-in cluster runs iptables mode). */
+  readonly proxyMode: ProxyMode | null;
 }
 
 export type Command =
@@ -37,7 +39,7 @@ export type Command =
       /** --cni when given (null: the cluster's own). */
       readonly cni: CniKind | null;
       /** --compare: the same request under two choices, aligned hop by hop. */
-      readonly compare: 'cni' | null;
+      readonly compare: 'cni' | 'proxy-mode' | null;
       /** With --compare cni: the two data planes (A, B). */
       readonly compareCnis: readonly [CniKind, CniKind] | null;
     }
@@ -126,8 +128,8 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
   const expectedPositionals = kind === 'lesson' || kind === 'lab' || (kind === 'progress' && v.reset === true) ? 1 : 0;
   if (rest.length > expectedPositionals) throw new UsageError(`unexpected argument "${rest[expectedPositionals]}"`);
 
-  oneOf('proxy-mode', v['proxy-mode'], ['iptables', 'ipvs'], 'iptables');
-  if (v['proxy-mode'] === 'ipvs') throw new UsageError('--proxy-mode ipvs is not simulated yet; only iptables mode is');
+  const proxyMode = oneOf<ProxyMode>('proxy-mode', v['proxy-mode'], ['iptables', 'ipvs'], 'iptables');
+  if (proxyMode === 'ipvs' && kind !== 'trace' && kind !== 'rules' && kind !== 'lab') throw new UsageError(`--proxy-mode ipvs applies to "trace", "rules" and "lab" only`);
   const CNIS: readonly CniKind[] = ['bridge', 'flannel-vxlan', 'flannel-host-gw', 'calico-bgp', 'calico-ipip', 'calico-vxlan'];
   // --compare cni takes one --cni (compared with the cluster's own) or two, "A,B".
   const cniList = v.cni !== undefined && v.compare === 'cni' && v.cni.includes(',') ? v.cni.split(',') : null;
@@ -148,6 +150,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
     color: !(v['no-color'] ?? false) && (env.NO_COLOR === undefined || env.NO_COLOR === ''),
     ascii: v.ascii ?? false,
     screenReader: (v['screen-reader'] ?? false) || env.INK_SCREEN_READER === 'true',
+    proxyMode: v['proxy-mode'] === undefined ? null : proxyMode,
   };
 
   switch (kind) {
@@ -171,7 +174,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
       if (scenario !== null && (v.from !== undefined || v.to !== undefined)) throw new UsageError('--scenario sets --from and --to itself; give one or the other');
       const proto = oneOf('proto', v.proto?.toLowerCase(), ['tcp', 'udp'], 'tcp').toUpperCase() as 'TCP' | 'UDP';
       const compare = v.compare === undefined ? null : oneOf('compare', v.compare, ['cni', 'proxy-mode'], 'cni');
-      if (compare === 'proxy-mode') throw new UsageError('--compare proxy-mode: IPVS mode is not simulated yet, so there is no second trace to set beside iptables mode');
+      if (compare === 'proxy-mode' && v['proxy-mode'] !== undefined) throw new UsageError('--compare proxy-mode traces iptables and ipvs mode itself; leave out --proxy-mode');
       let compareCnis: readonly [CniKind, CniKind] | null = null;
       if (compare === 'cni') {
         // Without --cni: Flannel VXLAN against host-gw. With one: flannel-vxlan (the built-in cluster's own) against it.

@@ -25,6 +25,8 @@ export interface PacketContext {
   readonly outIface: string | null;
   /** ipset membership for `-m set --match-set NAME src|dst` (Calico's ipsets); absent: no set matches. */
   readonly inSet?: (set: string, ip: string) => boolean;
+  /** `-m set --match-set NAME FLAGS` against the node's ipsets (kube-proxy IPVS mode); absent: no set matches. */
+  readonly ipsetMatch?: (set: string, flags: string) => boolean;
 }
 
 /** Decides a `-m statistic --mode random` match: kube-proxy's endpoint lottery. */
@@ -95,8 +97,10 @@ function matchOne(m: MatchSpec, pkt: PacketContext, rule: IptRule, chooser: Stat
       // --set always matches; --rcheck finds no earlier connection from this client in a fresh trace.
       return m.op === 'set';
     case 'set': {
+      // Calico's sets hold addresses (inSet); kube-proxy IPVS mode's are typed (ipsetMatch: ip,port,...).
       const ip = m.flags === 'dst' ? pkt.dst : pkt.src;
-      return negate(m.setName, pkt.inSet !== undefined && pkt.inSet(m.setName.value, ip));
+      const hit = (pkt.ipsetMatch?.(m.setName.value, m.flags) ?? false) || (pkt.inSet !== undefined && pkt.inSet(m.setName.value, ip));
+      return negate(m.setName, hit);
     }
     case 'multiport':
       if (m.dports === null) return true;

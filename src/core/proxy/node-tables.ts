@@ -9,6 +9,7 @@ import { builtinJumpRules, CANARY_CHAINS } from './jump-rules.js';
 import { kubeProxyIptables, type KubeProxyTables } from './kube-proxy-iptables.js';
 import type { IptRule, IptTable } from './rule.js';
 import { memoByObject } from '../memo.js';
+import { ipvsJumpRules, kubeletFirewallRules, kubeProxyIpvsIptables } from './ipvs/iptables.js';
 
 export interface NodeTables {
   readonly node: string;
@@ -35,6 +36,7 @@ export function nodeTables(cluster: ClusterModel, node: NodeModel): NodeTables {
 }
 
 function buildNodeTables(cluster: ClusterModel, node: NodeModel): NodeTables {
+  if (cluster.proxy.mode === 'ipvs') return buildIpvsNodeTables(cluster, node);
   const kp = kubeProxyIptables(cluster, node.name);
   const jumps = builtinJumpRules();
   const cni = cluster.network.cni.startsWith('flannel') ? flannelIptables(cluster, node) : [];
@@ -60,6 +62,31 @@ function buildNodeTables(cluster: ClusterModel, node: NodeModel): NodeTables {
       builtins: NAT_BUILTINS.map((name) => ({ name, policy: 'ACCEPT' as const })),
       chains: [...kp.natChains, ...CANARY_CHAINS, ...cniChains.nat, ...(calico?.chains.nat ?? [])],
       rules: natRules,
+    },
+    kubeProxy: kp,
+  };
+}
+
+/** IPVS mode: kube-proxy's ipset-matching rules, its jump rules, kubelet's KUBE-FIREWALL, the CNI's. */
+function buildIpvsNodeTables(cluster: ClusterModel, node: NodeModel): NodeTables {
+  const kp = kubeProxyIpvsIptables(cluster, node);
+  const jumps = ipvsJumpRules();
+  const cni = cluster.network.cni.startsWith('flannel') ? flannelIptables(cluster, node) : [];
+  const cniChains = cluster.network.cni.startsWith('flannel') ? flannelChains(cluster) : { nat: [], filter: [] };
+  const pick = (rules: readonly IptRule[], table: 'filter' | 'nat'): IptRule[] => rules.filter((r) => r.table === table);
+  return {
+    node: node.name,
+    filter: {
+      name: 'filter',
+      builtins: FILTER_BUILTINS.map((name) => ({ name, policy: 'ACCEPT' as const })),
+      chains: [...kp.filterChains, 'KUBE-FIREWALL', 'KUBE-KUBELET-CANARY', ...cniChains.filter],
+      rules: [...pick(jumps, 'filter'), ...pick(cni, 'filter'), ...kp.filterRules, ...kubeletFirewallRules()],
+    },
+    nat: {
+      name: 'nat',
+      builtins: NAT_BUILTINS.map((name) => ({ name, policy: 'ACCEPT' as const })),
+      chains: [...kp.natChains, 'KUBE-KUBELET-CANARY', ...cniChains.nat],
+      rules: [...pick(jumps, 'nat'), ...pick(cni, 'nat'), ...kp.natRules],
     },
     kubeProxy: kp,
   };
