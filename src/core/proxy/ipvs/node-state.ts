@@ -65,7 +65,7 @@ export function ipvsNodeState(cluster: ClusterModel, node: NodeModel): IpvsNodeS
   const cache = statesOf(cluster);
   let s = cache.get(node.name);
   if (s === undefined) {
-    s = build(cluster, node);
+    s = buildIpvsNodeState(cluster, node);
     cache.set(node.name, s);
   }
   return s;
@@ -86,12 +86,12 @@ function realServers(eps: readonly ProxyEndpoint[]): RealServer[] {
   return eps.map((e) => ({ ip: e.ip, port: e.port, forward: 'Masq' as const, weight: 1, nodeName: e.nodeName })).sort(byIPThenPort);
 }
 
-function build(cluster: ClusterModel, node: NodeModel): IpvsNodeState {
+/** The node's state; `nodeIPs` overrides the addresses NodePort services bind (kube-proxy's unit tests inject them). */
+export function buildIpvsNodeState(cluster: ClusterModel, node: NodeModel, nodeIPs: readonly string[] = nodePortAddresses(cluster, node)): IpvsNodeState {
   const sets = new Map<string, Set<string>>(IPSET_INFO.map((i) => [i.name, new Set<string>()]));
   const add = (set: string, entry: string): void => void sets.get(set)!.add(entry);
   const servers: VirtualServer[] = [];
   const bound = new Set<string>();
-  const nodeIPs = nodePortAddresses(cluster, node);
 
   for (const sp of proxyServicePorts(cluster)) {
     const protocol = sp.protocol.toLowerCase();
