@@ -29,12 +29,15 @@ Trace options:
   --compare cni              the same request over flannel-vxlan and flannel-host-gw, hop
                              by hop, differences marked (built-in cluster); with --cni X,
                              flannel-vxlan against X; with --cni A,B, A against B
+  --compare proxy-mode       the same request with kube-proxy in iptables and in ipvs mode,
+                             hop by hop, differences marked
   --json                     the Trace as JSON (with --compare: both traces and the alignment)
 
 Rules options:
   --node NAME                whose rules  [the first node]
   --format save|restore      what iptables-save prints on the node, or what kube-proxy
-                             feeds iptables-restore  [save]
+                             feeds iptables-restore  [save]; with --proxy-mode ipvs, save
+                             also prints ipvsadm -Ln, kube-ipvs0's addresses and ipset save
 
 Quiz options:
   --lesson N                 only lesson N's topics  [all lessons]
@@ -56,7 +59,8 @@ Progress options:
 Shared options:
   --cluster FILE             a real cluster: kubectl get nodes,pods,services,endpointslices,configmaps
                              -A -o yaml (or -o json)  [the built-in two-node cluster]
-  --proxy-mode iptables      kube-proxy's mode (ipvs is not simulated yet)
+  --proxy-mode iptables|ipvs kube-proxy's mode for trace, rules and lab  [the cluster's own:
+                             iptables for the built-in one, the kube-proxy ConfigMap's for a dump]
   --cni flannel-vxlan        the CNI data plane for trace and rules: flannel-vxlan,
                              flannel-host-gw, calico-bgp, calico-ipip or calico-vxlan
                              (bridge is not simulated yet)

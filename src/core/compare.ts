@@ -29,12 +29,13 @@ export function hopDifferences(x: Hop, y: Hop): string[] {
   const out: string[] = [];
   const fields: [string, (h: Hop) => string][] = [
     ['place', (h) => `${h.netns}/${h.device}`],
+    ['by', (h) => `${h.component}${h.hook ? ` at ${h.hook}` : ''}`],
     ['src', (h) => h.packet.src],
     ['dst', (h) => h.packet.dst],
     ['ttl', (h) => String(h.packet.ttl)],
     ['macs', (h) => `${h.packet.srcMac ?? '-'}>${h.packet.dstMac ?? '-'}`],
     ['outer', (h) => (h.packet.outer ? `${h.packet.outer.proto} ${h.packet.outer.src}>${h.packet.outer.dst}:${h.packet.outer.dport ?? '-'}` : 'none')],
-    ['rewrite', (h) => (h.rewrite ? `${h.rewrite.kind} ${h.rewrite.from}>${h.rewrite.to}` : 'none')],
+    ['rewrite', (h) => (h.rewrite ? `${h.rewrite.kind} ${h.rewrite.from}>${h.rewrite.to}${h.rewrite.table === 'ipvs' ? ' by IPVS' : ''}` : 'none')],
   ];
   for (const [name, get] of fields) if (get(x) !== get(y)) out.push(name);
   return out;

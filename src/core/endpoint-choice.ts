@@ -7,6 +7,7 @@ import { endpointChain, serviceChain } from './proxy/chain-names.js';
 import { parseRuleSpec } from './proxy/rule-spec.js';
 import type { ProxyServicePort } from './proxy/service-ports.js';
 import type { Rng } from './random.js';
+import type { IpvsChooser } from './kernel/ipvs.js';
 
 /** Service chain -> the endpoint chain the draw must land on. */
 export type Pins = Map<string, string>;
@@ -30,3 +31,20 @@ export function makeChooser(pins: Pins, rng: Rng | null): StatisticChooser {
   };
 }
 
+
+/**
+ * kube-proxy IPVS mode: the rr scheduler gives a fresh virtual service's first connection to the
+ * first real server in the kernel's list, the order kube-proxy added them in (a Go map walk, so
+ * effectively random). Pinned: that endpoint; seeded: a uniform draw; neither: the first.
+ */
+export function makeIpvsChooser(pins: Pins, rng: Rng | null): IpvsChooser {
+  return (vs) => {
+    const proto = vs.protocol.toLowerCase();
+    const pinned = pins.get(serviceChain(vs.spn, proto));
+    if (pinned !== undefined) {
+      const i = vs.realServers.findIndex((r) => endpointChain(vs.spn, proto, `${r.ip}:${r.port}`) === pinned);
+      if (i >= 0) return i;
+    }
+    return rng === null ? 0 : rng.int(vs.realServers.length);
+  };
+}

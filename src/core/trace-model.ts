@@ -76,7 +76,8 @@ export interface Rewrite {
   readonly kind: RewriteKind;
   readonly from: string;
   readonly to: string;
-  readonly table: 'nat' | null;
+  /** 'ipvs': the kernel's IPVS did it (kube-proxy IPVS mode); chain then names the virtual service. */
+  readonly table: 'nat' | 'ipvs' | null;
   readonly chain: string | null;
   /** The rule as kube-proxy (or flanneld) wrote it, restore syntax; null when conntrack did it. */
   readonly rule: string | null;

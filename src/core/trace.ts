@@ -2,7 +2,7 @@
 
 import type { ClusterModel, PodModel, Protocol } from './cluster/model.js';
 import { podNslookup, resolveName } from './dns/index.js';
-import { makeChooser, instructiveEndpoint, pinEndpoint, type Pins } from './endpoint-choice.js';
+import { makeChooser, makeIpvsChooser, instructiveEndpoint, pinEndpoint, type Pins } from './endpoint-choice.js';
 import { findServicePort } from './proxy/service-ports.js';
 import { Datapath, packetFlags, type DeliveryOutcome, type Packet } from './kernel/datapath.js';
 import { hostPort, isIPv4, splitHostPort } from './net/ipv4.js';
@@ -48,9 +48,6 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
   const rng = options.seed === undefined ? null : seededRng(options.seed);
   const pins: Pins = new Map();
   const assumptions: string[] = [...cluster.assumptions];
-  if (cluster.proxy.mode === 'ipvs') {
-    assumptions.push("This cluster's kube-proxy runs in IPVS mode, which the simulator does not model yet: the trace shows what iptables mode would do with the same Services.");
-  }
   const { ip: host, port: explicitPort } = splitHostPort(request.to);
   if (explicitPort !== null && !(Number.isInteger(explicitPort) && explicitPort >= 1 && explicitPort <= 65535)) {
     return fail('to', `"${request.to}": the port must be a number from 1 to 65535`);
@@ -126,13 +123,15 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
     const key = instructiveEndpoint(sp, client);
     if (key !== null && sp.endpoints.length > 1) {
       pinEndpoint(pins, sp, key);
-      assumptions.push(`No --seed: the trace shows ${key}, the endpoint on another node, so the whole ${cluster.network.cni === 'flannel-host-gw' ? 'node-to-node' : 'overlay'} path is visible. kube-proxy really draws at random per connection; --seed N draws the same way.`);
+      assumptions.push(cluster.proxy.mode === 'ipvs'
+        ? `No --seed: the trace shows ${key}, the endpoint on another node, so the whole ${cluster.network.cni === 'flannel-host-gw' ? 'node-to-node' : 'overlay'} path is visible. IPVS's rr scheduler hands connections to the real servers in turn, starting from the order kube-proxy added them in; --seed N draws that start.`
+        : `No --seed: the trace shows ${key}, the endpoint on another node, so the whole ${cluster.network.cni === 'flannel-host-gw' ? 'node-to-node' : 'overlay'} path is visible. kube-proxy really draws at random per connection; --seed N draws the same way.`);
     }
   }
 
   // 3. The request and the reply.
   const sport = ephemeralPort(rng, DEFAULT_CLIENT_PORT);
-  const dp = new Datapath(cluster, { chooser: makeChooser(pins, rng), randomPort: () => masqueradePort(rng, 40001) });
+  const dp = new Datapath(cluster, { chooser: makeChooser(pins, rng), ipvsChooser: makeIpvsChooser(pins, rng), randomPort: () => masqueradePort(rng, 40001) });
   const result = connect(dp, client, targetIP, port, sport, proto, null, cluster.network.brNetfilter);
   const hops = dp.hops;
   const dnat = hops.find((h) => h.rewrite?.kind === 'DNAT');
@@ -229,7 +228,7 @@ function dnsJourney(cluster: ClusterModel, client: PodModel, server: string, spo
     const key = instructiveEndpoint(sp, client);
     if (key !== null) pinEndpoint(pins, sp, key);
   }
-  const dp = new Datapath(cluster, { chooser: makeChooser(pins, rng), randomPort: () => masqueradePort(rng, 40002) });
+  const dp = new Datapath(cluster, { chooser: makeChooser(pins, rng), ipvsChooser: makeIpvsChooser(pins, rng), randomPort: () => masqueradePort(rng, 40002) });
   const r = connect(dp, client, server, 53, sport, 'UDP', `The DNS question: ${question}`, cluster.network.brNetfilter);
   const answeredBy = r.request.kind === 'delivered' && r.request.pod !== null ? `${r.request.pod.namespace}/${r.request.pod.name}` : null;
   return { hops: dp.hops, answeredBy };

@@ -50,8 +50,10 @@ export function compareText(c: Comparison, style: CompareStyle): string {
     const diff = row.differences.length > 0 ? `  differs: ${row.differences.join(', ')}` : '';
     out.push(`${mark} ${num(row.a)} ${num(row.b)}  ${h.node ?? '-'}  [${h.step}]${x && y && row.differences.length === 0 ? `  ${h.netns}/${h.device}` : ''}${diff}`);
     if (mark === '=') continue;
-    if (x) out.push(...wrap(`A ${summary(x, arrow)}`, style.width, '          '));
-    if (y) out.push(...wrap(`B ${summary(y, arrow)}`, style.width, '          '));
+    // When the component or hook differs (iptables vs IPVS), say who acted where.
+    const by = (hop: Hop): string => (row.differences.includes('by') ? `; by ${hop.component}${hop.hook ? ` at ${hop.hook}` : ''}${hop.rewrite?.chain ? ` (${hop.rewrite.table === 'ipvs' ? 'IPVS' : hop.rewrite.table} ${hop.rewrite.chain})` : ''}` : '');
+    if (x) out.push(...wrap(`A ${summary(x, arrow)}${by(x)}`, style.width, '          '));
+    if (y) out.push(...wrap(`B ${summary(y, arrow)}${by(y)}`, style.width, '          '));
   }
   const count = (m: (r: (typeof c.alignment)[number]) => boolean) => c.alignment.filter(m).length;
   out.push(

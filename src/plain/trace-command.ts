@@ -8,6 +8,8 @@ import { clusterWithCni } from './cni-choice.js';
 import { compareTraces } from '../core/compare.js';
 import { withCni } from '../core/cluster/variants.js';
 import { compareText } from './compare-text.js';
+import { clusterWithProxyMode } from './proxy-mode-choice.js';
+import { withProxyMode } from '../core/cluster/proxy-mode.js';
 
 type TraceCommand = Extract<Command, { kind: 'trace' }>;
 
@@ -40,7 +42,20 @@ export function runTrace(command: TraceCommand, loaded: LoadedCluster, io: { wid
     io.write(command.shared.json ? `${JSON.stringify(comparison, null, 2)}\n` : compareText(comparison, { width: io.width, ascii: command.shared.ascii }));
     return 0;
   }
-  const base = clusterWithCni(loaded.cluster, command.cni);
+  if (command.compare === 'proxy-mode') {
+    const base = clusterWithCni(loaded.cluster, command.cni);
+    const choices = ['iptables', 'ipvs'] as const;
+    const traces = choices.map((mode) => {
+      const c = withProxyMode(base, mode);
+      const r = simulate(scenario ? scenarioCluster(scenario, c) : c, request, options);
+      if (!r.ok) throw new UsageError(`--${r.error.field}: ${r.error.message}`);
+      return { ...r.trace, scenario: command.scenario, assumptions: [...r.trace.assumptions, ...loaded.notes] };
+    });
+    const comparison = compareTraces('proxy-mode', choices, [traces[0]!, traces[1]!]);
+    io.write(command.shared.json ? `${JSON.stringify(comparison, null, 2)}\n` : compareText(comparison, { width: io.width, ascii: command.shared.ascii }));
+    return 0;
+  }
+  const base = clusterWithProxyMode(clusterWithCni(loaded.cluster, command.cni), command.shared.proxyMode);
   const cluster = scenario ? scenarioCluster(scenario, base) : base;
   const result = simulate(cluster, request, options);
   if (!result.ok) throw new UsageError(`--${result.error.field}: ${result.error.message}`);

@@ -50,7 +50,7 @@ export function traceText(t: Trace, style: TextStyle): string {
     const q = t.dns.journeyQuery;
     if (dnat?.rewrite && t.dns.answeredBy && q) {
       const which = q.answer ? 'The answering query' : `The last query (${q.type} ${q.name}, ${q.rcode})`;
-      out.push(...wrap(`${which} went to ${dnat.rewrite.from}, which kube-proxy's rules DNAT to ${dnat.rewrite.to} (${t.dns.answeredBy}); the reply is un-DNATed, so the pod only ever sees ${dnat.rewrite.from}. (--scenario dns-lookup shows that journey hop by hop.)`, style.width, '  '));
+      out.push(...wrap(`${which} went to ${dnat.rewrite.from}, which ${dnat.rewrite.table === 'ipvs' ? 'IPVS (programmed by kube-proxy) DNATs' : "kube-proxy's rules DNAT"} to ${dnat.rewrite.to} (${t.dns.answeredBy}); the reply is un-DNATed, so the pod only ever sees ${dnat.rewrite.from}. (--scenario dns-lookup shows that journey hop by hop.)`, style.width, '  '));
     }
   }
   for (const direction of ['request', 'reply'] as const) {

@@ -19,6 +19,9 @@ import { calicoNode, ipsetMembers, tunnelAddress } from '../cni/calico/ipam.js';
 import { podOfCaliVeth } from '../cni/calico/routes.js';
 import { inPolicySet } from '../cni/calico/policy.js';
 import { cidrContains } from '../net/ipv4.js';
+import { findVirtualServer, ipsetMatches, ipvsNodeState } from '../proxy/ipvs/node-state.js';
+import { dummyLocalRoute, realServerRule } from '../proxy/ipvs/render.js';
+import { describeIpvsPrerouting, findReplyConn, ipvsConnLine, vsName, type IpvsChooser, type IpvsConn } from './ipvs.js';
 
 export interface Packet {
   proto: Protocol;
@@ -47,6 +50,8 @@ export interface DatapathOptions {
   readonly chooser: StatisticChooser;
   /** Source-port choices for MASQUERADE --random-fully. */
   readonly randomPort: () => number;
+  /** kube-proxy IPVS mode: which real server the scheduler picks (default: the first). */
+  readonly ipvsChooser?: IpvsChooser;
 }
 
 interface Arrival {
@@ -63,6 +68,8 @@ export class Datapath {
   private readonly conntrack = new Map<string, CtEntry[]>();
   private readonly lastView = new Map<Direction, PacketView>();
   private readonly localAddresses = new Map<string, Set<string>>();
+  /** Per node: IPVS's own connection table (kube-proxy IPVS mode). */
+  private readonly ipvsConns = new Map<string, IpvsConn[]>();
 
   constructor(
     private readonly cluster: ClusterModel,
@@ -214,9 +221,10 @@ export class Datapath {
           action: `nat PREROUTING (priority -100): KUBE-SERVICES matches ${from} and jumps to ${svc?.rule.chain ?? 'the service chain'}. ${lottery}${sep} DNATs the destination to ${t.dnatTo}. conntrack now expects the reply from ${t.dnatTo}.${masq}`,
         });
       } else {
+        const ipvsText = this.ipvsMode() ? describeIpvsPrerouting(t, hostPort(packet.dst, packet.dport), this.cluster.proxy.clusterCIDR) : null;
         this.hop({
           node: node.name, netns: node.name, device: devOf(arrival, path), component: 'netfilter', step: 'no-dnat', packet, hook: 'PREROUTING', entry, traversal: t,
-          action: `nat PREROUTING (priority -100): no KUBE-SERVICES rule matches ${hostPort(packet.dst, packet.dport)}, so the destination stays as it is${node.name === this.nodeOfIP(packet.src)?.name ? '' : ' (any Service DNAT already happened on the client\'s node)'}.`,
+          action: ipvsText ?? `nat PREROUTING (priority -100): no KUBE-SERVICES rule matches ${hostPort(packet.dst, packet.dport)}, so the destination stays as it is${node.name === this.nodeOfIP(packet.src)?.name ? '' : ' (any Service DNAT already happened on the client\'s node)'}.`,
         });
       }
     }
@@ -235,6 +243,7 @@ export class Datapath {
     const routes = nodeRoutes(this.cluster, node);
     const route = lookupRoute(routes, packet.dst);
     if (route === null) return { kind: 'dropped', reason: `${node.name} has no route to ${packet.dst}` };
+    if (this.ipvsMode() && ipvsNodeState(this.cluster, node).dummyAddresses.includes(packet.dst)) return this.ipvsLocalIn(arrival, packet, path, entry);
     if (this.isLocal(node, packet.dst)) return this.deliverLocally(arrival, packet, path, entry);
     if (route.blackhole) {
       this.hop({
@@ -281,31 +290,50 @@ export class Datapath {
     }
     this.hop({
       node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'filter-forward', packet, hook: 'FORWARD', entry, traversal: fwd,
-      action: `filter FORWARD (priority 0): ${describeForward(fwd, ctstate)}`,
+      action: `filter FORWARD (priority 0): ${describeForward(fwd, ctstate, this.ipvsMode())}`,
     });
 
-    // nat POSTROUTING, or conntrack's reverse NAT for packets of a known connection.
+    // nat POSTROUTING, or the reverse NAT (conntrack's, or IPVS's at FORWARD) for packets of a known connection.
     if (isNew) {
+      this.postroutingNew(node, packet, entry, route);
+    } else if (dir === 'reply' && this.ipvsReplyConn(node, packet) !== null) {
+      this.ipvsUnDnat(node, packet, this.ipvsReplyConn(node, packet)!, route.dev);
+    } else if (dir === 'reply' && entry.dstNat) {
+      this.unDnat(node, packet, entry, route.dev);
+    }
+
+    return this.egress(arrival, packet, route, staysOnBridge);
+  }
+
+  /** nat POSTROUTING for a NEW connection: KUBE-POSTROUTING, FLANNEL-POSTRTG; then conntrack confirms the entry. */
+  private postroutingNew(node: NodeModel, packet: Packet, entry: CtEntry, route: Route): void {
+    const tables = this.tablesOf(node);
+    {
       const out = traverse(tables.nat, 'POSTROUTING', this.ctx(node, packet, 'NEW', entry.dstNat, null, route.dev), this.options.chooser);
       packet.mark = out.mark;
       if (out.verdict === 'MASQUERADE' && out.verdictRule) {
         const from = hostPort(packet.src, packet.sport);
         packet.src = this.egressAddress(node, route.dev);
-        packet.sport = this.cluster.proxy.randomFully ? this.options.randomPort() : packet.sport;
+        // Only a rule with --random-fully draws a new port (KUBE-LOOP-BACK's MASQUERADE has none).
+        const randomFully = out.verdictRule.args.includes('--random-fully');
+        packet.sport = randomFully ? this.options.randomPort() : packet.sport;
         entry.srcNat = true;
         entry.reply = { ...entry.reply, dst: packet.src, dport: packet.sport };
         entry.confirmed = true;
         const byFlannel = out.verdictRule.chain === 'FLANNEL-POSTRTG';
         const byCalico = out.verdictRule.chain.startsWith('cali-');
+        const loopBack = out.verdictRule.args.includes('KUBE-LOOP-BACK');
         const who = byFlannel
           ? `flanneld's FLANNEL-POSTRTG masquerades traffic from the pod network to a destination outside it`
           : byCalico
             ? `Calico's cali-nat-outgoing masquerades traffic from an IP pool with natOutgoing (ipset cali40masq-ipam-pools) to a destination outside every pool (not in cali40all-ipam-pools)`
+          : loopBack
+            ? `KUBE-POSTROUTING's first rule finds ${packet.dst},${packet.proto.toLowerCase()}:${packet.dport},${packet.src} in the ipset KUBE-LOOP-BACK (the pod is talking to itself through its Service: hairpin) and MASQUERADEs`
             : `KUBE-POSTROUTING sees the 0x4000 mark, clears it and MASQUERADEs`;
         this.hop({
           node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'masquerade', packet, hook: 'POSTROUTING', entry, traversal: out,
           rewrite: { kind: 'MASQUERADE', from, to: hostPort(packet.src, packet.sport), table: 'nat', chain: out.verdictRule.chain, rule: restoreLine(out.verdictRule) },
-          action: `nat POSTROUTING (priority +100): ${who}: the source becomes ${packet.src}, the address of the outgoing device ${route.dev}${this.cluster.proxy.randomFully ? ', with a random source port (--random-fully)' : ''}.`,
+          action: `nat POSTROUTING (priority +100): ${who}: the source becomes ${packet.src}, the address of the outgoing device ${route.dev}${randomFully ? ', with a random source port (--random-fully)' : ', keeping the source port (the rule has no --random-fully)'}.`,
         });
       } else {
         entry.confirmed = true;
@@ -314,11 +342,7 @@ export class Datapath {
           action: `nat POSTROUTING (priority +100): ${describePostrouting(out)} No SNAT: the source stays ${hostPort(packet.src, packet.sport)}. At the end of POSTROUTING conntrack confirms the entry: from now on conntrack -L lists it.`,
         });
       }
-    } else if (dir === 'reply' && entry.dstNat) {
-      this.unDnat(node, packet, entry, route.dev);
     }
-
-    return this.egress(arrival, packet, route, staysOnBridge);
   }
 
   private egress(arrival: Arrival, packet: Packet, route: Route, staysOnBridge: boolean): DeliveryOutcome {
@@ -618,13 +642,121 @@ export class Datapath {
     return this.egress({ node, inDev: 'lo', fromPod: null }, packet, out, false);
   }
 
+  // ---- kube-proxy IPVS mode ------------------------------------------------------------------
+
+  private ipvsMode(): boolean {
+    return this.cluster.proxy.mode === 'ipvs';
+  }
+
+  private ipvsTable(nodeName: string): IpvsConn[] {
+    let t = this.ipvsConns.get(nodeName);
+    if (t === undefined) {
+      t = [];
+      this.ipvsConns.set(nodeName, t);
+    }
+    return t;
+  }
+
+  private ipvsReplyConn(node: NodeModel, packet: Packet): IpvsConn | null {
+    if (!this.ipvsMode()) return null;
+    return findReplyConn(this.ipvsTable(node.name), packet.proto, packet.src, packet.sport, packet.dst, packet.dport);
+  }
+
+  /**
+   * A packet for a ClusterIP on kube-ipvs0: the local table delivers it (INPUT), filter INPUT runs,
+   * then IPVS (LOCAL_IN, priority 99) schedules a real server, rewrites the destination and
+   * transmits it (ip_vs_nat_xmit): a route lookup, TTL - 1, LOCAL_OUT and POSTROUTING. No FORWARD.
+   */
+  private ipvsLocalIn(arrival: Arrival, packet: Packet, path: 'host' | 'bridged' | 'routed', entry: CtEntry): DeliveryOutcome {
+    const { node } = arrival;
+    const dev = devOf(arrival, path);
+    const state = ipvsNodeState(this.cluster, node);
+    const target = hostPort(packet.dst, packet.dport);
+    this.hop({
+      node: node.name, netns: node.name, device: dev, component: 'routing', step: 'route', packet, entry,
+      action: `Routing: ${packet.dst} is bound to the dummy device kube-ipvs0, so the local table holds "${dummyLocalRoute(packet.dst)}": the packet is for this host (INPUT), not forwarded, and the TTL stays ${packet.ttl}.`,
+    });
+    const isNew = !entry.confirmed;
+    const input = traverse(this.tablesOf(node).filter, 'INPUT', this.ctx(node, packet, isNew ? 'NEW' : 'ESTABLISHED', false, dev, null), this.options.chooser);
+    if (input.verdict === 'REJECT' && input.verdictRule) {
+      this.hop({
+        node: node.name, netns: node.name, device: dev, component: 'netfilter', step: 'reject', packet, hook: 'INPUT', traversal: input,
+        action: `filter INPUT jumps to KUBE-IPVS-FILTER: ${target} is on kube-ipvs0 (KUBE-IPVS-IPS) but in none of the Service sets, so it is REJECTed (kubernetes#72236: no way into the node's other ports through a VIP).`,
+      });
+      return this.icmpUnreachable(arrival, packet, { from: bridgeIP(node), reason: `${target} is a ClusterIP address but not a Service port: KUBE-IPVS-FILTER REJECTs it with ICMP port unreachable` });
+    }
+    if (input.verdict === 'DROP') {
+      this.hop({ node: node.name, netns: node.name, device: dev, component: 'netfilter', step: 'filter-input', packet, hook: 'INPUT', entry, traversal: input, action: 'filter INPUT drops the packet.' });
+      return { kind: 'dropped', reason: `filter INPUT on ${node.name} dropped it` };
+    }
+    const inSet = `${packet.dst},${ctProto(packet.proto)}:${packet.dport}`;
+    this.hop({
+      node: node.name, netns: node.name, device: dev, component: 'netfilter', step: 'filter-input', packet, hook: 'INPUT', entry, traversal: input,
+      action: `filter INPUT (priority 0) runs before IPVS: KUBE-IPVS-FILTER returns at once (${inSet} is in the ipset KUBE-CLUSTER-IP), and KUBE-PROXY-FIREWALL, KUBE-NODE-PORT and kubelet's KUBE-FIREWALL have nothing against it.`,
+    });
+    const vs = findVirtualServer(state, packet.proto, packet.dst, packet.dport);
+    if (vs === null) return { kind: 'dropped', reason: `no IPVS virtual service for ${target} on ${node.name}` };
+    if (vs.realServers.length === 0) {
+      this.hop({
+        node: node.name, netns: node.name, device: dev, component: 'ipvs', step: 'reject', packet, hook: 'INPUT', entry,
+        action: `IPVS (ip_vs_in at LOCAL_IN, priority 99) finds the virtual service ${vsName(vs)}, but it has no real server: the scheduler finds no destination ("${vs.scheduler}: ${vs.protocol} ${target} - no destination available" in the kernel log), so ip_vs_leave answers with ICMP port unreachable and drops the packet, and its unconfirmed conntrack entry with it. kube-proxy writes no REJECT rule in IPVS mode: the empty virtual service is the whole story.`,
+      });
+      return this.icmpUnreachable(arrival, packet, {
+        from: packet.dst,
+        reason: `the Service has no endpoints: its IPVS virtual service ${vsName(vs)} has no real server, so IPVS answers the ${packet.proto === 'UDP' ? 'datagram' : 'connection'} with ICMP port unreachable (from ${packet.dst}), and the client sees "Connection refused"`,
+      });
+    }
+    const chosen = this.options.ipvsChooser?.(vs) ?? 0;
+    const rs = vs.realServers[Math.min(Math.max(chosen, 0), vs.realServers.length - 1)]!;
+    const conn: IpvsConn = { protocol: packet.proto, clientIP: packet.src, clientPort: packet.sport, vs, rs };
+    this.ipvsTable(node.name).push(conn);
+    packet.dst = rs.ip;
+    packet.dport = rs.port;
+    // vs/conntrack=1: ip_vs_update_conntrack points the entry's reply tuple at the real server.
+    entry.reply = invert({ src: entry.orig.src, sport: entry.orig.sport, dst: rs.ip, dport: rs.port });
+    const others = vs.realServers.filter((r) => r !== rs).map((r) => `${r.ip}:${r.port}`);
+    const rr = vs.realServers.length > 1
+      ? `The ${vs.scheduler} (round-robin) scheduler takes the next real server in the service's list: ${rs.ip}:${rs.port} this time (${others.join(', ')} ${others.length === 1 ? 'gets' : 'get'} the next connection${others.length === 1 ? '' : 's'}).`
+      : `Its only real server is ${rs.ip}:${rs.port}.`;
+    this.hop({
+      node: node.name, netns: node.name, device: dev, component: 'ipvs', step: 'dnat', packet, hook: 'INPUT', entry,
+      rewrite: { kind: 'DNAT', from: target, to: `${rs.ip}:${rs.port}`, table: 'ipvs', chain: vsName(vs), rule: realServerRule(vs, rs) },
+      action: `IPVS (ip_vs_in at LOCAL_IN, priority 99, after filter INPUT) finds the virtual service ${vsName(vs)}. ${rr} It records the connection (ipvsadm -Lnc: ${ipvsConnLine(conn).replace(/\s+/g, ' ').trim()}), rewrites the destination to ${rs.ip}:${rs.port} (forwarding method Masq: NAT) and, because kube-proxy sets net.ipv4.vs.conntrack=1, points the conntrack entry's reply tuple at the real server.`,
+    });
+    // ip_vs_nat_xmit: route to the real server, decrement the TTL, LOCAL_OUT, POSTROUTING.
+    const route = lookupRoute(nodeRoutes(this.cluster, node), packet.dst);
+    if (route === null) return { kind: 'dropped', reason: `${node.name} has no route to ${packet.dst}` };
+    packet.ttl -= 1;
+    const output = traverse(this.tablesOf(node).filter, 'OUTPUT', this.ctx(node, packet, 'NEW', false, null, route.dev), this.options.chooser);
+    this.hop({
+      node: node.name, netns: node.name, device: route.dev, component: 'ipvs', step: 'route', packet, hook: 'OUTPUT', entry, traversal: output,
+      action: `ip_vs_nat_xmit routes the rewritten packet to ${packet.dst}: "${route.text}". IPVS decrements the TTL itself (to ${packet.ttl}) and sends the packet out through LOCAL_OUT, not FORWARD: filter OUTPUT (KUBE-IPVS-OUT-FILTER, KUBE-FIREWALL) lets it pass, and the nat table, already consulted in PREROUTING for this connection, is not run again.`,
+    });
+    if (output.verdict === 'DROP' || output.verdict === 'REJECT') return { kind: 'dropped', reason: `filter OUTPUT on ${node.name} dropped it` };
+    this.postroutingNew(node, packet, entry, route);
+    // The frame leaves from the host's own stack (not from the pod's bridge port): no hairpin needed.
+    return this.egress({ node, inDev: dev, fromPod: null }, packet, route, false);
+  }
+
+  /** A reply of an IPVS connection, at FORWARD (ip_vs_out, priority 100): the real server becomes the VIP again. */
+  private ipvsUnDnat(node: NodeModel, packet: Packet, conn: IpvsConn, device: string): void {
+    const from = hostPort(packet.src, packet.sport);
+    packet.src = conn.vs.address;
+    packet.sport = conn.vs.port;
+    this.hop({
+      node: node.name, netns: node.name, device, component: 'ipvs', step: 'un-dnat', packet, hook: 'FORWARD',
+      rewrite: { kind: 'un-DNAT', from, to: hostPort(packet.src, packet.sport), table: 'ipvs', chain: vsName(conn.vs), rule: null },
+      action: `After filter FORWARD, IPVS (ip_vs_out at FORWARD, priority 100) finds the reply's connection in its own table (${conn.clientIP}:${conn.clientPort} -> ${conn.vs.address}:${conn.vs.port} -> ${conn.rs.ip}:${conn.rs.port}) and rewrites the source from ${from} back to ${hostPort(packet.src, packet.sport)}. Not conntrack's NAT (the entry carries no NAT flag) and no iptables rule: IPVS itself.`,
+    });
+  }
+
   // ---- errors --------------------------------------------------------------------------------
 
-  private icmpUnreachable(arrival: Arrival, packet: Packet): DeliveryOutcome {
+  private icmpUnreachable(arrival: Arrival, packet: Packet, why: { readonly from: string; readonly reason: string } | null = null): DeliveryOutcome {
     const { node } = arrival;
     const client = this.podByIP(packet.src);
     const calico = isCalico(this.cluster.network.cni);
-    const from = calico ? node.internalIP : bridgeIP(node);
+    const from = why?.from ?? (calico ? node.internalIP : bridgeIP(node));
     const icmp: Packet = { ...packet, proto: 'TCP', src: from, sport: 0, dst: packet.src, dport: 0, ttl: 64, srcMac: calico ? CALICO_VETH_MAC : node.bridgeMac, dstMac: client?.mac ?? packet.srcMac, flags: null, outer: null, mark: 0, payload: null };
     this.direction = 'reply';
     // The error is the node's own packet, RELATED to the rejected connection: filter OUTPUT sees it.
@@ -637,7 +769,7 @@ export class Datapath {
     });
     return {
       kind: 'rejected',
-      reason: `the Service has no endpoints: kube-proxy's filter rule in KUBE-SERVICES REJECTs the ${packet.proto === 'UDP' ? 'datagram' : 'connection'} with ICMP port unreachable, so the client sees "Connection refused"`,
+      reason: why?.reason ?? `the Service has no endpoints: kube-proxy's filter rule in KUBE-SERVICES REJECTs the ${packet.proto === 'UDP' ? 'datagram' : 'connection'} with ICMP port unreachable, so the client sees "Connection refused"`,
     };
   }
 
@@ -658,7 +790,8 @@ export class Datapath {
   private ctx(node: NodeModel, packet: Packet, ctstate: CtState, ctDnat: boolean, inIface: string | null, outIface: string | null) {
     let local = this.localAddresses.get(node.name);
     if (local === undefined) {
-      local = new Set(nodeLocalAddresses(this.cluster, node));
+      // In IPVS mode every ClusterIP on kube-ipvs0 is a local address too (addrtype LOCAL matches it).
+      local = new Set([...nodeLocalAddresses(this.cluster, node), ...(this.ipvsMode() ? ipvsNodeState(this.cluster, node).dummyAddresses : [])]);
       this.localAddresses.set(node.name, local);
     }
     const owned = local;
@@ -677,6 +810,7 @@ export class Datapath {
       isLocalAddress: (ip: string) => owned.has(ip) || ip.startsWith('127.'),
       inIface,
       outIface,
+      ...(this.ipvsMode() ? { ipsetMatch: (set: string, flags: string) => ipsetMatches(ipvsNodeState(this.cluster, node), set, flags, { src: packet.src, dst: packet.dst, sport: packet.sport, dport: packet.dport, proto: ctProto(packet.proto) }) } : {}),
     };
   }
 
@@ -835,7 +969,7 @@ function describeLottery(t: Traversal): string {
   return `The random draw did not pick ${skipped} (each rule's --probability is 1/(endpoints left)), so the next rule takes it. `;
 }
 
-function describeForward(t: Traversal, ctstate: CtState): string {
+function describeForward(t: Traversal, ctstate: CtState, ipvs = false): string {
   const accept = t.verdictRule ? restoreLine(t.verdictRule) : null;
   if (t.fired.some((f) => f.rule.chain === 'cali-FORWARD')) {
     const through = [...new Set(t.fired.map((f) => f.rule.chain).filter((c) => /^cali-(fw|tw)-/.test(c)))];
@@ -848,7 +982,11 @@ function describeForward(t: Traversal, ctstate: CtState): string {
     return `the connection is ESTABLISHED in conntrack, so KUBE-FORWARD's "kubernetes forwarding conntrack rule" accepts it.`;
   }
   if (accept?.includes('kubernetes forwarding rules')) return `the packet carries the 0x4000 masquerade mark, so KUBE-FORWARD accepts it.`;
-  if (accept?.includes('FLANNEL-FWD')) return `KUBE-FORWARD and the filter KUBE-SERVICES chain have nothing against it (no REJECT for this destination); FLANNEL-FWD accepts traffic of the pod network.`;
+  if (accept?.includes('FLANNEL-FWD')) {
+    return ipvs
+      ? `KUBE-PROXY-FIREWALL and KUBE-FORWARD have nothing against it (IPVS mode has no filter KUBE-SERVICES chain); FLANNEL-FWD accepts traffic of the pod network.`
+      : `KUBE-FORWARD and the filter KUBE-SERVICES chain have nothing against it (no REJECT for this destination); FLANNEL-FWD accepts traffic of the pod network.`;
+  }
   return `no rule stops it; the chain policy (ACCEPT) lets it through.`;
 }
 

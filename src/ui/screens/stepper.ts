@@ -192,7 +192,7 @@ function detailLines(hop: Hop, theme: Theme, width: number): Line[] {
   if (r !== null) {
     out.push(...labelled('Rewrite', [seg(`${r.kind} `, 'changed'), seg(`${r.from}${a}${r.to}`, 'changed')], width));
     if (r.rule !== null) {
-      out.push(...labelled('By', [seg(`${r.table ?? 'nat'} table, chain ${r.chain ?? '?'}`)], width));
+      out.push(...labelled('By', [seg(r.table === 'ipvs' ? `IPVS virtual service ${r.chain ?? '?'}` : `${r.table ?? 'nat'} table, chain ${r.chain ?? '?'}`)], width));
       out.push(...labelledPre('', r.rule, 'rule', width));
     } else {
       out.push(...labelled('By', [seg('conntrack, from the entry below: no rule is walked again')], width));

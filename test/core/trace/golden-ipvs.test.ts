@@ -1,0 +1,91 @@
+// Golden traces in kube-proxy IPVS mode (test/fixtures/traces/<scenario>.ipvs.txt), plus the facts
+// each must show. Checked hop by hop against the reference (section 4) and the kernel and kube-proxy
+// sources named in src/core/kernel/ipvs.ts before they were frozen:
+//   cross-node-clusterip  nat PREROUTING only ACCEPTs (KUBE-CLUSTER-IP); the ClusterIP is local
+//                         (kube-ipvs0); filter INPUT, then IPVS at LOCAL_IN DNATs; ip_vs_nat_xmit routes,
+//                         TTL 63, LOCAL_OUT + POSTROUTING (no FORWARD on node-1); reply un-DNATed by IPVS
+//                         at FORWARD on node-1.
+//   same-node-clusterip   as above, out of cni0 from the host (routed: TTL 63, cni0's MAC as source);
+//                         the bridged reply is un-DNATed at the bridge's FORWARD hook.
+//   hairpin               KUBE-POSTROUTING's KUBE-LOOP-BACK MASQUERADE (port kept); no request hairpin.
+//   no-endpoints          the virtual service has no real server: ICMP port unreachable from 10.96.1.30.
+// UPDATE_GOLDEN=1 npx vitest run test/core/trace rewrites them; review every change before committing.
+
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_CLUSTER } from '../../../src/core/cluster/builtin.js';
+import { withProxyMode } from '../../../src/core/cluster/proxy-mode.js';
+import { ALL_SCENARIOS, scenarioCluster } from '../../../src/core/scenarios.js';
+import type { ScenarioName } from '../../../src/core/request.js';
+import { simulate } from '../../../src/core/trace.js';
+import type { Trace } from '../../../src/core/trace-model.js';
+import { formatTrace } from './golden-format.js';
+
+const GOLDEN_DIR = fileURLToPath(new URL('../../fixtures/traces/', import.meta.url));
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+const IPVS = withProxyMode(BUILTIN_CLUSTER, 'ipvs');
+const NAMES: readonly ScenarioName[] = ['cross-node-clusterip', 'same-node-clusterip', 'hairpin', 'no-endpoints', 'dns-lookup'];
+
+function trace(name: ScenarioName): Trace {
+  const s = ALL_SCENARIOS[name];
+  const r = simulate(scenarioCluster(s, IPVS), s.request, s.options);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.trace;
+}
+
+describe('golden traces, IPVS mode (test/fixtures/traces/*.ipvs.txt)', () => {
+  for (const name of NAMES) {
+    it(name, () => {
+      const actual = formatTrace(`${name} (ipvs)`, trace(name));
+      const file = `${GOLDEN_DIR}${name}.ipvs.txt`;
+      if (UPDATE) {
+        mkdirSync(GOLDEN_DIR, { recursive: true });
+        writeFileSync(file, actual);
+      }
+      expect(existsSync(file), `${file} missing: run with UPDATE_GOLDEN=1`).toBe(true);
+      expect(actual).toBe(readFileSync(file, 'utf8'));
+    });
+  }
+});
+
+describe('what each IPVS golden must show', () => {
+  it('cross-node: IPVS DNAT at INPUT after filter INPUT, no FORWARD on node-1, IPVS un-DNAT at FORWARD', () => {
+    const t = trace('cross-node-clusterip');
+    const n1 = t.hops.filter((h) => h.direction === 'request' && h.node === 'node-1').map((h) => `${h.step}/${h.hook ?? '-'}/${h.component}`);
+    expect(n1).toEqual([
+      'send/-/app', 'veth/-/veth', 'bridge-in/-/bridge', 'conntrack-new/PREROUTING/conntrack', 'no-dnat/PREROUTING/netfilter',
+      'route/-/routing', 'filter-input/INPUT/netfilter', 'dnat/INPUT/ipvs', 'route/OUTPUT/ipvs', 'postrouting/POSTROUTING/netfilter', 'encap/-/vxlan', 'wire/-/wire',
+    ]);
+    const prerouting = t.hops.find((h) => h.step === 'no-dnat')!;
+    expect(prerouting.rules.at(-1)).toBe('nat KUBE-SERVICES: -A KUBE-SERVICES -m set --match-set KUBE-CLUSTER-IP dst,dst -j ACCEPT');
+    const dnat = t.hops.find((h) => h.rewrite?.kind === 'DNAT')!;
+    expect(dnat.rewrite).toEqual({ kind: 'DNAT', from: '10.96.1.20:80', to: '10.244.2.6:8080', table: 'ipvs', chain: 'TCP 10.96.1.20:80 rr', rule: '-a -t 10.96.1.20:80 -r 10.244.2.6:8080 -m -w 1' });
+    expect(dnat.conntrackPending).toContain('src=10.244.1.10 dst=10.96.1.20 sport=43512 dport=80 [UNREPLIED] src=10.244.2.6 dst=10.244.1.10 sport=8080 dport=43512');
+    const un = t.hops.find((h) => h.rewrite?.kind === 'un-DNAT')!;
+    expect([un.node, un.hook, un.component, un.rewrite!.from, un.rewrite!.to]).toEqual(['node-1', 'FORWARD', 'ipvs', '10.244.2.6:8080', '10.96.1.20:80']);
+    expect(t.hops.filter((h) => h.direction === 'request').at(-1)!.packet.ttl).toBe(62);
+  });
+
+  it('same-node: the host sends the packet out of cni0 (TTL 63, cni0 MAC), no bridge hairpin', () => {
+    const t = trace('same-node-clusterip');
+    const seen = t.hops.filter((h) => h.direction === 'request').at(-1)!;
+    const node1 = IPVS.nodes[0]!;
+    expect([seen.packet.ttl, seen.packet.srcMac]).toEqual([63, node1.bridgeMac]);
+    expect(t.hops.filter((h) => h.step === 'hairpin')).toEqual([]);
+  });
+
+  it('hairpin: KUBE-LOOP-BACK MASQUERADE to 10.244.1.1 keeping the port; delivered', () => {
+    const t = trace('hairpin');
+    const m = t.hops.find((h) => h.rewrite?.kind === 'MASQUERADE')!;
+    expect(m.rewrite).toMatchObject({ from: '10.244.1.5:43512', to: '10.244.1.1:43512', chain: 'KUBE-POSTROUTING' });
+    expect(t.verdict).toBe('delivered');
+  });
+
+  it('no endpoints: rejected by IPVS with ICMP port unreachable from the ClusterIP', () => {
+    const t = trace('no-endpoints');
+    expect(t.verdict).toBe('rejected');
+    expect(t.hops.at(-1)).toMatchObject({ step: 'icmp-error', packet: { src: '10.96.1.30', dst: '10.244.1.10', proto: 'ICMP' } });
+    expect(t.hops.some((h) => h.rules.some((r) => r.includes('REJECT')))).toBe(false);
+  });
+});
