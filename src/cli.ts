@@ -53,6 +53,7 @@ async function run(argv: readonly string[]): Promise<number> {
         width: width(),
         ascii: command.shared.ascii,
         json: command.shared.json,
+        proxyMode: command.shared.proxyMode,
       });
     }
     case 'quiz': {

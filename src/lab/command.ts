@@ -6,7 +6,9 @@
 
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import type { ClusterModel } from '../core/cluster/model.js';
+import type { ClusterModel, ProxyMode } from '../core/cluster/model.js';
+import { withProxyMode } from '../core/cluster/proxy-mode.js';
+import { ipvsVerdict, readIpvsFacts, type IpvsFacts } from './ipvs-support.js';
 import { labDown } from './cleanup.js';
 import { compareScenario, type Row, type ScenarioComparison } from './compare.js';
 import { Lab } from './lab.js';
@@ -24,6 +26,10 @@ export interface LabIo {
   readonly width: number;
   readonly ascii: boolean;
   readonly json: boolean;
+  /** --proxy-mode when given. */
+  readonly proxyMode?: ProxyMode | null;
+  /** What the kernel offers for IPVS (injected by tests). */
+  readonly ipvsFacts?: () => IpvsFacts;
 }
 
 function ensureSbinOnPath(): void {
@@ -50,7 +56,19 @@ async function withSignals<T>(lab: Lab, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function runLab(action: LabAction, cluster: ClusterModel, io: LabIo): Promise<number> {
+export async function runLab(action: LabAction, given: ClusterModel, io: LabIo): Promise<number> {
+  // --proxy-mode ipvs asks for IPVS on this kernel: say in one sentence why it cannot be had.
+  if (io.proxyMode === 'ipvs' && action !== 'down') {
+    const verdict = ipvsVerdict((io.ipvsFacts ?? readIpvsFacts)());
+    if (!verdict.ok) {
+      io.writeErr(`kube-packet-tour: ${verdict.reason}\n`);
+      return 2;
+    }
+  }
+  // A dump whose kube-proxy runs in IPVS mode is built (and simulated) in iptables mode, and says so.
+  const cluster = given.proxy.mode === 'ipvs'
+    ? { ...withProxyMode(given, 'iptables'), assumptions: [...given.assumptions, "The dump's kube-proxy runs in IPVS mode; the lab builds and verifies iptables mode instead (lab verify --proxy-mode ipvs says why IPVS itself cannot be verified here)."] }
+    : given;
   ensureSbinOnPath();
   const pre = preflight();
   if (!pre.ok) {
