@@ -30,6 +30,7 @@ import type { IptTable } from './proxy/rule.js';
 import { saveTable } from './proxy/save-format.js';
 import { lookupRoute, nodeRoutes, podRoutes, vtepIP } from './kernel/routing.js';
 import type { Hop, PacketView, Trace } from './trace-model.js';
+import { observeIpvsHop } from './observe-ipvs.js';
 
 export type ObservationWhere =
   | { readonly kind: 'node'; readonly node: string }
@@ -56,6 +57,12 @@ const RANDOM_NOTE = 'Sequence numbers and timestamps are random on a live node.'
 
 /** Every command that shows this hop, the most telling first. Never empty. */
 export function observeHop(hop: Hop, cluster: ClusterModel, context: ObserveContext = {}): Observation[] {
+  const ipvs = cluster.proxy.mode === 'ipvs' ? observeIpvsHop(hop, cluster, context) : null;
+  if (ipvs === null) return observeHopBase(hop, cluster, context);
+  return ipvs.keepDefault ? [...ipvs.first, ...observeHopBase(hop, cluster, context)] : [...ipvs.first];
+}
+
+function observeHopBase(hop: Hop, cluster: ClusterModel, context: ObserveContext): Observation[] {
   const node = cluster.nodes.find((n) => n.name === hop.node) ?? null;
   const onNode = (name: string): ObservationWhere => ({ kind: 'node', node: name });
   switch (hop.step) {

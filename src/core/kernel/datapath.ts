@@ -297,7 +297,7 @@ export class Datapath {
     if (isNew) {
       this.postroutingNew(node, packet, entry, route);
     } else if (dir === 'reply' && this.ipvsReplyConn(node, packet) !== null) {
-      this.ipvsUnDnat(node, packet, this.ipvsReplyConn(node, packet)!, route.dev);
+      this.ipvsUnDnat(node, packet, this.ipvsReplyConn(node, packet)!, route.dev, entry);
     } else if (dir === 'reply' && entry.dstNat) {
       this.unDnat(node, packet, entry, route.dev);
     }
@@ -699,7 +699,7 @@ export class Datapath {
     if (vs.realServers.length === 0) {
       this.hop({
         node: node.name, netns: node.name, device: dev, component: 'ipvs', step: 'reject', packet, hook: 'INPUT', entry,
-        action: `IPVS (ip_vs_in at LOCAL_IN, priority 99) finds the virtual service ${vsName(vs)}, but it has no real server: the scheduler finds no destination ("${vs.scheduler}: ${vs.protocol} ${target} - no destination available" in the kernel log), so ip_vs_leave answers with ICMP port unreachable and drops the packet, and its unconfirmed conntrack entry with it. kube-proxy writes no REJECT rule in IPVS mode: the empty virtual service is the whole story.`,
+        action: `IPVS (ip_vs_in at LOCAL_IN, priority 99) finds the virtual service ${vsName(vs)}, but it has no real server: the scheduler finds no destination ("IPVS: ${vs.scheduler}: ${vs.protocol} ${target} - no destination available" in the kernel log), so ip_vs_leave answers with ICMP port unreachable and drops the packet, and its unconfirmed conntrack entry with it. kube-proxy writes no REJECT rule in IPVS mode: the empty virtual service is the whole story.`,
       });
       return this.icmpUnreachable(arrival, packet, {
         from: packet.dst,
@@ -739,12 +739,12 @@ export class Datapath {
   }
 
   /** A reply of an IPVS connection, at FORWARD (ip_vs_out, priority 100): the real server becomes the VIP again. */
-  private ipvsUnDnat(node: NodeModel, packet: Packet, conn: IpvsConn, device: string): void {
+  private ipvsUnDnat(node: NodeModel, packet: Packet, conn: IpvsConn, device: string, entry: CtEntry): void {
     const from = hostPort(packet.src, packet.sport);
     packet.src = conn.vs.address;
     packet.sport = conn.vs.port;
     this.hop({
-      node: node.name, netns: node.name, device, component: 'ipvs', step: 'un-dnat', packet, hook: 'FORWARD',
+      node: node.name, netns: node.name, device, component: 'ipvs', step: 'un-dnat', packet, hook: 'FORWARD', entry,
       rewrite: { kind: 'un-DNAT', from, to: hostPort(packet.src, packet.sport), table: 'ipvs', chain: vsName(conn.vs), rule: null },
       action: `After filter FORWARD, IPVS (ip_vs_out at FORWARD, priority 100) finds the reply's connection in its own table (${conn.clientIP}:${conn.clientPort} -> ${conn.vs.address}:${conn.vs.port} -> ${conn.rs.ip}:${conn.rs.port}) and rewrites the source from ${from} back to ${hostPort(packet.src, packet.sport)}. Not conntrack's NAT (the entry carries no NAT flag) and no iptables rule: IPVS itself.`,
     });
