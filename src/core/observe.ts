@@ -17,6 +17,11 @@
 //   wire          tcpdump -tnne -i eth0 -T vxlan udp port 8472  outer and inner headers
 //   deliver       kubectl exec POD -- ss -tn ...                the socket
 //   icmp-error    tcpdump -tnne -i VETH icmp
+// Calico (cni calico-*): a cali veth hop adds `ip neigh show dev caliX` (out to a pod) or the
+// interface's proxy_arp setting (in from a pod); tunl0 hops `ip -d link show tunl0` and
+// `tcpdump -tnn -i tunl0` (a layer-3 device: no Ethernet header); vxlan.calico hops
+// `ip -d link show vxlan.calico`, `bridge fdb show dev vxlan.calico` and `ip neigh show dev
+// vxlan.calico`; an IPIP wire hop `tcpdump -tnne -i eth0 ip proto 4`.
 //
 // tcpdump runs with -t (no timestamps) so the lines do not depend on a clock. TCP sequence numbers
 // and timestamps are random on a real node; here they are derived from the flow so they stay stable.
@@ -29,6 +34,10 @@ import { nodeTables } from './proxy/node-tables.js';
 import type { IptTable } from './proxy/rule.js';
 import { saveTable } from './proxy/save-format.js';
 import { lookupRoute, nodeRoutes, podRoutes, vtepIP } from './kernel/routing.js';
+import { CALICO_VETH_MAC, CALICO_VXLAN_DEV, CALICO_VXLAN_PORT, CALICO_VXLAN_VNI, caliVethName, IPIP_DEV, IPIP_OVERHEAD, isCalico } from './cni/calico/names.js';
+import { calicoNode, tunnelAddress } from './cni/calico/ipam.js';
+import { podOfCaliVeth } from './cni/calico/routes.js';
+import { macFor } from './net/mac.js';
 import type { Hop, PacketView, Trace } from './trace-model.js';
 import { observeIpvsHop } from './observe-ipvs.js';
 
@@ -65,6 +74,10 @@ export function observeHop(hop: Hop, cluster: ClusterModel, context: ObserveCont
 function observeHopBase(hop: Hop, cluster: ClusterModel, context: ObserveContext): Observation[] {
   const node = cluster.nodes.find((n) => n.name === hop.node) ?? null;
   const onNode = (name: string): ObservationWhere => ({ kind: 'node', node: name });
+  if (isCalico(cluster.network.cni) && node !== null) {
+    const calico = calicoObservations(hop, cluster, node, context);
+    if (calico !== null) return calico;
+  }
   switch (hop.step) {
     case 'send': {
       const pod = podOf(cluster, hop);
@@ -158,7 +171,7 @@ function observeHopBase(hop: Hop, cluster: ClusterModel, context: ObserveContext
         return [
           {
             where: onNode(hop.node),
-            command: `tcpdump -tnne -i ${pod.hostVeth} icmp`,
+            command: `tcpdump -tnne -i ${hostVethOf(cluster, pod)} icmp`,
             output: tcpdumpLines(hop, cluster, context),
             note: null,
           },
@@ -173,9 +186,77 @@ function observeHopBase(hop: Hop, cluster: ClusterModel, context: ObserveContext
   if (hop.node !== null && hop.netns === hop.node) return [tcpdumpObservation(hop, cluster, onNode(hop.node), context)];
   const pod = podOf(cluster, hop);
   if (pod !== null && hop.node !== null) {
-    return [tcpdumpObservation({ ...hop, device: pod.hostVeth }, cluster, onNode(hop.node), context)];
+    return [tcpdumpObservation({ ...hop, device: hostVethOf(cluster, pod) }, cluster, onNode(hop.node), context)];
   }
   return [tcpdumpObservation(hop, cluster, onNode(hop.node ?? hop.netns), context)];
+}
+
+/** The host side of a pod's veth: Calico's cali + sha1 name, or the bridge plugin's veth name. */
+function hostVethOf(cluster: ClusterModel, pod: PodModel): string {
+  return isCalico(cluster.network.cni) ? caliVethName(pod.namespace, pod.name) : pod.hostVeth;
+}
+
+// ---------------------------------------------------------------- Calico
+
+/** `ip -d link show` of Calico's tunnel devices (iproute2's detailed form; flags as on a live node). */
+function tunnelLink(cluster: ClusterModel, node: NodeModel, dev: string): string[] {
+  const u = cluster.network.underlayMtu;
+  if (dev === IPIP_DEV) {
+    return [
+      `5: tunl0@NONE: <NOARP,UP,LOWER_UP> mtu ${u - IPIP_OVERHEAD} qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000`,
+      '    link/ipip 0.0.0.0 brd 0.0.0.0 promiscuity 0 minmtu 0 maxmtu 0',
+      '    ipip any remote any local any ttl inherit nopmtudisc addrgenmode eui64 numtxqueues 1 numrxqueues 1 gso_max_size 65536 gso_max_segs 65535',
+    ];
+  }
+  return [
+    `5: vxlan.calico: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu ${u - 50} qdisc noqueue state UNKNOWN mode DEFAULT group default`,
+    `    link/ether ${calicoVxlanMacOf(node)} brd ff:ff:ff:ff:ff:ff promiscuity 0 minmtu 68 maxmtu 65535`,
+    `    vxlan id ${CALICO_VXLAN_VNI} local ${node.internalIP} dev eth0 srcport 0 0 dstport ${CALICO_VXLAN_PORT} nolearning ttl auto ageing 300 udpcsum noudp6zerocsumtx noudp6zerocsumrx addrgenmode eui64 numtxqueues 1 numrxqueues 1 gso_max_size 65536 gso_max_segs 65535`,
+  ];
+}
+
+function calicoVxlanMacOf(node: NodeModel): string {
+  return macFor(`vxlan.calico@${node.name}`);
+}
+
+function calicoObservations(hop: Hop, cluster: ClusterModel, node: NodeModel, context: ObserveContext): Observation[] | null {
+  const where: ObservationWhere = { kind: 'node', node: node.name };
+  const note = 'Interface numbers and link details (ifindex, gso sizes) differ on a live node.';
+  if (hop.step === 'veth' && hop.device.startsWith('cali')) {
+    const pod = podOfCaliVeth(cluster, node, hop.device);
+    const capture = tcpdumpObservation(hop, cluster, where, context);
+    if (pod !== null && hop.packet.srcMac === CALICO_VETH_MAC) {
+      // Out of the host into the pod: the host resolved the pod's MAC on its cali interface.
+      return [capture, { where, command: `ip neigh show dev ${hop.device}`, output: [`${pod.ip} lladdr ${pod.mac} REACHABLE`], note: null }];
+    }
+    return [
+      capture,
+      { where, command: `cat /proc/sys/net/ipv4/conf/${hop.device}/proxy_arp`, output: ['1'], note: `Calico's CNI plugin turns proxy ARP on, so ${hop.device} answers the pod's ARP for 169.254.1.1 with ${CALICO_VETH_MAC}.` },
+    ];
+  }
+  if ((hop.step === 'encap' || hop.step === 'decap') && hop.device === IPIP_DEV) {
+    const inner = { where, command: `tcpdump -tnn -i ${IPIP_DEV} ${hop.packet.proto === 'UDP' ? 'udp' : 'tcp'}`, output: tcpdumpLines(hop, cluster, context), note: RANDOM_NOTE };
+    const routes = nodeRoutes(cluster, node).filter((r) => r.dev === IPIP_DEV).map((r) => r.text);
+    const out: Observation[] = [{ where, command: `ip -d link show ${IPIP_DEV}`, output: tunnelLink(cluster, node, IPIP_DEV), note }, inner];
+    if (hop.step === 'encap') out.splice(1, 0, { where, command: `ip route show dev ${IPIP_DEV}`, output: routes, note: null });
+    return out;
+  }
+  if ((hop.step === 'encap' || hop.step === 'decap') && hop.device === CALICO_VXLAN_DEV) {
+    const others = cluster.nodes.filter((n) => n.name !== node.name);
+    const out: Observation[] = [{ where, command: `ip -d link show ${CALICO_VXLAN_DEV}`, output: tunnelLink(cluster, node, CALICO_VXLAN_DEV), note }];
+    if (hop.step === 'encap') {
+      out.push(
+        { where, command: `bridge fdb show dev ${CALICO_VXLAN_DEV}`, output: others.map((n) => `${calicoVxlanMacOf(n)} dst ${n.internalIP} self permanent`), note: null },
+        { where, command: `ip neigh show dev ${CALICO_VXLAN_DEV}`, output: others.map((n) => `${calicoNode(cluster, n).vxlanTunnelAddr ?? tunnelAddress(cluster, n)} lladdr ${calicoVxlanMacOf(n)} PERMANENT`), note: null },
+      );
+    }
+    out.push(tcpdumpObservation(hop, cluster, where, context));
+    return out;
+  }
+  if (hop.step === 'wire' && hop.packet.outer?.proto === 'IPIP') {
+    return [{ where, command: 'tcpdump -tnne -i eth0 ip proto 4', output: tcpdumpLines(hop, cluster, context), note: RANDOM_NOTE }];
+  }
+  return null;
 }
 
 /** The pod whose network namespace the hop is in (hop.netns is the pod's name), or null. */
@@ -234,7 +315,7 @@ function nodeRouteGet(cluster: ClusterModel, node: NodeModel, hop: Hop, previous
 /** The device the packet arrived on before the routing decision: a bridge port counts as cni0. */
 function inputInterface(previous: Hop | null, node: NodeModel): string {
   if (previous === null || previous.node !== node.name || previous.netns !== node.name) return 'cni0';
-  return previous.device.startsWith('veth') ? 'cni0' : previous.device;
+  return previous.device.startsWith('veth') ? 'cni0' : previous.device;  // a cali veth is its own input interface
 }
 
 // ---------------------------------------------------------------- conntrack
@@ -506,8 +587,15 @@ export function tcpdumpLines(hop: Hop, cluster: ClusterModel, context: ObserveCo
   const payload = p.proto === 'ICMP' ? icmpPayload(hop, context) : p.proto === 'UDP' ? udpPayload(hop, context) : tcpPayload(hop, mtu, context);
   const ips = p.proto === 'ICMP' ? `${ipOf(p.src)} > ${ipOf(p.dst)}` : `${dotted(p.src)} > ${dotted(p.dst)}`;
   const frame = payload.ipLength + 14;
-  const inner = `${p.srcMac ?? '00:00:00:00:00:00'} > ${p.dstMac ?? '00:00:00:00:00:00'}, ethertype IPv4 (0x0800), length ${frame}: ${ips}: ${payload.text}`;
   const o = p.outer;
+  // On tunl0 (a layer-3 device) and for IP-in-IP there is no inner Ethernet header.
+  if (hop.device === IPIP_DEV && o === null) return [`IP ${ips}: ${payload.text}`];
+  if (o !== null && o.proto === 'IPIP') {
+    const innerIp = `${ips}: ${payload.text}`;
+    if (hop.step !== 'wire') return [`IP ${innerIp}`];
+    return [`${o.srcMac} > ${o.dstMac}, ethertype IPv4 (0x0800), length ${payload.ipLength + IPIP_OVERHEAD + 14}: ${o.src} > ${o.dst}: ${innerIp} (ipip-proto-4)`];
+  }
+  const inner = `${p.srcMac ?? '00:00:00:00:00:00'} > ${p.dstMac ?? '00:00:00:00:00:00'}, ethertype IPv4 (0x0800), length ${frame}: ${ips}: ${payload.text}`;
   if (o === null || hop.step !== 'wire') return [inner];
   const outerFrame = frame + VXLAN_OVERHEAD;
   const outer = `${o.srcMac} > ${o.dstMac}, ethertype IPv4 (0x0800), length ${outerFrame}: ${o.src}.${o.sport ?? 0} > ${o.dst}.${o.dport ?? 0}: VXLAN, flags [I] (0x08), vni ${o.vni ?? 0}`;

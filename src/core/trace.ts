@@ -124,8 +124,8 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
     if (key !== null && sp.endpoints.length > 1) {
       pinEndpoint(pins, sp, key);
       assumptions.push(cluster.proxy.mode === 'ipvs'
-        ? `No --seed: the trace shows ${key}, the endpoint on another node, so the whole ${cluster.network.cni === 'flannel-host-gw' ? 'node-to-node' : 'overlay'} path is visible. IPVS's rr scheduler hands connections to the real servers in turn, starting from the order kube-proxy added them in; --seed N draws that start.`
-        : `No --seed: the trace shows ${key}, the endpoint on another node, so the whole ${cluster.network.cni === 'flannel-host-gw' ? 'node-to-node' : 'overlay'} path is visible. kube-proxy really draws at random per connection; --seed N draws the same way.`);
+        ? `No --seed: the trace shows ${key}, the endpoint on another node, so the whole ${cluster.network.cni === 'flannel-host-gw' || cluster.network.cni === 'calico-bgp' ? 'node-to-node' : 'overlay'} path is visible. IPVS's rr scheduler hands connections to the real servers in turn, starting from the order kube-proxy added them in; --seed N draws that start.`
+        : `No --seed: the trace shows ${key}, the endpoint on another node, so the whole ${cluster.network.cni === 'flannel-host-gw' || cluster.network.cni === 'calico-bgp' ? 'node-to-node' : 'overlay'} path is visible. kube-proxy really draws at random per connection; --seed N draws the same way.`);
     }
   }
 

@@ -17,7 +17,8 @@ export interface RawNode {
   readonly name: string;
   readonly internalIP: string | null;
   readonly publicIP: string | null;
-  readonly podCIDR: string;
+  /** null only on a Calico node without spec.podCIDR (Calico's IPAM does not use it). */
+  readonly podCIDR: string | null;
   readonly backendType: string | null;
   readonly vni: number | null;
   readonly vtepMac: string | null;
@@ -25,7 +26,7 @@ export interface RawNode {
   readonly addressesField: Field;
 }
 
-export function readNode(obj: Field): RawNode {
+export function readNode(obj: Field, calico = false): RawNode {
   const meta = obj.get('metadata');
   const name = meta.get('name').string();
   const annotations = meta.get('annotations');
@@ -50,7 +51,7 @@ export function readNode(obj: Field): RawNode {
 
   const podCIDRField = obj.get('spec').get('podCIDR');
   const podCIDR = podCIDRField.optCidr();
-  if (podCIDR === null) {
+  if (podCIDR === null && !calico) {
     return podCIDRField.fail('missing: the node has no pod range (Flannel needs kube-controller-manager to allocate node CIDRs)');
   }
 

@@ -28,6 +28,8 @@ import {
   type RawNode,
 } from './kubectl-objects.js';
 import { makeNode, makePod } from './make.js';
+import { readCalicoNode, readCalicoPod, readIPPool, readNetworkPolicy, type RawCalicoNode } from './calico-objects.js';
+import type { CalicoNetworkModel, CalicoNodeModel, CalicoPoolModel, NetworkPolicyModel } from './model.js';
 import type {
   ClusterModel,
   CniKind,
@@ -109,13 +111,16 @@ interface DumpObject {
   readonly namespace: string;
 }
 
-const NAMESPACED = new Set(['Pod', 'Service', 'EndpointSlice', 'ConfigMap']);
+const NAMESPACED = new Set(['Pod', 'Service', 'EndpointSlice', 'ConfigMap', 'NetworkPolicy']);
 const CORE_VERSIONS: Record<string, readonly string[]> = {
   Node: ['v1'],
   Pod: ['v1'],
   Service: ['v1'],
   ConfigMap: ['v1'],
   EndpointSlice: ['discovery.k8s.io/v1', 'discovery.k8s.io/v1beta1'],
+  NetworkPolicy: ['networking.k8s.io/v1'],
+  // Calico's pools: the CRD behind `kubectl get ippools` and, with Calico's API server, v3.
+  IPPool: ['crd.projectcalico.org/v1', 'projectcalico.org/v3'],
 };
 
 function describeValue(v: unknown): string {
@@ -290,6 +295,8 @@ function assemble(docs: readonly SourceDoc[], source: string, lastLine: () => nu
   const serviceObjs = byKind('Service');
   const sliceObjs = byKind('EndpointSlice');
   const cmObjs = byKind('ConfigMap');
+  const poolObjs = byKind('IPPool');
+  const policyObjs = byKind('NetworkPolicy');
   const notes = new Notes();
   const assumptions: string[] = [];
 
@@ -310,9 +317,16 @@ function assemble(docs: readonly SourceDoc[], source: string, lastLine: () => nu
 
   const settings = readSettings(cmObjs);
 
+  // Calico: its IP pools, its node agent's annotations, its CNI plugin's pod annotations.
+  checkDuplicates(poolObjs, 'IPPool');
+  const pools = poolObjs.map((o) => readIPPool(o.root)).filter((p): p is CalicoPoolModel => p !== null);
+  const calicoNodes: RawCalicoNode[] = nodeObjs.map((o) => readCalicoNode(o.root));
+  const calicoPodsSeen = podObjs.some((o) => readCalicoPod(o.root).present);
+  const calico = pools.length > 0 || calicoNodes.some((n) => n.present) || calicoPodsSeen;
+
   // Nodes.
   checkDuplicates(nodeObjs, 'Node');
-  const rawNodes: RawNode[] = nodeObjs.map((o) => readNode(o.root));
+  const rawNodes: RawNode[] = nodeObjs.map((o) => readNode(o.root, calico));
   const nodeIPs = new Map<string, string>();
   const nodes: NodeModel[] = rawNodes.map((n) => {
     const ip = n.publicIP ?? n.internalIP;
@@ -324,11 +338,12 @@ function assemble(docs: readonly SourceDoc[], source: string, lastLine: () => nu
     const other = nodeIPs.get(ip);
     if (other !== undefined) n.addressesField.fail(`${ip} is also the address of node ${other}`);
     nodeIPs.set(ip, n.name);
-    return makeNode({ name: n.name, internalIP: ip, podCIDR: n.podCIDR, vtepMac: n.vtepMac });
+    // A Calico node without spec.podCIDR: its first block stands in (set once the pods are read).
+    return makeNode({ name: n.name, internalIP: ip, podCIDR: n.podCIDR ?? '0.0.0.0/32', vtepMac: n.vtepMac });
   });
   const nodeByName = new Map(nodes.map((n) => [n.name, n]));
   {
-    const sorted = rawNodes.map((n) => ({ n, r: cidrRange(n.podCIDR) })).sort((a, b) => a.r.first - b.r.first);
+    const sorted = rawNodes.filter((n) => n.podCIDR !== null).map((n) => ({ n, r: cidrRange(n.podCIDR!) })).sort((a, b) => a.r.first - b.r.first);
     for (let i = 1; i < sorted.length; i++) {
       const prev = sorted[i - 1];
       const cur = sorted[i];
@@ -363,7 +378,10 @@ function assemble(docs: readonly SourceDoc[], source: string, lastLine: () => nu
       const other = podByIP.get(ip);
       if (other !== undefined) raw.podIPField.fail(`${ip} is also the IP of Pod ${other}`);
       podByIP.set(ip, key);
-      if (!cidrContains(node.podCIDR, ip)) notes.add('outside', `Pod ${key}: its IP ${ip} is outside node ${node.name}'s podCIDR ${node.podCIDR}.`);
+      if (calico) {
+        const annotated = readCalicoPod(o.root);
+        if (annotated.podIP !== null && annotated.podIP !== ip) notes.add('calico-pod', `Pod ${key}: its cni.projectcalico.org/podIP ${annotated.podIP} differs from status.podIP ${ip}; the tour uses status.podIP.`);
+      } else if (!cidrContains(node.podCIDR, ip)) notes.add('outside', `Pod ${key}: its IP ${ip} is outside node ${node.name}'s podCIDR ${node.podCIDR}.`);
     }
     podKeys.add(key);
     pods.push(
@@ -442,14 +460,32 @@ function assemble(docs: readonly SourceDoc[], source: string, lastLine: () => nu
     endpointSlices.push({ namespace: raw.namespace, name: raw.name, serviceName: raw.serviceName, addressType: 'IPv4', ports: raw.ports, endpoints });
   }
 
-  const network = resolveNetwork(settings, rawNodes, services, apiServerIP, assumptions, notes);
+  // NetworkPolicies.
+  checkDuplicates(policyObjs, 'NetworkPolicy');
+  const networkPolicies: NetworkPolicyModel[] = policyObjs.map((o) => readNetworkPolicy(o.root, o.namespace));
+  for (const p of networkPolicies) {
+    if (p.policyTypes.includes('Egress')) notes.add('policy', `NetworkPolicy ${p.namespace}/${p.name}: its egress rules are not simulated; only ingress is enforced in the trace.`);
+  }
+
+  const network = calico
+    ? resolveCalicoNetwork(settings, rawNodes, calicoNodes, nodes, pods, pools, services, apiServerIP, assumptions, notes, source)
+    : resolveNetwork(settings, rawNodes, services, apiServerIP, assumptions, notes);
+  if (!calico && networkPolicies.length > 0) {
+    assumptions.push(`Flannel enforces no NetworkPolicy: the dump's ${plural(networkPolicies.length, 'NetworkPolicy')} change nothing in the trace (a policy engine such as Calico would enforce them).`);
+  }
+  const finalNodes = calico ? nodes.map((n) => (n.podCIDR === '0.0.0.0/32' ? { ...n, podCIDR: network.model.calico!.nodes[n.name]!.blocks[0]! } : n)) : nodes;
   const proxy = resolveProxy(settings, network.model.podNetwork, network.podNetworkOrigin, assumptions);
   const dns = resolveDns(settings, kubeDnsIP, assumptions, notes);
   assumptions.push(
-    "Not in a kubectl dump, so assumed: a 1500-byte underlay MTU, br_netfilter on (bridge-nf-call-iptables=1), flanneld --ip-masq, MASQUERADE with --random-fully, and no search domains added from the nodes' resolv.conf.",
+    calico
+      ? "Not in a kubectl dump, so assumed: a 1500-byte underlay MTU, Calico's iptables data plane (not eBPF or nftables) with Felix's default marks, MASQUERADE with --random-fully, and no search domains added from the nodes' resolv.conf."
+      : "Not in a kubectl dump, so assumed: a 1500-byte underlay MTU, br_netfilter on (bridge-nf-call-iptables=1), flanneld --ip-masq, MASQUERADE with --random-fully, and no search domains added from the nodes' resolv.conf.",
   );
 
-  const cluster: ClusterModel = { nodes, pods, services, endpointSlices, proxy, network: network.model, dns, assumptions, source };
+  const cluster: ClusterModel = {
+    nodes: finalNodes, pods, services, endpointSlices, proxy, network: network.model, dns, assumptions, source,
+    ...(networkPolicies.length > 0 ? { networkPolicies } : {}),
+  };
   return { cluster, notes: notes.list() };
 }
 
@@ -475,20 +511,20 @@ function resolveNetwork(
     podNetwork = settings.kubeadm.podSubnet;
     origin = "kubeadm's podSubnet";
     assumptions.push(`No Flannel ConfigMap: assumed the pod network is kubeadm's podSubnet ${podNetwork}.`);
-  } else if (nodes.every((n) => cidrInside(n.podCIDR, DEFAULT_NETWORK.podNetwork))) {
+  } else if (nodes.every((n) => cidrInside(n.podCIDR!, DEFAULT_NETWORK.podNetwork))) {
     podNetwork = DEFAULT_NETWORK.podNetwork;
     origin = 'the assumed pod network';
     assumptions.push(`No Flannel ConfigMap: assumed Flannel's default pod network ${podNetwork}, which holds every node's podCIDR.`);
   } else {
     const first = nodes[0] as RawNode;
-    podNetwork = coveringCidr(cidrRange(first.podCIDR).first, nodes.map((n) => cidrRange(n.podCIDR)));
+    podNetwork = coveringCidr(cidrRange(first.podCIDR!).first, nodes.map((n) => cidrRange(n.podCIDR!)));
     origin = 'the assumed pod network';
     assumptions.push(
       `No Flannel ConfigMap: assumed the pod network ${podNetwork}, the smallest /16 or wider range holding every node's podCIDR (Flannel's default ${DEFAULT_NETWORK.podNetwork} does not).`,
     );
   }
   for (const n of nodes) {
-    if (!cidrInside(n.podCIDR, podNetwork)) n.podCIDRField.fail(`${n.podCIDR} is outside the pod network ${podNetwork} (${origin})`);
+    if (!cidrInside(n.podCIDR!, podNetwork)) n.podCIDRField.fail(`${n.podCIDR} is outside the pod network ${podNetwork} (${origin})`);
   }
 
   let cni: CniKind = 'flannel-vxlan';
@@ -526,6 +562,11 @@ function resolveNetwork(
     }
   }
 
+  const serviceCIDR = resolveServiceCidr(settings, services, apiServerIP, assumptions, notes);
+  return { model: { ...DEFAULT_NETWORK, cni, podNetwork, serviceCIDR, vxlan }, podNetworkOrigin: origin };
+}
+
+function resolveServiceCidr(settings: Settings, services: readonly ServiceModel[], apiServerIP: string | null, assumptions: string[], notes: Notes): string {
   const clusterIPs = services.filter((s) => s.clusterIP !== 'None').map((s) => s.clusterIP);
   let serviceCIDR: string;
   const kubeadmSubnet = settings.kubeadm?.serviceSubnet ?? null;
@@ -547,8 +588,93 @@ function resolveNetwork(
       `The dump does not show the service CIDR: assumed ${serviceCIDR}, the smallest /16 or wider range holding every ClusterIP (kubeadm's default ${DEFAULT_NETWORK.serviceCIDR} does not).`,
     );
   }
+  return serviceCIDR;
+}
 
-  return { model: { ...DEFAULT_NETWORK, cni, podNetwork, serviceCIDR, vxlan }, podNetworkOrigin: origin };
+/** The /blockSize block an address falls in. */
+function blockOf(ip: string, blockSize: number): string {
+  const base = parseIPv4(ip) as number;
+  const size = 2 ** (32 - blockSize);
+  return `${formatIPv4(base - (base % size))}/${blockSize}`;
+}
+
+function resolveCalicoNetwork(
+  settings: Settings,
+  rawNodes: readonly RawNode[],
+  calicoNodes: readonly RawCalicoNode[],
+  nodes: readonly NodeModel[],
+  pods: readonly PodModel[],
+  pools: readonly CalicoPoolModel[],
+  services: readonly ServiceModel[],
+  apiServerIP: string | null,
+  assumptions: string[],
+  notes: Notes,
+  source: string,
+): { model: NetworkConfigModel; podNetworkOrigin: string } {
+  if (settings.flannel !== null) notes.add('calico', `The dump has both a Flannel ConfigMap and Calico objects (Canal?); the tour follows Calico's data plane.`);
+  let pool: CalicoPoolModel;
+  const podIPs = pods.filter((p) => !p.hostNetwork && p.ip !== null).map((p) => p.ip!);
+  if (pools.length > 0) {
+    pool = pools.find((p) => podIPs.some((ip) => cidrContains(p.cidr, ip))) ?? pools[0]!;
+    if (pools.length > 1) notes.add('calico', `The dump has ${pools.length} IPv4 IP pools; the tour uses ${pool.name} (${pool.cidr}) for the pod network and mode, and every pool for natOutgoing.`);
+  } else {
+    const cidr = settings.kubeProxy?.config?.clusterCIDR ?? settings.kubeadm?.podSubnet ?? (podIPs.every((ip) => cidrContains('192.168.0.0/16', ip)) ? '192.168.0.0/16' : null);
+    const tunnel = calicoNodes.some((n) => n.vxlanTunnelAddr !== null) ? 'vxlan' : calicoNodes.some((n) => n.ipipTunnelAddr !== null) ? 'ipip' : 'none';
+    const chosen = cidr ?? (podIPs.length > 0 ? coveringCidr(parseIPv4(podIPs[0]!) as number, podIPs.map((ip) => ({ first: parseIPv4(ip) as number, last: parseIPv4(ip) as number }))) : '192.168.0.0/16');
+    pool = {
+      name: 'default-ipv4-ippool', cidr: chosen, blockSize: 26, natOutgoing: true,
+      ipipMode: tunnel === 'ipip' ? 'Always' : 'Never', vxlanMode: tunnel === 'vxlan' ? 'Always' : 'Never',
+    };
+    assumptions.push(
+      `No IPPool objects (add ippools.crd.projectcalico.org to the kubectl get): assumed one pool ${pool.cidr} (${cidr === null ? 'the range holding every pod address' : cidr === '192.168.0.0/16' ? "Calico's default" : "the cluster CIDR"}), blockSize 26, natOutgoing true, ${tunnel === 'none' ? 'no encapsulation (no node has a tunnel address)' : `${tunnel === 'vxlan' ? 'VXLAN' : 'IPIP'} Always (the nodes' tunnel-address annotations)`}.`,
+    );
+  }
+  const crossSubnet = pool.ipipMode === 'CrossSubnet' || pool.vxlanMode === 'CrossSubnet';
+  const subnets = new Set(nodes.map((n) => `${n.internalIP.split('.').slice(0, 3).join('.')}`));
+  let cni: CniKind = pool.vxlanMode !== 'Never' ? 'calico-vxlan' : pool.ipipMode !== 'Never' ? 'calico-ipip' : 'calico-bgp';
+  if (crossSubnet) {
+    if (subnets.size === 1) {
+      assumptions.push(`IP pool ${pool.name} encapsulates CrossSubnet only, and every node is on one subnet: Calico routes pod traffic between them without a tunnel, as calico-bgp.`);
+      cni = 'calico-bgp';
+    } else {
+      assumptions.push(`IP pool ${pool.name} encapsulates CrossSubnet: the tour encapsulates between every pair of nodes, also those on the same subnet (which Calico would route directly).`);
+    }
+  }
+  // Blocks: the nodes' BlockAffinity objects are not in the dump; each node owns the blocks its pods and tunnel address fall in.
+  const calicoNodesModel: Record<string, CalicoNodeModel> = {};
+  nodes.forEach((node, i) => {
+    const raw = calicoNodes[i]!;
+    const ips = pods.filter((p) => p.nodeName === node.name && !p.hostNetwork && p.ip !== null).map((p) => p.ip!);
+    const tunnelOwn = cni === 'calico-ipip' ? raw.ipipTunnelAddr : cni === 'calico-vxlan' ? raw.vxlanTunnelAddr : null;
+    const blocks = [...new Set([...(tunnelOwn ? [tunnelOwn] : []), ...ips].map((ip) => blockOf(ip, pool.blockSize)))].sort();
+    if (blocks.length === 0) {
+      const podCIDR = rawNodes[i]!.podCIDR;
+      blocks.push(podCIDR !== null ? blockOf(podCIDR.split('/')[0]!, pool.blockSize) : blockOf(node.internalIP, pool.blockSize));
+      notes.add('calico-block', `Node ${node.name} has no pods and no tunnel address in the dump; the tour gives it the block ${blocks[0]}.`);
+    }
+    let tunnel = tunnelOwn;
+    if (cni !== 'calico-bgp' && tunnel === null) {
+      tunnel = blocks[0]!.split('/')[0]!;
+      notes.add('calico-tunnel', `Node ${node.name} has no projectcalico.org/IPv4${cni === 'calico-vxlan' ? 'VXLAN' : 'IPIP'}TunnelAddr annotation; the tour uses its first block's first address, ${tunnel}.`);
+    }
+    if (raw.address !== null && raw.address !== node.internalIP) notes.add('calico-address', `Node ${node.name}: projectcalico.org/IPv4Address ${raw.address} differs from its InternalIP ${node.internalIP}; the tour uses the InternalIP.`);
+    calicoNodesModel[node.name] = {
+      address: raw.address ?? node.internalIP,
+      ipipTunnelAddr: cni === 'calico-ipip' ? tunnel : raw.ipipTunnelAddr,
+      vxlanTunnelAddr: cni === 'calico-vxlan' ? tunnel : raw.vxlanTunnelAddr,
+      blocks,
+    };
+  });
+  assumptions.push(`Calico's block affinities are not in a kubectl dump: each node owns the /${pool.blockSize} blocks its pods' addresses fall in.`);
+  for (const ip of podIPs) {
+    if (!pools.some((p) => cidrContains(p.cidr, ip)) && !cidrContains(pool.cidr, ip)) notes.add('calico-pool', `Pod address ${ip} is in no IP pool of ${source}.`);
+  }
+  const calicoModel: CalicoNetworkModel = { pools: pools.length > 0 ? pools : [pool], nodes: calicoNodesModel };
+  const serviceCIDR = resolveServiceCidr(settings, services, apiServerIP, assumptions, notes);
+  return {
+    model: { ...DEFAULT_NETWORK, cni, podNetwork: pool.cidr, serviceCIDR, calico: calicoModel },
+    podNetworkOrigin: pools.length > 0 ? `Calico's IP pool ${pool.name}` : 'the assumed pod network',
+  };
 }
 
 function resolveProxy(settings: Settings, podNetwork: string, podNetworkOrigin: string, assumptions: string[]): ProxyConfigModel {
