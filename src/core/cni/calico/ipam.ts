@@ -8,7 +8,7 @@
 
 import type { CalicoNetworkModel, CalicoNodeModel, CalicoPoolModel, ClusterModel, NodeModel } from '../../cluster/model.js';
 import { memoByObject } from '../../memo.js';
-import { cidrContains, cidrNetwork } from '../../net/ipv4.js';
+import { cidrContains, cidrHost, cidrNetwork } from '../../net/ipv4.js';
 
 export const DEFAULT_BLOCK_SIZE = 26;
 
@@ -37,7 +37,10 @@ function derive(cluster: ClusterModel): CalicoNetworkModel {
     const blocks = [...new Set(ips.map((ip) => blockOf(ip, pool.blockSize)))].sort();
     // A node with no pods yet still gets a block: the first /26 of its podCIDR.
     if (blocks.length === 0) blocks.push(blockOf(cidrNetwork(node.podCIDR), pool.blockSize));
-    const tunnel = cidrNetwork(blocks[0]!);
+    // The tunnel address is the lowest address of the node's blocks that no pod holds.
+    const used = new Set(ips);
+    let tunnel = cidrNetwork(blocks[0]!);
+    for (let n = 0; used.has(tunnel) && n < 64; n++) tunnel = cidrHost(blocks[0]!, n + 1);
     nodes[node.name] = {
       address: node.internalIP,
       ipipTunnelAddr: cluster.network.cni === 'calico-ipip' ? tunnel : null,
