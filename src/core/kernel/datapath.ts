@@ -371,7 +371,7 @@ export class Datapath {
     packet.dstMac = CALICO_VETH_MAC;
     this.hop({
       node: node.name, netns: pod.name, device: 'eth0', component: 'app', step: 'send', packet,
-      action: `${action} Route: ${route.text}. The pod's address is a /32, so every destination, even a pod on the same node, goes to the gateway ${CALICO_GATEWAY}, an address no interface has: the pod ARPs for it and ${veth}, the host end of its veth, answers by proxy ARP (proxy_arp=1) with its fixed MAC ${CALICO_VETH_MAC}.`,
+      action: `${action} Route: ${route.text}. The pod's address is a /32, so every destination, even a pod on the same node, goes to the gateway ${CALICO_GATEWAY}, an address no interface has: the pod ARPs for it and ${veth}, the host end of its veth, answers by proxy ARP (proxy_arp=1) with its fixed MAC ${CALICO_VETH_MAC}; the kernel answers only because ${node.name} has a route for 169.254.1.1 through another interface (its default route).`,
     });
     this.hop({
       node: node.name, netns: node.name, device: veth, component: 'veth', step: 'veth', packet,
