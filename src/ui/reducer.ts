@@ -318,12 +318,15 @@ function maybeAsk(state: AppState, st: StepperState, from: number, to: number): 
 
 function scenarioStepper(env: Env, name: AnyScenarioName, sim: SimBlock | null, origin: StepperState['origin'], lesson: Lesson | null = null): StepperState {
   const scenario = ALL_SCENARIOS[name];
-  const result = env.simulate(scenarioCluster(scenario, env.builtin), scenario.request, scenario.options);
+  // The scenario's own cluster (a failure scenario's variant, e.g. Calico for networkpolicy-deny), so
+  // the stepper's commands and outputs describe the data plane the trace ran on.
+  const cluster = scenarioCluster(scenario, env.builtin);
+  const result = env.simulate(cluster, scenario.request, scenario.options);
   const st = newStepper({
     title: scenario.title,
     scenario: name,
     result,
-    cluster: env.builtin,
+    cluster,
     focus: sim?.focus ?? [],
     focusDirection: sim?.direction ?? null,
     origin,
