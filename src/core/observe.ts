@@ -204,14 +204,15 @@ function tunnelLink(cluster: ClusterModel, node: NodeModel, dev: string): string
   if (dev === IPIP_DEV) {
     return [
       `5: tunl0@NONE: <NOARP,UP,LOWER_UP> mtu ${u - IPIP_OVERHEAD} qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000`,
-      '    link/ipip 0.0.0.0 brd 0.0.0.0 promiscuity 0 minmtu 0 maxmtu 0',
-      '    ipip any remote any local any ttl inherit nopmtudisc addrgenmode eui64 numtxqueues 1 numrxqueues 1 gso_max_size 65536 gso_max_segs 65535',
+      '    link/ipip 0.0.0.0 brd 0.0.0.0 promiscuity 0  allmulti 0 minmtu 0 maxmtu 0',
+      '    ipip any remote any local any ttl inherit nopmtudisc addrgenmode eui64 numtxqueues 1 numrxqueues 1 gso_max_size 65536 gso_max_segs 65535 tso_max_size 65536 tso_max_segs 65535 gro_max_size 65536',
     ];
   }
   return [
-    `5: vxlan.calico: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu ${u - 50} qdisc noqueue state UNKNOWN mode DEFAULT group default`,
-    `    link/ether ${calicoVxlanMacOf(node)} brd ff:ff:ff:ff:ff:ff promiscuity 0 minmtu 68 maxmtu 65535`,
-    `    vxlan id ${CALICO_VXLAN_VNI} local ${node.internalIP} dev eth0 srcport 0 0 dstport ${CALICO_VXLAN_PORT} nolearning ttl auto ageing 300 udpcsum noudp6zerocsumtx noudp6zerocsumrx addrgenmode eui64 numtxqueues 1 numrxqueues 1 gso_max_size 65536 gso_max_segs 65535`,
+    // The form iproute2 6.1 prints for a device made as Felix makes it (checked on a real kernel).
+    `5: vxlan.calico: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu ${u - 50} qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000`,
+    `    link/ether ${calicoVxlanMacOf(node)} brd ff:ff:ff:ff:ff:ff promiscuity 0  allmulti 0 minmtu 68 maxmtu 65535`,
+    `    vxlan id ${CALICO_VXLAN_VNI} local ${node.internalIP} dev eth0 srcport 0 0 dstport ${CALICO_VXLAN_PORT} nolearning ttl auto ageing 300 udpcsum noudp6zerocsumtx noudp6zerocsumrx addrgenmode eui64 numtxqueues 1 numrxqueues 1 gso_max_size 65536 gso_max_segs 65535 tso_max_size 524280 tso_max_segs 65535 gro_max_size 65536`,
   ];
 }
 
