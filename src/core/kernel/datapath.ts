@@ -333,7 +333,7 @@ export class Datapath {
         this.hop({
           node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'masquerade', packet, hook: 'POSTROUTING', entry, traversal: out,
           rewrite: { kind: 'MASQUERADE', from, to: hostPort(packet.src, packet.sport), table: 'nat', chain: out.verdictRule.chain, rule: restoreLine(out.verdictRule) },
-          action: `nat POSTROUTING (priority +100): ${who}: the source becomes ${packet.src}, the address of the outgoing device ${route.dev}${randomFully ? ', with a random source port (--random-fully)' : ', keeping the source port (the rule has no --random-fully)'}.`,
+          action: `nat POSTROUTING (priority +100): ${who}: the source becomes ${packet.src}, ${route.dev.startsWith('cali') ? `the node's own address: ${route.dev} has none, so MASQUERADE takes the address the kernel selects for the node (derived, not captured)` : `the address of the outgoing device ${route.dev}`}${randomFully ? ', with a random source port (--random-fully)' : ', keeping the source port (the rule has no --random-fully)'}.`,
         });
       } else {
         entry.confirmed = true;
