@@ -639,6 +639,10 @@ export class Datapath {
     if (dir === 'reply' && entry.srcNat) this.unSnat(node, packet, entry, route.dev, 'OUTPUT');
     const out = lookupRoute(nodeRoutes(this.cluster, node), packet.dst) ?? route;
     if (dir === 'reply' && entry.dstNat) this.unDnat(node, packet, entry, out.dev);
+    else if (dir === 'reply' && this.ipvsReplyConn(node, packet) !== null) {
+      // A local real server's reply: IPVS un-NATs it at LOCAL_OUT (ip_vs_out, priority NAT_DST + 1).
+      this.ipvsUnDnat(node, packet, this.ipvsReplyConn(node, packet)!, out.dev, entry, 'OUTPUT');
+    }
     return this.egress({ node, inDev: 'lo', fromPod: null }, packet, out, false);
   }
 
@@ -683,7 +687,8 @@ export class Datapath {
         node: node.name, netns: node.name, device: dev, component: 'netfilter', step: 'reject', packet, hook: 'INPUT', traversal: input,
         action: `filter INPUT jumps to KUBE-IPVS-FILTER: ${target} is on kube-ipvs0 (KUBE-IPVS-IPS) but in none of the Service sets, so it is REJECTed (kubernetes#72236: no way into the node's other ports through a VIP).`,
       });
-      return this.icmpUnreachable(arrival, packet, { from: bridgeIP(node), reason: `${target} is a ClusterIP address but not a Service port: KUBE-IPVS-FILTER REJECTs it with ICMP port unreachable` });
+      // The REJECT's ICMP error answers a packet for a local address, so its source is that address (icmp_send).
+      return this.icmpUnreachable(arrival, packet, { from: packet.dst, reason: `${target} is a ClusterIP address but not a Service port: KUBE-IPVS-FILTER REJECTs it with ICMP port unreachable` });
     }
     if (input.verdict === 'DROP') {
       this.hop({ node: node.name, netns: node.name, device: dev, component: 'netfilter', step: 'filter-input', packet, hook: 'INPUT', entry, traversal: input, action: 'filter INPUT drops the packet.' });
@@ -723,6 +728,17 @@ export class Datapath {
       rewrite: { kind: 'DNAT', from: target, to: `${rs.ip}:${rs.port}`, table: 'ipvs', chain: vsName(vs), rule: realServerRule(vs, rs) },
       action: `IPVS (ip_vs_in at LOCAL_IN, priority 99, after filter INPUT) finds the virtual service ${vsName(vs)}. ${rr} It records the connection (ipvsadm -Lnc: ${ipvsConnLine(conn).replace(/\s+/g, ' ').trim()}), rewrites the destination to ${rs.ip}:${rs.port} (forwarding method Masq: NAT) and, because kube-proxy sets net.ipv4.vs.conntrack=1, points the conntrack entry's reply tuple at the real server.`,
     });
+    if (this.isLocal(node, rs.ip)) {
+      // __ip_vs_get_out_rt: a real server on this node keeps the input route and its TTL, and
+      // ip_vs_nat_send_or_cont lets the packet go on up the stack (NF_ACCEPT).
+      entry.confirmed = true;
+      const payload = packet.payload ? ` ${packet.payload}` : '';
+      this.hop({
+        node: node.name, netns: node.name, device: 'eth0', component: 'socket', step: 'deliver', packet, entry,
+        action: `The real server ${rs.ip}:${rs.port} is one of ${node.name}'s own addresses, so ip_vs_nat_xmit sends nothing out: the rewritten packet goes on up the stack (TTL ${packet.ttl}), conntrack confirms the entry at the end of INPUT, and a host-network process listening on ${rs.port} receives ${describe(packet)}.${payload}`,
+      });
+      return { kind: 'delivered', pod: null, host: node, packet };
+    }
     // ip_vs_nat_xmit: route to the real server, decrement the TTL, LOCAL_OUT, POSTROUTING.
     const route = lookupRoute(nodeRoutes(this.cluster, node), packet.dst);
     if (route === null) return { kind: 'dropped', reason: `${node.name} has no route to ${packet.dst}` };
@@ -739,14 +755,14 @@ export class Datapath {
   }
 
   /** A reply of an IPVS connection, at FORWARD (ip_vs_out, priority 100): the real server becomes the VIP again. */
-  private ipvsUnDnat(node: NodeModel, packet: Packet, conn: IpvsConn, device: string, entry: CtEntry): void {
+  private ipvsUnDnat(node: NodeModel, packet: Packet, conn: IpvsConn, device: string, entry: CtEntry, hook: 'FORWARD' | 'OUTPUT' = 'FORWARD'): void {
     const from = hostPort(packet.src, packet.sport);
     packet.src = conn.vs.address;
     packet.sport = conn.vs.port;
     this.hop({
-      node: node.name, netns: node.name, device, component: 'ipvs', step: 'un-dnat', packet, hook: 'FORWARD', entry,
+      node: node.name, netns: node.name, device, component: 'ipvs', step: 'un-dnat', packet, hook, entry,
       rewrite: { kind: 'un-DNAT', from, to: hostPort(packet.src, packet.sport), table: 'ipvs', chain: vsName(conn.vs), rule: null },
-      action: `After filter FORWARD, IPVS (ip_vs_out at FORWARD, priority 100) finds the reply's connection in its own table (${conn.clientIP}:${conn.clientPort} -> ${conn.vs.address}:${conn.vs.port} -> ${conn.rs.ip}:${conn.rs.port}) and rewrites the source from ${from} back to ${hostPort(packet.src, packet.sport)}. Not conntrack's NAT (the entry carries no NAT flag) and no iptables rule: IPVS itself.`,
+      action: `${hook === 'FORWARD' ? 'After filter FORWARD, IPVS (ip_vs_out at FORWARD, priority 100)' : 'IPVS (ip_vs_out at LOCAL_OUT, priority -99, for a real server on this node)'} finds the reply's connection in its own table (${conn.clientIP}:${conn.clientPort} -> ${conn.vs.address}:${conn.vs.port} -> ${conn.rs.ip}:${conn.rs.port}) and rewrites the source from ${from} back to ${hostPort(packet.src, packet.sport)}. Not conntrack's NAT (the entry carries no NAT flag) and no iptables rule: IPVS itself.`,
     });
   }
 

@@ -64,7 +64,7 @@ export function vsName(vs: VirtualServer): string {
 export function describeIpvsPrerouting(t: Traversal, target: string, clusterCIDR: string | null): string | null {
   const accepted = t.verdict === 'ACCEPT' && t.verdictRule !== null && t.verdictRule.args.includes('KUBE-CLUSTER-IP');
   if (!accepted) {
-    return `nat PREROUTING (priority -100): KUBE-SERVICES has no ipset entry for ${target} (it is no Service address), so the chain returns and the destination stays as it is.`;
+    return `nat PREROUTING (priority -100): ${target} is not in the ipset KUBE-CLUSTER-IP (no Service has that address and port), so KUBE-SERVICES returns and the destination stays as it is.`;
   }
   const marked = t.fired.some((f) => f.rule.chain === 'KUBE-MARK-MASQ');
   const mark = marked

@@ -89,3 +89,29 @@ describe('what each IPVS golden must show', () => {
     expect(t.hops.some((h) => h.rules.some((r) => r.includes('REJECT')))).toBe(false);
   });
 });
+
+describe('IPVS edge cases', () => {
+  const run = (to: string): Trace => {
+    const r = simulate(IPVS, { from: 'pod-a', to });
+    if (!r.ok) throw new Error(r.error.message);
+    return r.trace;
+  };
+
+  it('a real server on the node itself (the apiserver behind kubernetes.default): delivered up the stack, TTL kept, un-DNAT at LOCAL_OUT', () => {
+    const t = run('kubernetes.default');
+    expect(t.verdict).toBe('delivered');
+    const seen = t.hops.filter((h) => h.direction === 'request').at(-1)!;
+    expect([seen.step, seen.component, seen.packet.dst, seen.packet.ttl]).toEqual(['deliver', 'socket', '192.168.1.11:6443', 64]);
+    expect(t.hops.some((h) => h.rewrite?.kind === 'MASQUERADE')).toBe(false);
+    const un = t.hops.find((h) => h.rewrite?.kind === 'un-DNAT')!;
+    expect([un.hook, un.component, un.rewrite!.to]).toEqual(['OUTPUT', 'ipvs', '10.96.0.1:443']);
+  });
+
+  it('a ClusterIP on a port no Service has: KUBE-IPVS-FILTER REJECTs, and the ICMP error comes from the ClusterIP', () => {
+    const t = run('10.96.1.20:81');
+    expect(t.verdict).toBe('rejected');
+    const reject = t.hops.find((h) => h.step === 'reject')!;
+    expect(reject.rules.at(-1)).toBe('filter KUBE-IPVS-FILTER: -A KUBE-IPVS-FILTER -m conntrack --ctstate NEW -m set --match-set KUBE-IPVS-IPS dst -j REJECT');
+    expect(t.hops.at(-1)!.packet.src).toBe('10.96.1.20');
+  });
+});
