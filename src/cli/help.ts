@@ -58,7 +58,8 @@ Progress options:
 
 Shared options:
   --cluster FILE             a real cluster: kubectl get nodes,pods,services,endpointslices,configmaps
-                             -A -o yaml (or -o json)  [the built-in two-node cluster]
+                             -A -o yaml (or -o json)  [the built-in two-node cluster]; on Calico
+                             also networkpolicies,ippools.crd.projectcalico.org
   --proxy-mode iptables|ipvs kube-proxy's mode for trace, rules and lab  [the cluster's own:
                              iptables for the built-in one, the kube-proxy ConfigMap's for a dump]
   --cni flannel-vxlan        the CNI data plane for trace and rules: flannel-vxlan,
