@@ -149,3 +149,26 @@ export function readNetworkPolicy(obj: Field, namespace: string): NetworkPolicyM
   });
   return { namespace, name, podSelector, policyTypes, ingress };
 }
+
+export interface RawBlockAffinity {
+  readonly cidr: string;
+  readonly node: string;
+  readonly state: 'confirmed' | 'pending' | 'pendingDeletion';
+  readonly nodeField: Field;
+}
+
+/** A BlockAffinity (crd.projectcalico.org/v1, or projectcalico.org/v3): spec.cidr, spec.node, spec.state. */
+export function readBlockAffinity(obj: Field): RawBlockAffinity | null {
+  const spec = obj.get('spec');
+  if (spec.optMap() === null) spec.fail('missing: a BlockAffinity needs spec.cidr and spec.node');
+  const cidrField = spec.get('cidr');
+  if (cidrField.absent) cidrField.fail('missing');
+  if ((cidrField.optString() ?? '').includes(':')) return null; // an IPv6 block
+  const cidr = cidrField.optCidr() as string;
+  const nodeField = spec.get('node');
+  const node = nodeField.string();
+  const state = spec.get('state').oneOf(['confirmed', 'pending', 'pendingDeletion'] as const, 'confirmed');
+  const deleted = spec.get('deleted').value;
+  if (deleted === true || deleted === 'true') return null;
+  return { cidr: `${cidrNetwork(cidr)}/${cidr.split('/')[1]}`, node, state, nodeField };
+}

@@ -28,7 +28,7 @@ import {
   type RawNode,
 } from './kubectl-objects.js';
 import { makeNode, makePod } from './make.js';
-import { readCalicoNode, readCalicoPod, readIPPool, readNetworkPolicy, type RawCalicoNode } from './calico-objects.js';
+import { readBlockAffinity, readCalicoNode, readCalicoPod, readIPPool, readNetworkPolicy, type RawBlockAffinity, type RawCalicoNode } from './calico-objects.js';
 import type { CalicoNetworkModel, CalicoNodeModel, CalicoPoolModel, NetworkPolicyModel } from './model.js';
 import type {
   ClusterModel,
@@ -121,6 +121,8 @@ const CORE_VERSIONS: Record<string, readonly string[]> = {
   NetworkPolicy: ['networking.k8s.io/v1'],
   // Calico's pools: the CRD behind `kubectl get ippools` and, with Calico's API server, v3.
   IPPool: ['crd.projectcalico.org/v1', 'projectcalico.org/v3'],
+  // Which node owns which IPAM block (kubectl get blockaffinities).
+  BlockAffinity: ['crd.projectcalico.org/v1', 'projectcalico.org/v3'],
 };
 
 function describeValue(v: unknown): string {
@@ -297,6 +299,7 @@ function assemble(docs: readonly SourceDoc[], source: string, lastLine: () => nu
   const cmObjs = byKind('ConfigMap');
   const poolObjs = byKind('IPPool');
   const policyObjs = byKind('NetworkPolicy');
+  const affinityObjs = byKind('BlockAffinity');
   const notes = new Notes();
   const assumptions: string[] = [];
 
@@ -322,7 +325,9 @@ function assemble(docs: readonly SourceDoc[], source: string, lastLine: () => nu
   const pools = poolObjs.map((o) => readIPPool(o.root)).filter((p): p is CalicoPoolModel => p !== null);
   const calicoNodes: RawCalicoNode[] = nodeObjs.map((o) => readCalicoNode(o.root));
   const calicoPodsSeen = podObjs.some((o) => readCalicoPod(o.root).present);
-  const calico = pools.length > 0 || calicoNodes.some((n) => n.present) || calicoPodsSeen;
+  checkDuplicates(affinityObjs, 'BlockAffinity');
+  const affinities = affinityObjs.map((o) => readBlockAffinity(o.root)).filter((a): a is RawBlockAffinity => a !== null);
+  const calico = pools.length > 0 || affinities.length > 0 || calicoNodes.some((n) => n.present) || calicoPodsSeen;
 
   // Nodes.
   checkDuplicates(nodeObjs, 'Node');
@@ -468,7 +473,7 @@ function assemble(docs: readonly SourceDoc[], source: string, lastLine: () => nu
   }
 
   const network = calico
-    ? resolveCalicoNetwork(settings, rawNodes, calicoNodes, nodes, pods, pools, services, apiServerIP, assumptions, notes, source)
+    ? resolveCalicoNetwork(settings, rawNodes, calicoNodes, nodes, pods, pools, affinities, services, apiServerIP, assumptions, notes, source)
     : resolveNetwork(settings, rawNodes, services, apiServerIP, assumptions, notes);
   if (!calico && networkPolicies.length > 0) {
     assumptions.push(`Flannel enforces no NetworkPolicy: the dump's ${plural(networkPolicies.length, 'NetworkPolicy')} change nothing in the trace (a policy engine such as Calico would enforce them).`);
@@ -605,6 +610,7 @@ function resolveCalicoNetwork(
   nodes: readonly NodeModel[],
   pods: readonly PodModel[],
   pools: readonly CalicoPoolModel[],
+  affinities: readonly RawBlockAffinity[],
   services: readonly ServiceModel[],
   apiServerIP: string | null,
   assumptions: string[],
@@ -646,7 +652,14 @@ function resolveCalicoNetwork(
     const raw = calicoNodes[i]!;
     const ips = pods.filter((p) => p.nodeName === node.name && !p.hostNetwork && p.ip !== null).map((p) => p.ip!);
     const tunnelOwn = cni === 'calico-ipip' ? raw.ipipTunnelAddr : cni === 'calico-vxlan' ? raw.vxlanTunnelAddr : null;
-    const blocks = [...new Set([...(tunnelOwn ? [tunnelOwn] : []), ...ips].map((ip) => blockOf(ip, pool.blockSize)))].sort();
+    const affine = affinities.filter((a) => a.node === node.name && a.state === 'confirmed').map((a) => a.cidr);
+    const derived = [...new Set([...(tunnelOwn ? [tunnelOwn] : []), ...ips].map((ip) => blockOf(ip, pool.blockSize)))];
+    const blocks = [...new Set(affinities.length > 0 ? affine : derived)].sort();
+    if (affinities.length > 0) {
+      for (const ip of [...(tunnelOwn ? [tunnelOwn] : []), ...ips]) {
+        if (!blocks.some((b) => cidrContains(b, ip))) notes.add('calico-affinity', `Node ${node.name}: ${ip} is in none of its BlockAffinity blocks (${blocks.join(', ') || 'none'}); Calico borrows from another node's block only when its own are full.`);
+      }
+    }
     if (blocks.length === 0) {
       const podCIDR = rawNodes[i]!.podCIDR;
       blocks.push(podCIDR !== null ? blockOf(podCIDR.split('/')[0]!, pool.blockSize) : blockOf(node.internalIP, pool.blockSize));
@@ -665,7 +678,13 @@ function resolveCalicoNetwork(
       blocks,
     };
   });
-  assumptions.push(`Calico's block affinities are not in a kubectl dump: each node owns the /${pool.blockSize} blocks its pods' addresses fall in.`);
+  if (affinities.length === 0) {
+    assumptions.push(`No BlockAffinity objects (kubectl get blockaffinities): each node owns the /${pool.blockSize} blocks its pods' addresses fall in.`);
+  }
+  const known = new Set(nodes.map((n) => n.name));
+  for (const a of affinities) {
+    if (!known.has(a.node)) notes.add('calico-affinity', `BlockAffinity for ${a.cidr} names node ${a.node}, which is not in the dump.`);
+  }
   for (const ip of podIPs) {
     if (!pools.some((p) => cidrContains(p.cidr, ip)) && !cidrContains(pool.cidr, ip)) notes.add('calico-pool', `Pod address ${ip} is in no IP pool of ${source}.`);
   }

@@ -43,7 +43,7 @@ describe('readClusterDump: a Calico IPIP cluster', () => {
     expect(cluster.network.calico!.pools).toEqual([{ name: 'default-ipv4-ippool', cidr: '10.244.0.0/16', blockSize: 26, ipipMode: 'Always', vxlanMode: 'Never', natOutgoing: true }]);
     expect(cluster.network.calico!.nodes['node-1']).toEqual({ address: '192.168.1.11', ipipTunnelAddr: '10.244.1.0', vxlanTunnelAddr: null, blocks: ['10.244.1.0/26'] });
     expect(cluster.network.calico!.nodes['node-2']!.blocks).toEqual(['10.244.2.0/26']);
-    expect(cluster.assumptions.join(' ')).toMatch(/block affinities are not in a kubectl dump/);
+    expect(cluster.assumptions.join(' ')).toMatch(/No BlockAffinity objects \(kubectl get blockaffinities\): each node owns the \/26 blocks/);
     expect(notes.filter((n) => /podCIDR|outside/.test(n))).toEqual([]);
   });
 
@@ -104,6 +104,33 @@ describe('readClusterDump: Calico modes from the dump', () => {
     const r = ok(read(text.replace(/items:\n/, 'items:\n')));
     expect(r.cluster.network.cni).toBe('flannel-vxlan');
     expect(r.cluster.assumptions.join(' ')).toMatch(/Flannel enforces no NetworkPolicy/);
+  });
+});
+
+describe('readClusterDump: BlockAffinity objects give each node its blocks', () => {
+  const affinity = (name: string, cidr: string, node: string, state = 'confirmed') =>
+    `- apiVersion: crd.projectcalico.org/v1\n  kind: BlockAffinity\n  metadata:\n    name: ${name}\n  spec:\n    cidr: ${cidr}\n    deleted: "false"\n    node: ${node}\n    state: ${state}\n`;
+  const withAffinities = (...items: string[]) => CALICO.replace('kind: List\n', `${items.join('')}kind: List\n`);
+
+  it('uses the confirmed blocks (two for node-1), no longer assumes them, and routes each', () => {
+    const text = withAffinities(
+      affinity('node-1-10-244-1-0-26', '10.244.1.0/26', 'node-1'),
+      affinity('node-1-10-244-1-64-26', '10.244.1.64/26', 'node-1'),
+      affinity('node-2-10-244-2-0-26', '10.244.2.0/26', 'node-2'),
+      affinity('node-2-10-244-2-64-26', '10.244.2.64/26', 'node-2', 'pendingDeletion'),
+    );
+    const { cluster } = ok(read(text));
+    expect(cluster.network.calico!.nodes['node-1']!.blocks).toEqual(['10.244.1.0/26', '10.244.1.64/26']);
+    expect(cluster.network.calico!.nodes['node-2']!.blocks).toEqual(['10.244.2.0/26']);
+    expect(cluster.assumptions.join(' ')).not.toMatch(/No BlockAffinity/);
+    const texts = nodeRoutes(cluster, cluster.nodes.find((n) => n.name === 'node-2')!).map((r) => r.text);
+    expect(texts).toContain('10.244.1.64/26 via 192.168.1.11 dev tunl0 proto bird onlink');
+    expect(texts).toContain('blackhole 10.244.2.0/26 proto bird');
+  });
+
+  it('a bad state is an error naming the object and field', () => {
+    const text = withAffinities(affinity('node-1-10-244-1-0-26', '10.244.1.0/26', 'node-1', 'maybe'));
+    expect(err(read(text))).toMatchObject({ object: 'BlockAffinity node-1-10-244-1-0-26', field: 'spec.state', message: 'expected confirmed or pending or pendingDeletion, got "maybe"', line: lineOf(text, 'state: maybe') });
   });
 });
 
