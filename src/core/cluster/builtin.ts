@@ -1,6 +1,10 @@
 // The built-in cluster: the source text's example, on a kubeadm + Flannel VXLAN cluster.
 // node-1 (192.168.1.11) is also the control plane; pod-a calls myapp, whose endpoints are
 // 10.244.1.5 (node-1) and 10.244.2.6 (pod-b, node-2).
+// Beyond the source text (the traffic scenarios of traffic-scenarios.ts): the Deployment "web" with
+// one pod on node-2, exposed three ways (NodePort web, NodePort web-local with
+// externalTrafficPolicy Local, ClusterIP web-internal with internalTrafficPolicy Local), and myapp's
+// pods again behind myapp-sticky (sessionAffinity ClientIP) and myapp-headless (clusterIP None).
 
 import { DEFAULT_DNS, DEFAULT_NETWORK, DEFAULT_PROXY } from './defaults.js';
 import { kubeDnsService, kubernetesService, makeNode, makePod } from './make.js';
@@ -36,6 +40,14 @@ const pods = [
     labels: { app: 'myapp', version: 'v1' },
     containerPorts: [{ name: 'http', port: 8080, protocol: 'TCP' }],
   }),
+  makePod({
+    namespace: 'default',
+    name: 'web-5d8f6c7b9-k2x4m',
+    ip: '10.244.2.7',
+    nodeName: 'node-2',
+    labels: { app: 'web', 'pod-template-hash': '5d8f6c7b9' },
+    containerPorts: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+  }),
   makePod({ namespace: 'kube-system', name: 'coredns-7c65d6cfc9-4xk2p', ip: '10.244.1.2', nodeName: 'node-1', labels: coreDnsLabels, containerPorts: dnsPorts }),
   makePod({ namespace: 'kube-system', name: 'coredns-7c65d6cfc9-9zq7m', ip: '10.244.2.2', nodeName: 'node-2', labels: coreDnsLabels, containerPorts: dnsPorts }),
 ];
@@ -66,7 +78,54 @@ const services: ServiceModel[] = [
     internalTrafficPolicy: 'Cluster',
   },
   kubeDnsService('10.96.0.10'),
+  // nodePorts come from the default range 30000-32767 (kube-apiserver --service-node-port-range).
+  webService('web', '10.96.1.40', 'NodePort', 30080, { externalTrafficPolicy: 'Cluster' }),
+  webService('web-local', '10.96.1.41', 'NodePort', 30081, { externalTrafficPolicy: 'Local' }),
+  webService('web-internal', '10.96.1.42', 'ClusterIP', null, { internalTrafficPolicy: 'Local' }),
+  {
+    namespace: 'default',
+    name: 'myapp-sticky',
+    type: 'ClusterIP',
+    clusterIP: '10.96.1.50',
+    ports: [{ name: null, port: 80, protocol: 'TCP', targetPort: 8080, nodePort: null }],
+    selector: { app: 'myapp' },
+    sessionAffinity: 'ClientIP',
+    externalTrafficPolicy: 'Cluster',
+    internalTrafficPolicy: 'Cluster',
+  },
+  {
+    namespace: 'default',
+    name: 'myapp-headless',
+    type: 'ClusterIP',
+    clusterIP: 'None',
+    ports: [{ name: null, port: 8080, protocol: 'TCP', targetPort: 8080, nodePort: null }],
+    selector: { app: 'myapp' },
+    sessionAffinity: 'None',
+    externalTrafficPolicy: 'Cluster',
+    internalTrafficPolicy: 'Cluster',
+  },
 ];
+
+function webService(
+  name: string,
+  clusterIP: string,
+  type: 'ClusterIP' | 'NodePort',
+  nodePort: number | null,
+  policy: { externalTrafficPolicy?: 'Cluster' | 'Local'; internalTrafficPolicy?: 'Cluster' | 'Local' },
+): ServiceModel {
+  return {
+    namespace: 'default',
+    name,
+    type,
+    clusterIP,
+    ports: [{ name: null, port: 80, protocol: 'TCP', targetPort: 8080, nodePort }],
+    selector: { app: 'web' },
+    sessionAffinity: 'None',
+    // The API server leaves externalTrafficPolicy empty on a ClusterIP Service; the model reads it as Cluster.
+    externalTrafficPolicy: policy.externalTrafficPolicy ?? 'Cluster',
+    internalTrafficPolicy: policy.internalTrafficPolicy ?? 'Cluster',
+  };
+}
 
 function readyEndpoint(ip: string, nodeName: string | null, pod: string | null) {
   return { ip, nodeName, ready: true, serving: true, terminating: false, pod, hostname: null };
@@ -98,6 +157,22 @@ const endpointSlices: EndpointSliceModel[] = [
     ports: [],
     endpoints: [],
   },
+  ...['web', 'web-local', 'web-internal'].map((svc, i): EndpointSliceModel => ({
+    namespace: 'default',
+    name: `${svc}-${['x7k2p', 'q9m4d', 'h3v8n'][i]}`,
+    serviceName: svc,
+    addressType: 'IPv4',
+    ports: [{ name: null, port: 8080, protocol: 'TCP' }],
+    endpoints: [readyEndpoint('10.244.2.7', 'node-2', 'default/web-5d8f6c7b9-k2x4m')],
+  })),
+  ...['myapp-sticky', 'myapp-headless'].map((svc, i): EndpointSliceModel => ({
+    namespace: 'default',
+    name: `${svc}-${['r5t7w', 'z2c6b'][i]}`,
+    serviceName: svc,
+    addressType: 'IPv4',
+    ports: [{ name: null, port: 8080, protocol: 'TCP' }],
+    endpoints: [readyEndpoint('10.244.1.5', 'node-1', 'default/pod-c'), readyEndpoint('10.244.2.6', 'node-2', 'default/pod-b')],
+  })),
   {
     namespace: 'kube-system',
     name: 'kube-dns-6lw2r',
