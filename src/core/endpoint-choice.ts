@@ -18,7 +18,7 @@ export function pinEndpoint(pins: Pins, sp: ProxyServicePort, endpointKey: strin
 }
 
 /** With no seed: an endpoint on another node when there is one, so the whole overlay path shows. */
-export function instructiveEndpoint(sp: ProxyServicePort, client: PodModel): string | null {
+export function instructiveEndpoint(sp: ProxyServicePort, client: Pick<PodModel, 'nodeName'>): string | null {
   const remote = sp.endpoints.find((e) => e.nodeName !== null && e.nodeName !== client.nodeName);
   return (remote ?? sp.endpoints[0])?.key ?? null;
 }

@@ -1,6 +1,7 @@
 // What to simulate: a client, a destination, and the knobs that pick among equal outcomes.
 
 import type { Protocol } from './cluster/model.js';
+import type { TrafficFailureName, TrafficScenarioName } from './traffic-scenarios.js';
 
 export type ScenarioName =
   | 'cross-node-clusterip'
@@ -17,12 +18,17 @@ export type ScenarioName =
  * kept out of ScenarioName (lessons' ```sim blocks and the tour's simulator menu) until the UI
  * applies scenarioCluster() and its menu takes ten or more entries.
  */
-export type FailureScenarioName = 'no-br-netfilter' | 'wrong-targetport' | 'networkpolicy-deny';
+export type FailureScenarioName = 'no-br-netfilter' | 'wrong-targetport' | 'networkpolicy-deny' | TrafficFailureName;
 
-export type AnyScenarioName = ScenarioName | FailureScenarioName;
+export type AnyScenarioName = ScenarioName | FailureScenarioName | TrafficScenarioName;
 
 export interface TraceRequest {
-  /** Client pod: "name" (namespace default) or "ns/name". */
+  /**
+   * The client: a pod, "name" (namespace default) or "ns/name" (a hostNetwork pod sends as its
+   * node); "node/NAME", a process in a node's own network namespace; or "external" /
+   * "external/IP", a host outside the cluster on the nodes' network (default 192.168.1.50 on the
+   * built-in cluster: the node subnet's .50).
+   */
   readonly from: string;
   /** A DNS name, a ClusterIP or a pod IP, with an optional ":port". */
   readonly to: string;
@@ -38,4 +44,16 @@ export interface TraceOptions {
   readonly resolver?: 'glibc' | 'musl';
   /** Trace the answering DNS query's own journey as the main hops (the dns-lookup scenario). */
   readonly dnsOnly?: boolean;
+  /**
+   * Trace two connections from the same client, the second from a new source port (session
+   * affinity): the first goes to Trace.earlier, the second is the trace.
+   */
+  readonly secondConnection?: boolean;
+  /**
+   * A UDP conntrack entry the client's node already holds from earlier traffic of the same flow
+   * (same source port), DNATed to this endpoint ("ip:port"); the endpoint's pod is gone.
+   */
+  readonly staleEntryTo?: string;
+  /** After the handshake the server sends a full-size data segment of this IP length, DF set. */
+  readonly responseBytes?: number;
 }

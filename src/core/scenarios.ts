@@ -4,6 +4,7 @@ import type { ClusterModel } from './cluster/model.js';
 import { withoutBrNetfilter, withTargetPortDefaulted } from './cluster/variants.js';
 import { withDefaultDenyIngress } from './cluster/policy-variants.js';
 import type { AnyScenarioName, FailureScenarioName, ScenarioName, TraceOptions, TraceRequest } from './request.js';
+import { TRAFFIC_FAILURE_SCENARIOS, TRAFFIC_SCENARIOS } from './traffic-scenarios.js';
 
 export interface Scenario<N extends AnyScenarioName = ScenarioName> {
   readonly name: N;
@@ -110,8 +111,9 @@ export const FAILURE_SCENARIOS: Readonly<Record<FailureScenarioName, Scenario<Fa
     options: { endpoint: '10.244.2.6' },
     cluster: withDefaultDenyIngress,
   },
+  ...TRAFFIC_FAILURE_SCENARIOS,
 };
 
-/** Every scenario `trace --scenario` knows: the named ones, then the failure ones. */
-export const ALL_SCENARIOS: Readonly<Record<AnyScenarioName, Scenario<AnyScenarioName>>> = { ...SCENARIOS, ...FAILURE_SCENARIOS };
+/** Every scenario `trace --scenario` knows: the named ones, the further traffic (traffic-scenarios.ts), then the failure ones. */
+export const ALL_SCENARIOS: Readonly<Record<AnyScenarioName, Scenario<AnyScenarioName>>> = { ...SCENARIOS, ...TRAFFIC_SCENARIOS, ...FAILURE_SCENARIOS };
 export const ALL_SCENARIO_NAMES = Object.keys(ALL_SCENARIOS) as AnyScenarioName[];

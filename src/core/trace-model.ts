@@ -68,6 +68,9 @@ export interface PacketView {
   /** TCP flags of this packet ("S", "S.", ...); null for UDP. */
   readonly flags: string | null;
   readonly outer: OuterHeader | null;
+  /** The IP total length in bytes and the DF bit: present only where the size matters (a full-size segment). */
+  readonly length?: number;
+  readonly df?: boolean;
 }
 
 export type RewriteKind = 'DNAT' | 'SNAT' | 'MASQUERADE' | 'un-DNAT' | 'un-SNAT';
@@ -150,4 +153,15 @@ export interface Trace {
   readonly reason: string | null;
   /** What the simulator assumed that the cluster did not say. */
   readonly assumptions: readonly string[];
+  /** Earlier connections this trace depends on (session affinity: the one that --set the recent list). Absent when none. */
+  readonly earlier?: readonly EarlierConnection[];
+}
+
+export interface EarlierConnection {
+  /** The client's ip:port for that connection. */
+  readonly from: string;
+  readonly target: string | null;
+  readonly endpoint: string | null;
+  readonly verdict: Verdict;
+  readonly hops: readonly Hop[];
 }

@@ -1,16 +1,19 @@
 // simulate(cluster, request, options) -> Trace: DNS first, then the request hop by hop, then the reply.
 
-import type { ClusterModel, PodModel, Protocol } from './cluster/model.js';
+import type { ClusterModel, NodeModel, PodModel, Protocol } from './cluster/model.js';
 import { podNslookup, resolveName } from './dns/index.js';
 import { makeChooser, makeIpvsChooser, instructiveEndpoint, pinEndpoint, type Pins } from './endpoint-choice.js';
 import { findServicePort } from './proxy/service-ports.js';
-import { Datapath, packetFlags, type DeliveryOutcome, type Packet } from './kernel/datapath.js';
-import { hostPort, isIPv4, splitHostPort } from './net/ipv4.js';
+import { Datapath, packetFlags, type DeliveryOutcome, type ExternalHost, type Packet } from './kernel/datapath.js';
+import { cidrContains, cidrHost, hostPort, isIPv4, splitHostPort } from './net/ipv4.js';
+import { macFor } from './net/mac.js';
+import { bridgeIP, lookupRoute, nodeRoutes, nodeSubnet, vtepIP } from './kernel/routing.js';
+import { newEntry } from './kernel/conntrack.js';
 import type { ProxyServicePort } from './proxy/service-ports.js';
 import { memoByObject } from './memo.js';
 import { seededRng, type Rng } from './random.js';
 import type { TraceOptions, TraceRequest } from './request.js';
-import type { DnsSection, Hop, Outcome, Trace, Verdict } from './trace-model.js';
+import type { DnsSection, EarlierConnection, Hop, Outcome, Trace, Verdict } from './trace-model.js';
 
 export interface SimulationError {
   readonly field: 'from' | 'to' | 'endpoint' | 'proto';
@@ -28,6 +31,45 @@ export function findPod(cluster: ClusterModel, ref: string): PodModel | null {
   return cluster.pods.find((p) => p.namespace === ns && p.name === name) ?? null;
 }
 
+/** Who sends: a pod in its own network namespace, a process in a node's (hostNetwork), or a host outside the cluster. */
+export type Client =
+  | { readonly kind: 'pod'; readonly label: string; readonly pod: PodModel; readonly nodeName: string }
+  | { readonly kind: 'host'; readonly label: string; readonly node: NodeModel; readonly pod: PodModel | null; readonly nodeName: string }
+  | { readonly kind: 'external'; readonly label: string; readonly host: ExternalHost; readonly nodeName: null };
+
+/** The outside client's default address: host 50 of the first node's subnet (192.168.1.50 on the built-in cluster). */
+export function defaultExternalIP(cluster: ClusterModel): string | null {
+  const node = cluster.nodes[0];
+  return node ? cidrHost(nodeSubnet(node), 50) : null;
+}
+
+function resolveClient(cluster: ClusterModel, from: string): Client | SimulationError {
+  if (from === 'external' || from.startsWith('external/')) {
+    const ip = from === 'external' ? defaultExternalIP(cluster) : from.slice('external/'.length);
+    if (ip === null) return { field: 'from', message: 'the cluster has no nodes, so there is no node network for an outside client' };
+    if (!isIPv4(ip)) return { field: 'from', message: `"${from}": expected external or external/IPV4` };
+    const subnets = [...new Set(cluster.nodes.map((n) => nodeSubnet(n)))];
+    if (!subnets.some((c) => cidrContains(c, ip))) return { field: 'from', message: `external/${ip} is not on the nodes' network (${subnets.join(', ')}); the simulator models an outside client on that network only` };
+    if (cluster.nodes.some((n) => n.internalIP === ip) || ip.endsWith('.0') || ip.endsWith('.1') || ip.endsWith('.255')) return { field: 'from', message: `external/${ip} is a node's, the network's or its gateway's address; pick another host address` };
+    return { kind: 'external', label: `external/${ip}`, host: { ip, mac: macFor(`eth0@external/${ip}`) }, nodeName: null };
+  }
+  if (from.startsWith('node/')) {
+    const node = cluster.nodes.find((n) => n.name === from.slice('node/'.length));
+    if (node === undefined) return { field: 'from', message: `no node "${from.slice('node/'.length)}" in ${cluster.source} (nodes: ${cluster.nodes.map((n) => n.name).join(', ')})` };
+    return { kind: 'host', label: `node/${node.name}`, node, pod: null, nodeName: node.name };
+  }
+  const pod = findPod(cluster, from);
+  if (pod === null) return { field: 'from', message: `no pod "${from}" in ${cluster.source} (use NAME for namespace default, NAMESPACE/NAME, node/NODE or external)` };
+  if (pod.ip === null) return { field: 'from', message: `pod ${pod.namespace}/${pod.name} has no IP yet (status.podIP is empty), so it cannot send` };
+  const label = `${pod.namespace}/${pod.name}`;
+  if (pod.hostNetwork) {
+    const node = cluster.nodes.find((n) => n.name === pod.nodeName);
+    if (node === undefined) return { field: 'from', message: `pod ${label} runs on unknown node ${pod.nodeName}` };
+    return { kind: 'host', label, node, pod, nodeName: node.name };
+  }
+  return { kind: 'pod', label, pod, nodeName: pod.nodeName };
+}
+
 function ephemeralPort(rng: Rng | null, fallback: number): number {
   // net.ipv4.ip_local_port_range defaults to 32768-60999.
   return rng === null ? fallback : 32768 + rng.int(60999 - 32768 + 1);
@@ -40,10 +82,10 @@ function masqueradePort(rng: Rng | null, fallback: number): number {
 
 export function simulate(cluster: ClusterModel, request: TraceRequest, options: TraceOptions = {}): SimulationResult {
   const proto: Protocol = request.proto ?? 'TCP';
-  const client = findPod(cluster, request.from);
-  if (client === null) return fail('from', `no pod "${request.from}" in ${cluster.source} (use NAME for namespace default, or NAMESPACE/NAME)`);
-  if (client.ip === null) return fail('from', `pod ${client.namespace}/${client.name} has no IP yet (status.podIP is empty), so it cannot send`);
-  if (client.hostNetwork) return fail('from', `pod ${client.namespace}/${client.name} uses the host network; host-network clients are not simulated yet`);
+  const who = resolveClient(cluster, request.from);
+  if (!('kind' in who)) return fail(who.field, who.message);
+  if (who.kind !== 'pod') return simulateOutside(cluster, who, request, options, proto);
+  const client = who.pod;
 
   const rng = options.seed === undefined ? null : seededRng(options.seed);
   const pins: Pins = new Map();
@@ -89,6 +131,9 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
       });
     }
     targetIP = resolution.answer;
+    if (resolution.answers.length > 1) {
+      assumptions.push(`${resolution.answeredName ?? host} has ${resolution.answers.length} A records (${resolution.answers.join(', ')}): a headless Service's pod IPs. The client connects to the first one; CoreDNS and the resolver may order them differently on each lookup.`);
+    }
     if (options.dnsOnly) {
       const last = dnsHops.at(-1);
       const delivered = last?.step === 'deliver' && last.direction === 'reply';
@@ -132,9 +177,26 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
   // 3. The request and the reply.
   const sport = ephemeralPort(rng, DEFAULT_CLIENT_PORT);
   const dp = new Datapath(cluster, { chooser: makeChooser(pins, rng), ipvsChooser: makeIpvsChooser(pins, rng), randomPort: () => masqueradePort(rng, 40001) });
-  const result = connect(dp, client, targetIP, port, sport, proto, null, cluster.network.brNetfilter);
+  if (options.staleEntryTo !== undefined) {
+    const stale = seedStaleEntry(cluster, dp, client, targetIP, port, sport, proto, options.staleEntryTo);
+    if (stale !== null) return fail('endpoint', stale);
+    assumptions.push(`${client.name} sends every datagram from one long-lived UDP socket (${hostPort(client.ip!, sport)}). Its earlier datagrams went to ${options.staleEntryTo}, so ${client.nodeName}'s conntrack still holds that flow, DNATed to ${options.staleEntryTo}; the pod behind it has been deleted since, and kube-proxy has not yet run its conntrack cleanup.`);
+  }
+  const sender = podSender(dp, client);
+  const earlier: EarlierConnection[] = [];
+  if (options.secondConnection) {
+    const first = connect(dp, sender, targetIP, port, sport, proto, null, cluster.network.brNetfilter, options.responseBytes);
+    const hops1 = dp.nextConnection();
+    earlier.push({ from: hostPort(client.ip!, sport), target: hostPort(targetIP, port), endpoint: hops1.find((h) => h.rewrite?.kind === 'DNAT')?.rewrite?.to ?? null, verdict: verdictOf(first).verdict, hops: hops1 });
+  }
+  const sport2 = options.secondConnection ? nextPort(sport) : sport;
+  const result = connect(dp, sender, targetIP, port, sport2, proto, null, cluster.network.brNetfilter, options.responseBytes);
   const hops = dp.hops;
   const dnat = hops.find((h) => h.rewrite?.kind === 'DNAT');
+  const verdict = verdictOf(result);
+  if (options.staleEntryTo !== undefined && verdict.verdict === 'dropped') {
+    verdict.reason = `${verdict.reason}. The datagram matched the conntrack entry left by this socket's earlier datagrams, so node-1 applied that entry's DNAT to ${options.staleEntryTo} without consulting kube-proxy's rules, which no longer list it. The app gets no error, only silence (a resolver times out after 5 s and retries from the same socket). Every datagram refreshes the entry (UDP conntrack timeout 30 s, 120 s once replies were seen), so this lasts until kube-proxy deletes it: after each sync its CleanStaleEntries (pkg/proxy/conntrack/cleanup.go, over netlink) removes UDP entries whose original destination is a Service IP:port and whose reply source is no longer a serving endpoint, like "conntrack -D -p udp --orig-dst 10.96.0.10 --reply-src ${splitHostPort(options.staleEntryTo).ip}". The failure is seen in the window before that sync, or for good when the cleanup cannot run (kube-proxy down, or an old kube-proxy without the conntrack binary). A new socket (new source port) makes a NEW entry and reaches a live endpoint.`;
+  }
   return ok({
     request: { from: `${client.namespace}/${client.name}`, to: request.to, proto },
     scenario: null,
@@ -142,9 +204,112 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
     endpoint: dnat?.rewrite?.to ?? null,
     dns,
     hops,
+    ...verdict,
+    assumptions,
+    ...(earlier.length > 0 ? { earlier } : {}),
+  });
+}
+
+/** The next connection's source port: Linux hands out ephemeral ports in steps of 2 from a random start (RFC 6056 algorithm 3 with "i += 2", kernel 6.x __inet_hash_connect). */
+function nextPort(port: number): number {
+  return port + 2 > 60999 ? 32768 + (port % 2) : port + 2;
+}
+
+/** The entry the client's earlier datagrams left on its node (and the plain one on the endpoint's node). */
+function seedStaleEntry(cluster: ClusterModel, dp: Datapath, client: PodModel, ip: string, port: number, sport: number, proto: Protocol, endpoint: string): string | null {
+  if (proto !== 'UDP') return 'a stale conntrack entry is modelled for UDP only (TCP ends with FIN/RST, or times out)';
+  const ep = splitHostPort(endpoint);
+  if (!isIPv4(ep.ip) || ep.port === null) return `stale entry endpoint "${endpoint}": expected IP:PORT`;
+  const orig = { src: client.ip!, sport, dst: ip, dport: port };
+  const reply = { src: ep.ip, sport: ep.port, dst: client.ip!, dport: sport };
+  dp.seedConntrack(client.nodeName, { ...newEntry('udp', orig), reply, dstNat: true, seenReply: true, confirmed: true });
+  const epNode = cluster.nodes.find((n) => cidrContains(n.podCIDR, ep.ip));
+  if (epNode !== undefined && epNode.name !== client.nodeName) {
+    const fwd = { src: client.ip!, sport, dst: ep.ip, dport: ep.port };
+    dp.seedConntrack(epNode.name, { ...newEntry('udp', fwd), seenReply: true, confirmed: true });
+  }
+  return null;
+}
+
+/**
+ * A client that is not a pod in its own network namespace: a host process (node/NAME or a
+ * hostNetwork pod) or an outside host. Neither uses cluster DNS, so the destination is an address.
+ */
+function simulateOutside(cluster: ClusterModel, client: Exclude<Client, { kind: 'pod' }>, request: TraceRequest, options: TraceOptions, proto: Protocol): SimulationResult {
+  const rng = options.seed === undefined ? null : seededRng(options.seed);
+  const pins: Pins = new Map();
+  const assumptions: string[] = [...cluster.assumptions];
+  const { ip: targetIP, port: explicitPort } = splitHostPort(request.to);
+  if (!isIPv4(targetIP)) {
+    return fail('to', client.kind === 'external'
+      ? `an outside client does not use the cluster's DNS: give --to NODE_IP:NODEPORT (e.g. ${cluster.nodes[0]?.internalIP ?? '192.168.1.11'}:${firstNodePort(cluster) ?? 30080})`
+      : `${client.label} resolves names with its node's /etc/resolv.conf, not CoreDNS (a hostNetwork pod needs dnsPolicy: ClusterFirstWithHostNet for that): give --to a ClusterIP[:PORT] or a pod IP:PORT`);
+  }
+  if (explicitPort !== null && !(Number.isInteger(explicitPort) && explicitPort >= 1 && explicitPort <= 65535)) {
+    return fail('to', `"${request.to}": the port must be a number from 1 to 65535`);
+  }
+  const targetNode = cluster.nodes.find((n) => n.internalIP === targetIP) ?? null;
+  if (targetNode !== null && explicitPort === null) return fail('to', `${targetIP} is ${targetNode.name}'s address: give the port too, e.g. ${targetIP}:${firstNodePort(cluster) ?? 30080} for a NodePort`);
+  if (client.kind === 'external' && targetNode === null) {
+    return fail('to', `an outside client reaches the cluster through a node's address: ${targetIP} is not a node's InternalIP (ClusterIPs and pod IPs are not routed on the node network); use NODE_IP:NODEPORT`);
+  }
+  const port = explicitPort ?? defaultPort(cluster, targetIP, proto) ?? 80;
+  const sp = findServicePort(cluster, targetIP, port, proto) ?? (targetNode !== null ? findNodePort(cluster, port, proto) : null);
+  if (options.endpoint !== undefined) {
+    if (sp === null) return fail('endpoint', `--endpoint applies to a Service, and ${hostPort(targetIP, port)}/${proto} is not a Service port`);
+    const chosen = sp.endpoints.find((e) => e.ip === options.endpoint || e.key === options.endpoint);
+    if (chosen === undefined) return fail('endpoint', `${options.endpoint} is not an endpoint of ${sp.spn} (endpoints: ${sp.endpoints.map((e) => e.key).join(', ') || 'none'})`);
+    pinEndpoint(pins, sp, chosen.key);
+  } else if (sp !== null && rng === null) {
+    const near = client.kind === 'external' ? { nodeName: targetNode!.name } : { nodeName: client.nodeName };
+    const key = instructiveEndpoint(sp, near);
+    if (key !== null && sp.endpoints.length > 1) {
+      pinEndpoint(pins, sp, key);
+      assumptions.push(`No --seed: the trace shows ${key}, an endpoint on another node, so the whole path is visible. kube-proxy really draws at random per connection; --seed N draws the same way.`);
+    }
+  }
+  const sport = ephemeralPort(rng, DEFAULT_CLIENT_PORT);
+  const dp = new Datapath(cluster, { chooser: makeChooser(pins, rng), ipvsChooser: makeIpvsChooser(pins, rng), randomPort: () => masqueradePort(rng, 40001) });
+  let sender: Sender;
+  if (client.kind === 'external') {
+    assumptions.push(`The outside client ${client.host.ip} is a machine on the nodes' own network (${nodeSubnet(targetNode!)}), so it reaches ${targetNode!.name} without a router; a client further away would arrive through the gateway the same way.`);
+    sender = { ip: client.host.ip, name: client.host.ip, send: (p, action) => dp.sendFromExternal(client.host, targetNode!, p, action) };
+  } else {
+    const node = client.node;
+    const route = lookupRoute(nodeRoutes(cluster, node), targetIP);
+    // The source address of an unbound socket: the output device's address for the first route lookup (before any DNAT).
+    const src = route === null ? node.internalIP : route.dev === 'cni0' ? bridgeIP(node) : route.dev === 'flannel.1' ? vtepIP(node) : node.internalIP;
+    const who = client.pod ? `${client.pod.name} (hostNetwork: true, so in ${node.name}'s own network namespace)` : `A process on ${node.name} (the node's own network namespace, like a hostNetwork pod)`;
+    sender = { ip: src, name: client.pod?.name ?? node.name, send: (p, action) => dp.sendFromHost(node, p, action.replace(/^\S+'s app/, `${who}`)) };
+  }
+  const result = connect(dp, sender, targetIP, port, sport, proto, null, cluster.network.brNetfilter, options.responseBytes);
+  const hops = dp.hops;
+  const dnat = hops.find((h) => h.rewrite?.kind === 'DNAT');
+  return ok({
+    request: { from: client.label, to: request.to, proto },
+    scenario: null,
+    target: hostPort(targetIP, port),
+    endpoint: dnat?.rewrite?.to ?? null,
+    dns: null,
+    hops,
     ...verdictOf(result),
     assumptions,
   });
+}
+
+function firstNodePort(cluster: ClusterModel): number | null {
+  for (const s of cluster.services) for (const p of s.ports) if (p.nodePort) return p.nodePort;
+  return null;
+}
+
+/** The Service port behind a nodePort (any node address). */
+function findNodePort(cluster: ClusterModel, nodePort: number, proto: Protocol): ProxyServicePort | null {
+  for (const s of cluster.services) {
+    if (s.type !== 'NodePort' && s.type !== 'LoadBalancer') continue;
+    const p = s.ports.find((x) => x.nodePort === nodePort && x.protocol === proto);
+    if (p) return findServicePort(cluster, s.clusterIP, p.port, proto);
+  }
+  return null;
 }
 
 interface ConnectResult {
@@ -152,15 +317,25 @@ interface ConnectResult {
   readonly reply: DeliveryOutcome | null;
 }
 
-/** Sends the first packet, and when it arrives, the server's first answer. */
-function connect(dp: Datapath, client: PodModel, ip: string, port: number, sport: number, proto: Protocol, payload: string | null, brNetfilter: boolean): ConnectResult {
+interface Sender {
+  readonly ip: string;
+  readonly name: string;
+  send(packet: Packet, action: string): DeliveryOutcome;
+}
+
+function podSender(dp: Datapath, pod: PodModel): Sender {
+  return { ip: pod.ip!, name: pod.name, send: (p, action) => dp.sendFromPod(pod, p, action) };
+}
+
+/** Sends the first packet, and when it arrives, the server's first answer (and, with responseBytes, a full-size data segment after it). */
+function connect(dp: Datapath, client: Sender, ip: string, port: number, sport: number, proto: Protocol, payload: string | null, brNetfilter: boolean, responseBytes?: number): ConnectResult {
   const packet: Packet = {
-    proto, src: client.ip!, sport, dst: ip, dport: port, ttl: 64, srcMac: client.mac, dstMac: '', flags: packetFlags(proto, 'request'), outer: null, mark: 0, payload,
+    proto, src: client.ip, sport, dst: ip, dport: port, ttl: 64, srcMac: '', dstMac: '', flags: packetFlags(proto, 'request'), outer: null, mark: 0, payload,
   };
   dp.setDirection('request');
   dp.expectation = (p) => listeningProblem(p, dp);
   const what = proto === 'UDP' ? `sends a UDP datagram` : `calls connect(): the kernel sends a SYN`;
-  const request = dp.sendFromPod(client, packet, `${client.name}'s app ${what} from ${hostPort(packet.src, sport)} to ${hostPort(ip, port)}.`);
+  const request = client.send(packet, `${client.name}'s app ${what} from ${hostPort(packet.src, sport)} to ${hostPort(ip, port)}.`);
   if (request.kind !== 'delivered') return { request, reply: null };
 
   const seen = request.packet;
@@ -181,7 +356,12 @@ function connect(dp: Datapath, client: PodModel, ip: string, port: number, sport
   const reply = request.pod !== null
     ? dp.sendFromPod(request.pod, answer, `${request.pod.name} answers ${how}`)
     : dp.sendFromHost(request.host!, answer, `The process on ${request.host!.name} answers ${how}`);
-  return { request, reply };
+  if (responseBytes === undefined || reply.kind !== 'delivered' || request.pod === null || proto !== 'TCP') return { request, reply };
+  // The handshake is done (the client's ACK and its small request get through like the SYN did);
+  // the server's response fills a whole segment: MSS = its eth0 MTU - 40.
+  const data: Packet = { ...answer, src: seen.dst, sport: seen.dport, dst: seen.src, dport: seen.sport, ttl: 64, srcMac: '', dstMac: '', flags: 'P.', outer: null, mark: 0, payload: null, length: responseBytes, df: true };
+  const response = dp.sendFromPod(request.pod, data, `After the handshake and the client's small request, ${request.pod.name} sends its response: a full-size TCP segment of ${responseBytes} bytes (MSS ${responseBytes - 40} + 40 bytes of headers), with DF set (Linux TCP sockets do path MTU discovery: IP_PMTUDISC_WANT).`);
+  return { request, reply: response };
 }
 
 function listeningProblem(p: Packet, dp: Datapath): string | null {
@@ -229,7 +409,7 @@ function dnsJourney(cluster: ClusterModel, client: PodModel, server: string, spo
     if (key !== null) pinEndpoint(pins, sp, key);
   }
   const dp = new Datapath(cluster, { chooser: makeChooser(pins, rng), ipvsChooser: makeIpvsChooser(pins, rng), randomPort: () => masqueradePort(rng, 40002) });
-  const r = connect(dp, client, server, 53, sport, 'UDP', `The DNS question: ${question}`, cluster.network.brNetfilter);
+  const r = connect(dp, podSender(dp, client), server, 53, sport, 'UDP', `The DNS question: ${question}`, cluster.network.brNetfilter);
   const answeredBy = r.request.kind === 'delivered' && r.request.pod !== null ? `${r.request.pod.namespace}/${r.request.pod.name}` : null;
   return { hops: dp.hops, answeredBy };
 }

@@ -4,6 +4,7 @@
 // the lab failed at run time; 2 the command cannot run as given: not Linux, not root, a tool
 // missing, or a cluster the lab cannot build (one sentence says which).
 
+import { BUILTIN_CLUSTER, SOURCE_TEXT_CLUSTER } from '../core/cluster/builtin.js';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import type { ClusterModel, ProxyMode } from '../core/cluster/model.js';
@@ -56,7 +57,9 @@ async function withSignals<T>(lab: Lab, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function runLab(action: LabAction, given: ClusterModel, io: LabIo): Promise<number> {
+export async function runLab(action: LabAction, loaded: ClusterModel, io: LabIo): Promise<number> {
+  // The built-in cluster is built as the source text's: its recorded kernel runs predate the traffic scenarios' Services.
+  const given = loaded === BUILTIN_CLUSTER ? SOURCE_TEXT_CLUSTER : loaded;
   // --proxy-mode ipvs asks for IPVS on this kernel: say in one sentence why it cannot be had.
   if (io.proxyMode === 'ipvs' && action !== 'down') {
     const verdict = ipvsVerdict((io.ipvsFacts ?? readIpvsFacts)());

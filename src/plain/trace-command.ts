@@ -19,7 +19,7 @@ export function runTrace(command: TraceCommand, loaded: LoadedCluster, io: { wid
   const scenario = command.scenario ? ALL_SCENARIOS[command.scenario] : null;
   if (scenario && loaded.cluster.source !== 'built-in') throw new UsageError('--scenario replays the built-in cluster; use --from and --to with --cluster');
   const request = scenario
-    ? { ...scenario.request, proto: command.proto }
+    ? { ...scenario.request, proto: scenario.request.proto ?? command.proto }
     : { from: command.from ?? DEFAULT_REQUEST.from, to: command.to ?? (loaded.cluster.source === 'built-in' ? DEFAULT_REQUEST.to : ''), proto: command.proto };
   if (request.to === '') throw new UsageError('--to is required with --cluster (a Service name, a ClusterIP or a pod IP)');
   if (command.from === null && !scenario && loaded.cluster.source !== 'built-in') throw new UsageError('--from is required with --cluster (a pod name, or NAMESPACE/NAME)');

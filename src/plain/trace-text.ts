@@ -19,7 +19,8 @@ function hopLines(h: Hop, style: TextStyle): string[] {
   const changed = h.changed.length > 0 ? `  ${mark}${h.changed.join(`,${mark}`)}` : '';
   const lines = [`${String(h.index).padStart(3)}  ${where(h)}  [${h.step}]`];
   const p = h.packet;
-  lines.push(`     ${p.proto} ${p.src} ${arrow} ${p.dst}  ttl ${p.ttl}${changed}`);
+  const size = p.length !== undefined ? `  length ${p.length}${p.df ? ' DF' : ''}` : '';
+  lines.push(`     ${p.proto} ${p.src} ${arrow} ${p.dst}  ttl ${p.ttl}${size}${changed}`);
   if (p.srcMac || p.dstMac) lines.push(`     ether ${p.srcMac ?? '-'} ${arrow} ${p.dstMac ?? '-'}`);
   if (p.outer) {
     const o = p.outer;
@@ -53,6 +54,12 @@ export function traceText(t: Trace, style: TextStyle): string {
       out.push(...wrap(`${which} went to ${dnat.rewrite.from}, which ${dnat.rewrite.table === 'ipvs' ? 'IPVS (programmed by kube-proxy) DNATs' : "kube-proxy's rules DNAT"} to ${dnat.rewrite.to} (${t.dns.answeredBy}); the reply is un-DNATed, so the pod only ever sees ${dnat.rewrite.from}. (--scenario dns-lookup shows that journey hop by hop.)`, style.width, '  '));
     }
   }
+  for (const e of t.earlier ?? []) {
+    out.push('', `Earlier connection from ${e.from}: ${e.verdict}${e.endpoint ? `, to ${e.endpoint}` : ''}`);
+    for (const h of e.hops) out.push(...hopLines(h, style), '');
+    out.pop();
+  }
+  if (t.earlier && t.earlier.length > 0) out.push('', 'This connection');
   for (const direction of ['request', 'reply'] as const) {
     const hops = t.hops.filter((h) => h.direction === direction);
     if (hops.length === 0) continue;

@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_CLUSTER } from '../../src/core/cluster/builtin.js';
+import { SOURCE_TEXT_CLUSTER as BUILTIN_CLUSTER } from '../../src/core/cluster/builtin.js';
 import type { Trace } from '../../src/core/trace-model.js';
 import { compareScenario, type Observation, type Row } from '../../src/lab/compare.js';
 import type { LabScenario } from '../../src/lab/scenarios.js';

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { BUILTIN_CLUSTER } from '../../src/core/cluster/builtin.js';
+import { SOURCE_TEXT_CLUSTER as BUILTIN_CLUSTER } from '../../src/core/cluster/builtin.js';
 import { compareScenario, type Observation } from '../../src/lab/compare.js';
 import { preflight } from '../../src/lab/preflight.js';
 import type { LabScenario } from '../../src/lab/scenarios.js';

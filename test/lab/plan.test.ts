@@ -1,7 +1,7 @@
 // The lab plan, pure: what would be built, and that none of it touches the host's namespace.
 
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_CLUSTER } from '../../src/core/cluster/builtin.js';
+import { SOURCE_TEXT_CLUSTER as BUILTIN_CLUSTER } from '../../src/core/cluster/builtin.js';
 import { nodeTables } from '../../src/core/proxy/node-tables.js';
 import { renderIptablesSave } from '../../src/core/proxy/render-rules.js';
 import { batchArgv, LAB_NAME_RE, labResolvConf, planLab, type LabPlan } from '../../src/lab/plan.js';

@@ -197,3 +197,17 @@ export const BUILTIN_CLUSTER: ClusterModel = {
   assumptions: [],
   source: 'built-in',
 };
+
+/** The Services the traffic scenarios added (src/core/traffic-scenarios.ts), beyond the source text. */
+const TRAFFIC_EXAMPLES = new Set(['web', 'web-local', 'web-internal', 'myapp-sticky', 'myapp-headless']);
+
+/**
+ * The source text's cluster alone: the built-in one without the traffic scenarios' Deployment and
+ * Services. `lab verify` builds this one, the cluster its recorded kernel runs were taken on.
+ */
+export const SOURCE_TEXT_CLUSTER: ClusterModel = {
+  ...BUILTIN_CLUSTER,
+  pods: pods.filter((p) => p.labels['app'] !== 'web'),
+  services: services.filter((s) => !(s.namespace === 'default' && TRAFFIC_EXAMPLES.has(s.name))),
+  endpointSlices: endpointSlices.filter((es) => !(es.namespace === 'default' && TRAFFIC_EXAMPLES.has(es.serviceName))),
+};

@@ -104,6 +104,11 @@ export interface NetworkConfigModel {
   readonly vxlan: { readonly vni: number; readonly port: number };
   /** The underlay (eth0) MTU; overlay devices take their overhead from it. */
   readonly underlayMtu: number;
+  /**
+   * What the node network really carries between the nodes when it is less than eth0's MTU (a
+   * misconfigured underlay: the vxlan-mtu failure scenario). Absent: the same as underlayMtu.
+   */
+  readonly underlayPathMtu?: number;
   /** net.bridge.bridge-nf-call-iptables: bridged frames traverse iptables. */
   readonly brNetfilter: boolean;
   /** flanneld --ip-masq (FLANNEL-POSTRTG rules). */

@@ -6,19 +6,19 @@
 import type { ClusterModel, NodeModel, PodModel, Protocol } from '../cluster/model.js';
 import { policiesFor, policyChainName } from '../cni/calico/policy.js';
 import { macFor } from '../net/mac.js';
-import { hostPort, splitHostPort } from '../net/ipv4.js';
+import { cidrContains, hostPort, splitHostPort } from '../net/ipv4.js';
 import { nodeTables, type NodeTables } from '../proxy/node-tables.js';
-import { restoreLine } from '../proxy/rule.js';
+import { restoreLine, type IptRule } from '../proxy/rule.js';
 import type { Component, Direction, Hop, HopStep, OuterHeader, PacketView, Rewrite } from '../trace-model.js';
 import { conntrackLine, invert, lookup, newEntry, type CtEntry, type CtProto, type Tuple } from './conntrack.js';
-import { traverse, type CtState, type StatisticChooser, type Traversal } from './netfilter.js';
+import { traverse, type CtState, type RecentLists, type StatisticChooser, type Traversal } from './netfilter.js';
+import { dnatText, noDnatText } from './nat-text.js';
 import { bridgeIP, lookupRoute, nodeLocalAddresses, nodeRoutes, nodeSubnet, podRoutes, vtepIP, type Route } from './routing.js';
 import { vxlanSourcePort, VXLAN_OVERHEAD } from '../cni/vxlan.js';
 import { CALICO_GATEWAY, CALICO_VETH_MAC, CALICO_VXLAN_DEV, CALICO_VXLAN_PORT, CALICO_VXLAN_VNI, caliVethName, IPIP_DEV, IPIP_OVERHEAD, isCalico } from '../cni/calico/names.js';
 import { calicoNode, ipsetMembers, tunnelAddress } from '../cni/calico/ipam.js';
 import { podOfCaliVeth } from '../cni/calico/routes.js';
 import { inPolicySet } from '../cni/calico/policy.js';
-import { cidrContains } from '../net/ipv4.js';
 import { findVirtualServer, ipsetMatches, ipvsNodeState } from '../proxy/ipvs/node-state.js';
 import { dummyLocalRoute, realServerRule } from '../proxy/ipvs/render.js';
 import { describeIpvsPrerouting, findReplyConn, ipvsConnLine, vsName, type IpvsChooser, type IpvsConn } from './ipvs.js';
@@ -38,10 +38,20 @@ export interface Packet {
   mark: number;
   /** A note carried to the delivering hop, e.g. the DNS question. */
   payload: string | null;
+  /** The IP packet's total length in bytes, when it matters (a full-size data segment); absent: a small packet. */
+  length?: number;
+  /** The IP header's DF bit, shown with `length`. */
+  df?: boolean;
+}
+
+/** A host outside the cluster, on the nodes' own network (no router in between). */
+export interface ExternalHost {
+  readonly ip: string;
+  readonly mac: string;
 }
 
 export type DeliveryOutcome =
-  | { readonly kind: 'delivered'; readonly pod: PodModel | null; readonly host: NodeModel | null; readonly packet: Packet }
+  | { readonly kind: 'delivered'; readonly pod: PodModel | null; readonly host: NodeModel | null; readonly packet: Packet; readonly external?: ExternalHost }
   | { readonly kind: 'rejected'; readonly reason: string }
   | { readonly kind: 'dropped'; readonly reason: string }
   | { readonly kind: 'reset'; readonly reason: string };
@@ -63,13 +73,17 @@ interface Arrival {
 }
 
 export class Datapath {
-  readonly hops: Hop[] = [];
+  hops: Hop[] = [];
   private direction: Direction = 'request';
   private readonly conntrack = new Map<string, CtEntry[]>();
   private readonly lastView = new Map<Direction, PacketView>();
   private readonly localAddresses = new Map<string, Set<string>>();
   /** Per node: IPVS's own connection table (kube-proxy IPVS mode). */
   private readonly ipvsConns = new Map<string, IpvsConn[]>();
+  /** xt_recent lists per node (sessionAffinity: ClientIP), kept across connections of one Datapath. */
+  private readonly recentLists = new Map<string, Map<string, Set<string>>>();
+  /** The outside client, when there is one: the node network delivers to it. */
+  external: ExternalHost | null = null;
 
   constructor(
     private readonly cluster: ClusterModel,
@@ -78,6 +92,28 @@ export class Datapath {
 
   setDirection(direction: Direction): void {
     this.direction = direction;
+  }
+
+  /**
+   * Starts a new connection on the same nodes (conntrack and xt_recent state kept): returns the
+   * hops recorded so far and starts an empty list.
+   */
+  nextConnection(): Hop[] {
+    const done = this.hops;
+    this.hops = [];
+    this.lastView.clear();
+    this.direction = 'request';
+    return done;
+  }
+
+  /** An entry left by earlier traffic (e.g. a stale UDP flow), already confirmed. */
+  seedConntrack(nodeName: string, entry: CtEntry): void {
+    this.ctTable(nodeName).push(entry);
+  }
+
+  /** The conntrack entries a node holds now. */
+  conntrackOf(nodeName: string): readonly CtEntry[] {
+    return this.ctTable(nodeName);
   }
 
 
@@ -152,7 +188,14 @@ export class Datapath {
   private bridgeForward(arrival: Arrival, packet: Packet, routed: boolean): DeliveryOutcome {
     const { node } = arrival;
     const pod = this.podByIP(packet.dst);
-    if (pod === null || pod.nodeName !== node.name) return { kind: 'dropped', reason: `no pod with ${packet.dst} on ${node.name}` };
+    if (pod === null || pod.nodeName !== node.name) {
+      if (routed && nodeContains(node, packet.dst)) {
+        const action = `No pod owns ${packet.dst} on ${node.name} any more: its veth left cni0 with the pod. The route "${node.podCIDR} dev cni0" still matches, so the kernel needs a neighbour entry on cni0: a stale one sends the frame to a MAC no bridge port has (cni0 floods it, nobody takes it); a fresh ARP "who-has ${packet.dst}" goes unanswered, and after its probes fail (about 3 s) the kernel drops the queued packet and reports ICMP host unreachable to ${packet.src}. Either way this ${packet.proto === 'UDP' ? 'datagram' : 'packet'} is lost.`;
+        this.hop({ node: node.name, netns: node.name, device: 'cni0', component: 'bridge', step: 'bridge-forward', packet, action });
+        return { kind: 'dropped', reason: `${packet.dst} no longer exists on ${node.name}: the ${packet.proto === 'UDP' ? 'datagram' : 'packet'} is lost at cni0` };
+      }
+      return { kind: 'dropped', reason: `no pod with ${packet.dst} on ${node.name}` };
+    }
     if (routed) {
       packet.srcMac = node.bridgeMac;
       packet.dstMac = pod.mac;
@@ -194,6 +237,19 @@ export class Datapath {
         this.unSnat(node, packet, entry, devOf(arrival, path), 'PREROUTING');
         dstChanged = true;
       }
+      if (found.dir === 'original' && entry.dstNat) {
+        // A later packet of a DNATed flow: the entry, not the rules, decides where it goes.
+        const from = hostPort(packet.dst, packet.dport);
+        packet.dst = entry.reply.src;
+        packet.dport = entry.reply.sport;
+        dstChanged = true;
+        const to = hostPort(packet.dst, packet.dport);
+        this.hop({
+          node: node.name, netns: node.name, device: devOf(arrival, path), component: 'conntrack', step: 'dnat', packet, hook: 'PREROUTING', entry,
+          rewrite: { kind: 'DNAT', from, to, table: null, chain: null, rule: null },
+          action: `Not a new flow, so no iptables rule runs: conntrack's NAT hook (PREROUTING, priority -100) applies the DNAT stored in the entry and rewrites the destination ${from} to ${to}, whatever kube-proxy's rules say now.`,
+        });
+      }
     } else {
       entry = newEntry(proto, tupleOf(packet));
       this.ctTable(node.name).push(entry);
@@ -212,19 +268,17 @@ export class Datapath {
         entry.dstNat = true;
         dstChanged = true;
         const sep = t.verdictRule.chain;
-        const svc = t.fired.find((f) => f.rule.chain.startsWith('KUBE-SVC-') || f.rule.chain.startsWith('KUBE-SVL-'));
-        const lottery = describeLottery(t);
-        const masq = packet.mark !== 0 ? ` The ${sep} rule "-s ${to.ip} -j KUBE-MARK-MASQ" also matched: the client is the endpoint itself (hairpin), so the packet is marked 0x4000 for masquerade.` : '';
+        const natCtx = { hook: 'PREROUTING' as const, node: node.name, src: entry.orig.src, dst: entry.orig.dst, dport: entry.orig.dport };
         this.hop({
           node: node.name, netns: node.name, device: devOf(arrival, path), component: 'netfilter', step: 'dnat', packet, hook: 'PREROUTING', entry, traversal: t,
           rewrite: { kind: 'DNAT', from, to: t.dnatTo, table: 'nat', chain: sep, rule: restoreLine(t.verdictRule) },
-          action: `nat PREROUTING (priority -100): KUBE-SERVICES matches ${from} and jumps to ${svc?.rule.chain ?? 'the service chain'}. ${lottery}${sep} DNATs the destination to ${t.dnatTo}. conntrack now expects the reply from ${t.dnatTo}.${masq}`,
+          action: dnatText(t, natCtx, t.dnatTo, describeLottery(t)),
         });
       } else {
         const ipvsText = this.ipvsMode() ? describeIpvsPrerouting(t, hostPort(packet.dst, packet.dport), this.cluster.proxy.clusterCIDR) : null;
         this.hop({
           node: node.name, netns: node.name, device: devOf(arrival, path), component: 'netfilter', step: 'no-dnat', packet, hook: 'PREROUTING', entry, traversal: t,
-          action: ipvsText ?? `nat PREROUTING (priority -100): no KUBE-SERVICES rule matches ${hostPort(packet.dst, packet.dport)}, so the destination stays as it is${node.name === this.nodeOfIP(packet.src)?.name ? '' : ' (any Service DNAT already happened on the client\'s node)'}.`,
+          action: ipvsText ?? noDnatText(t, { hook: 'PREROUTING', node: node.name, src: packet.src, dst: packet.dst, dport: packet.dport }, `nat PREROUTING (priority -100): no KUBE-SERVICES rule matches ${hostPort(packet.dst, packet.dport)}, so the destination stays as it is${node.name === this.nodeOfIP(packet.src)?.name ? '' : ' (any Service DNAT already happened on the client\'s node)'}.`),
         });
       }
     }
@@ -244,7 +298,7 @@ export class Datapath {
     const route = lookupRoute(routes, packet.dst);
     if (route === null) return { kind: 'dropped', reason: `${node.name} has no route to ${packet.dst}` };
     if (this.ipvsMode() && ipvsNodeState(this.cluster, node).dummyAddresses.includes(packet.dst)) return this.ipvsLocalIn(arrival, packet, path, entry);
-    if (this.isLocal(node, packet.dst)) return this.deliverLocally(arrival, packet, path, entry);
+    if (this.isLocal(node, packet.dst)) return this.deliverLocally(arrival, packet, path, entry, dir);
     if (route.blackhole) {
       this.hop({
         node: node.name, netns: node.name, device: devOf(arrival, path), component: 'routing', step: 'route', packet, entry,
@@ -273,6 +327,16 @@ export class Datapath {
       });
     }
 
+    // ip_forward's MTU check (before the FORWARD hook): a DF packet larger than the output device's MTU.
+    const devMtu = this.deviceMtu(route.dev);
+    if (packet.length !== undefined && packet.length > devMtu && packet.df && !staysOnBridge) {
+      this.hop({
+        node: node.name, netns: node.name, device: route.dev, component: 'routing', step: 'route', packet, entry,
+        action: `ip_forward: the packet is ${packet.length} bytes with DF set, more than ${route.dev}'s MTU ${devMtu}, so it is not forwarded: the kernel drops it and sends ICMP fragmentation needed (type 3 code 4, next-hop MTU ${devMtu}) to ${packet.src}, whose TCP lowers its path MTU and resends smaller segments.`,
+      });
+      return { kind: 'dropped', reason: `${packet.length} bytes with DF exceed ${route.dev}'s MTU ${devMtu} on ${node.name}: dropped with ICMP fragmentation needed to ${packet.src}` };
+    }
+
     // filter FORWARD
     const tables = this.tablesOf(node);
     const fwd = traverse(tables.filter, 'FORWARD', this.ctx(node, packet, ctstate, entry.dstNat, devOf(arrival, path), route.dev), this.options.chooser);
@@ -285,8 +349,9 @@ export class Datapath {
     }
     if (fwd.verdict === 'DROP') {
       const calicoDrop = fwd.verdictRule !== null && fwd.verdictRule.chain.startsWith('cali-') ? this.calicoDropText(node, packet, fwd) : null;
-      this.hop({ node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'filter-forward', packet, hook: 'FORWARD', entry, traversal: fwd, action: calicoDrop?.action ?? 'filter FORWARD drops the packet.' });
-      return { kind: 'dropped', reason: calicoDrop?.reason ?? `filter FORWARD on ${node.name} dropped it` };
+      const why = calicoDrop === null && fwd.verdictRule ? dropWhy(fwd.verdictRule, packet) : '';
+      this.hop({ node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'filter-forward', packet, hook: 'FORWARD', entry, traversal: fwd, action: calicoDrop?.action ?? `filter FORWARD drops the packet.${why}` });
+      return { kind: 'dropped', reason: calicoDrop?.reason ?? `filter FORWARD on ${node.name} dropped it.${why}` };
     }
     this.hop({
       node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'filter-forward', packet, hook: 'FORWARD', entry, traversal: fwd,
@@ -330,10 +395,12 @@ export class Datapath {
           : loopBack
             ? `KUBE-POSTROUTING's first rule finds ${packet.dst},${packet.proto.toLowerCase()}:${packet.dport},${packet.src} in the ipset KUBE-LOOP-BACK (the pod is talking to itself through its Service: hairpin) and MASQUERADEs`
             : `KUBE-POSTROUTING sees the 0x4000 mark, clears it and MASQUERADEs`;
+        const fromPodNetwork = this.podByIP(from.split(':')[0]!) !== null;
+        const sees = fromPodNetwork ? '' : ` The endpoint will see ${packet.src}, not the client ${from.split(':')[0]}.`;
         this.hop({
           node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'masquerade', packet, hook: 'POSTROUTING', entry, traversal: out,
           rewrite: { kind: 'MASQUERADE', from, to: hostPort(packet.src, packet.sport), table: 'nat', chain: out.verdictRule.chain, rule: restoreLine(out.verdictRule) },
-          action: `nat POSTROUTING (priority +100): ${who}: the source becomes ${packet.src}, ${route.dev.startsWith('cali') ? `the node's own address: ${route.dev} has none, so MASQUERADE takes the address the kernel selects for the node (derived, not captured)` : `the address of the outgoing device ${route.dev}`}${randomFully ? ', with a random source port (--random-fully)' : ', keeping the source port (the rule has no --random-fully)'}.`,
+          action: `nat POSTROUTING (priority +100): ${who}: the source becomes ${packet.src}, ${route.dev.startsWith('cali') ? `the node's own address: ${route.dev} has none, so MASQUERADE takes the address the kernel selects for the node (derived, not captured)` : `the address of the outgoing device ${route.dev}`}${randomFully ? ', with a random source port (--random-fully)' : ', keeping the source port (the rule has no --random-fully)'}.${sees}`,
         });
       } else {
         entry.confirmed = true;
@@ -357,6 +424,7 @@ export class Datapath {
     const nextHop = route.via ?? packet.dst;
     const peer = this.cluster.nodes.find((n) => n.name !== node.name && nextHop === n.internalIP);
     if (route.dev === 'eth0' && peer) return this.wireTo(node, peer, packet);
+    if (route.dev === 'eth0' && this.external !== null && nextHop === this.external.ip) return this.deliverToExternal(node, packet, this.external);
     return { kind: 'dropped', reason: `${hostPort(packet.dst, packet.dport)} leaves ${node.name} through ${route.dev} towards ${route.via ?? 'the node network'}: outside the simulated cluster` };
   }
 
@@ -503,6 +571,19 @@ export class Datapath {
   }
 
   private wireTo(node: NodeModel, peer: NodeModel, packet: Packet): DeliveryOutcome {
+    const pathMtu = this.cluster.network.underlayPathMtu;
+    const onWire = packet.length === undefined ? undefined : packet.length + (packet.outer ? VXLAN_OVERHEAD : 0);
+    if (pathMtu !== undefined && onWire !== undefined && onWire > pathMtu) {
+      const eth0 = this.cluster.network.underlayMtu;
+      const action = packet.outer
+        ? `The outer packet is ${onWire} bytes (${packet.length} inner + ${VXLAN_OVERHEAD} of VXLAN headers). It fits flannel.1 (MTU ${eth0 - VXLAN_OVERHEAD}: the inner ${packet.length} bytes pass ip_forward) and eth0 (MTU ${eth0}: no local fragmentation), so ${node.name} sends it as one ${onWire}-byte frame. Its outer IPv4 header has DF clear (flanneld creates flannel.1 without a df setting, and the vxlan driver's default leaves DF unset), so a router could fragment it; but the node network between the nodes carries at most ${pathMtu} bytes at layer 2, and a switch neither fragments nor sends ICMP: it discards the oversized frame. Nothing reports the loss, so nobody lowers any MTU.`
+        : `The packet is ${onWire} bytes; the node network carries at most ${pathMtu}. A switch neither fragments nor sends ICMP: it discards the oversized frame.`;
+      this.hop({ node: node.name, netns: node.name, device: 'eth0', component: 'wire', step: 'wire', packet, action });
+      return {
+        kind: 'dropped',
+        reason: `the ${onWire}-byte outer VXLAN packet carrying ${describe(packet)} (${packet.length} bytes, a full-size segment) is discarded on the node network between ${node.name} and ${peer.name}, whose real MTU is ${pathMtu}. No ICMP comes back, so the sender retransmits the same size (net.ipv4.tcp_mtu_probing is 0 by default: no black-hole detection). The handshake and small requests get through, the large response never arrives: curl hangs after "Connected" until it times out.`,
+      };
+    }
     if (packet.outer === null) {
       // host-gw: the inner packet itself crosses the wire.
       packet.srcMac = node.eth0Mac;
@@ -550,14 +631,16 @@ export class Datapath {
   }
 
   /** A reply on a DNATed connection: at POSTROUTING conntrack restores the Service address as the source. */
-  private unDnat(node: NodeModel, packet: Packet, entry: CtEntry, device: string): void {
+  private unDnat(node: NodeModel, packet: Packet, entry: CtEntry, device: string, hook: 'POSTROUTING' | 'INPUT' = 'POSTROUTING'): void {
     const from = hostPort(packet.src, packet.sport);
     packet.src = entry.orig.dst;
     packet.sport = entry.orig.dport;
     this.hop({
-      node: node.name, netns: node.name, device, component: 'conntrack', step: 'un-dnat', packet, hook: 'POSTROUTING', entry,
+      node: node.name, netns: node.name, device, component: 'conntrack', step: 'un-dnat', packet, hook, entry,
       rewrite: { kind: 'un-DNAT', from, to: hostPort(packet.src, packet.sport), table: null, chain: null, rule: null },
-      action: `At POSTROUTING, conntrack's NAT hook sees a reply on a DNATed connection and rewrites the source from ${from} back to ${hostPort(packet.src, packet.sport)}, the address the client connected to. No iptables rule is involved: only the entry.`,
+      action: hook === 'POSTROUTING'
+        ? `At POSTROUTING, conntrack's NAT hook sees a reply on a DNATed connection and rewrites the source from ${from} back to ${hostPort(packet.src, packet.sport)}, the address the client connected to. No iptables rule is involved: only the entry.`
+        : `The reply is for a local socket, so the source is restored at INPUT (the NAT hook's SRC manip runs at POSTROUTING and at LOCAL_IN): ${from} back to ${hostPort(packet.src, packet.sport)}, the address the client connected to. No iptables rule is involved: only the entry.`,
     });
   }
 
@@ -592,7 +675,7 @@ export class Datapath {
   }
 
   /** A packet for one of the node's own addresses: routed to the local table, filter INPUT, a host socket. */
-  private deliverLocally(arrival: Arrival, packet: Packet, path: 'host' | 'bridged' | 'routed', entry: CtEntry): DeliveryOutcome {
+  private deliverLocally(arrival: Arrival, packet: Packet, path: 'host' | 'bridged' | 'routed', entry: CtEntry, dir: 'original' | 'reply'): DeliveryOutcome {
     const { node } = arrival;
     const dev = path === 'routed' ? arrival.inDev : 'cni0';
     this.hop({
@@ -601,18 +684,31 @@ export class Datapath {
     });
     const input = traverse(this.tablesOf(node).filter, 'INPUT', this.ctx(node, packet, entry.confirmed ? 'ESTABLISHED' : 'NEW', entry.dstNat, dev, null), this.options.chooser);
     if (input.verdict === 'DROP' || input.verdict === 'REJECT') {
-      this.hop({ node: node.name, netns: node.name, device: dev, component: 'netfilter', step: 'filter-input', packet, hook: 'INPUT', entry, traversal: input, action: `filter INPUT ${input.verdict === 'DROP' ? 'drops' : 'rejects'} the packet.` });
-      return { kind: 'dropped', reason: `filter INPUT on ${node.name} dropped it` };
+      const why = input.verdictRule ? dropWhy(input.verdictRule, packet) : '';
+      this.hop({ node: node.name, netns: node.name, device: dev, component: 'netfilter', step: 'filter-input', packet, hook: 'INPUT', entry, traversal: input, action: `filter INPUT ${input.verdict === 'DROP' ? 'drops' : 'rejects'} the packet.${why}` });
+      return { kind: 'dropped', reason: `filter INPUT on ${node.name} dropped it.${why}` };
     }
+    const wasConfirmed = entry.confirmed;
     entry.confirmed = true;
     this.hop({
       node: node.name, netns: node.name, device: dev, component: 'netfilter', step: 'filter-input', packet, hook: 'INPUT', entry, traversal: input,
-      action: `filter INPUT (priority 0): kube-proxy's and kubelet's INPUT chains (KUBE-PROXY-FIREWALL, KUBE-NODEPORTS, KUBE-EXTERNAL-SERVICES, KUBE-FIREWALL) have nothing against it. conntrack confirms the entry as the packet goes up to the socket.`,
+      action: wasConfirmed
+        ? `filter INPUT (priority 0): the connection is known (ESTABLISHED), and nothing in INPUT stops it.`
+        : `filter INPUT (priority 0): kube-proxy's and kubelet's INPUT chains (KUBE-PROXY-FIREWALL, KUBE-NODEPORTS, KUBE-EXTERNAL-SERVICES, KUBE-FIREWALL) have nothing against it. conntrack confirms the entry as the packet goes up to the socket.`,
     });
+    // A reply on a DNATed connection for a local socket: the SRC manip happens at LOCAL_IN (nat INPUT hook).
+    if (dir === 'reply' && entry.dstNat) this.unDnat(node, packet, entry, dev, 'INPUT');
+    const problem = this.expectation(packet);
+    if (problem !== null) {
+      this.hop({ node: node.name, netns: node.name, device: 'eth0', component: 'socket', step: 'deliver', packet, action: problem });
+      return { kind: 'reset', reason: problem };
+    }
     const payload = packet.payload ? ` ${packet.payload}` : '';
     this.hop({
       node: node.name, netns: node.name, device: 'eth0', component: 'socket', step: 'deliver', packet,
-      action: `A host-network process on ${node.name} listening on ${packet.dport} receives ${describe(packet)}.${payload}`,
+      action: dir === 'reply'
+        ? `The client's socket on ${node.name} (the node's own network namespace) receives ${describe(packet)}: from the address it connected to, so it accepts it.${payload}`
+        : `A host-network process on ${node.name} listening on ${packet.dport} receives ${describe(packet)}.${payload}`,
     });
     return { kind: 'delivered', pod: null, host: node, packet };
   }
@@ -628,7 +724,7 @@ export class Datapath {
       node: node.name, netns: node.name, device: route.dev, component: 'app', step: 'send', packet,
       action: `${action} Route: ${route.text}.`,
     });
-    if (found === null) return { kind: 'dropped', reason: 'host-originated connections are not simulated yet' };
+    if (found === null) return this.hostNew(node, packet, route);
     const { entry, dir } = found;
     if (dir === 'reply') entry.seenReply = true;
     const output = this.localOut(node, packet, 'ESTABLISHED', route.dev);
@@ -766,6 +862,104 @@ export class Datapath {
     });
   }
 
+  /**
+   * A host process's first packet (a host-network client): conntrack and nat at OUTPUT (not
+   * PREROUTING), a second route lookup after a DNAT, filter OUTPUT, nat POSTROUTING.
+   */
+  private hostNew(node: NodeModel, packet: Packet, route: Route): DeliveryOutcome {
+    const tables = this.tablesOf(node);
+    const entry = newEntry(ctProto(packet.proto), tupleOf(packet));
+    this.ctTable(node.name).push(entry);
+    this.hop({
+      node: node.name, netns: node.name, device: route.dev, component: 'conntrack', step: 'conntrack-new', packet, hook: 'OUTPUT', entry,
+      action: `conntrack (OUTPUT, priority -200) finds no entry: a NEW connection. A locally generated packet never passes PREROUTING, so conntrack and the nat table see it at OUTPUT instead.`,
+    });
+    const t = traverse(tables.nat, 'OUTPUT', this.ctx(node, packet, 'NEW', false, null, route.dev), this.options.chooser);
+    packet.mark = t.mark;
+    const natCtx = { hook: 'OUTPUT' as const, node: node.name, src: packet.src, dst: packet.dst, dport: packet.dport };
+    let out = route;
+    if (t.verdict === 'DNAT' && t.dnatTo !== null && t.verdictRule !== null) {
+      const from = hostPort(packet.dst, packet.dport);
+      const to = splitHostPort(t.dnatTo);
+      packet.dst = to.ip;
+      packet.dport = to.port ?? packet.dport;
+      entry.reply = invert({ src: entry.orig.src, sport: entry.orig.sport, dst: packet.dst, dport: packet.dport });
+      entry.dstNat = true;
+      this.hop({
+        node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'dnat', packet, hook: 'OUTPUT', entry, traversal: t,
+        rewrite: { kind: 'DNAT', from, to: t.dnatTo, table: 'nat', chain: t.verdictRule.chain, rule: restoreLine(t.verdictRule) },
+        action: dnatText(t, natCtx, t.dnatTo, describeLottery(t)),
+      });
+      out = lookupRoute(nodeRoutes(this.cluster, node), packet.dst) ?? route;
+    } else {
+      this.hop({
+        node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'no-dnat', packet, hook: 'OUTPUT', entry, traversal: t,
+        action: noDnatText(t, natCtx, `nat OUTPUT (priority -100): no KUBE-SERVICES rule matches ${hostPort(packet.dst, packet.dport)}, so the destination stays as it is.`),
+      });
+    }
+    const fout = traverse(tables.filter, 'OUTPUT', this.ctx(node, packet, 'NEW', entry.dstNat, null, out.dev), this.options.chooser);
+    this.hop({
+      node: node.name, netns: node.name, device: out.dev, component: 'routing', step: 'route', packet, entry, traversal: fout,
+      action: `${entry.dstNat ? `The destination changed in nat OUTPUT, so the kernel looks the route up again (ip_route_me_harder): "${out.text}"` : `Routing: "${out.text}"`} sends it out of ${out.dev}. The source address was picked by the first lookup, before any NAT: ${packet.src}. A locally generated packet is not forwarded, so the TTL stays ${packet.ttl}. filter OUTPUT (priority 0) ${fout.verdict === 'DROP' || fout.verdict === 'REJECT' ? 'stops it' : 'lets it through'}.`,
+    });
+    if (fout.verdict === 'DROP' || fout.verdict === 'REJECT') return { kind: 'dropped', reason: `filter OUTPUT on ${node.name} dropped it` };
+    const post = traverse(tables.nat, 'POSTROUTING', this.ctx(node, packet, 'NEW', entry.dstNat, null, out.dev), this.options.chooser);
+    packet.mark = post.mark;
+    entry.confirmed = true;
+    if (post.verdict === 'MASQUERADE' && post.verdictRule) {
+      const from = hostPort(packet.src, packet.sport);
+      packet.src = this.egressAddress(node, out.dev);
+      packet.sport = this.cluster.proxy.randomFully ? this.options.randomPort() : packet.sport;
+      entry.srcNat = true;
+      entry.reply = { ...entry.reply, dst: packet.src, dport: packet.sport };
+      const byFlannel = post.verdictRule.chain === 'FLANNEL-POSTRTG';
+      this.hop({
+        node: node.name, netns: node.name, device: out.dev, component: 'netfilter', step: 'masquerade', packet, hook: 'POSTROUTING', entry, traversal: post,
+        rewrite: { kind: 'MASQUERADE', from, to: hostPort(packet.src, packet.sport), table: 'nat', chain: post.verdictRule.chain, rule: restoreLine(post.verdictRule) },
+        action: `nat POSTROUTING (priority +100): ${byFlannel ? `flanneld's FLANNEL-POSTRTG masquerades traffic entering the pod network from outside it` : `KUBE-POSTROUTING sees the 0x4000 mark, clears it and MASQUERADEs`}: the source becomes ${packet.src}, the address of the outgoing device ${out.dev}${this.cluster.proxy.randomFully ? ', with a random source port (--random-fully)' : ''}. The endpoint will see ${packet.src}, not ${from.split(':')[0]}. conntrack confirms the entry.`,
+      });
+    } else {
+      this.hop({
+        node: node.name, netns: node.name, device: out.dev, component: 'netfilter', step: 'postrouting', packet, hook: 'POSTROUTING', entry, traversal: post,
+        action: `nat POSTROUTING (priority +100): ${describePostrouting(post)} No SNAT: the source stays ${hostPort(packet.src, packet.sport)}. conntrack confirms the entry.`,
+      });
+    }
+    return this.egress({ node, inDev: 'lo', fromPod: null }, packet, out, false);
+  }
+
+  // ---- a client outside the cluster, on the nodes' network ----------------------------------
+
+  /** The outside host sends to a node's address (a NodePort): straight onto the node network. */
+  sendFromExternal(host: ExternalHost, node: NodeModel, packet: Packet, action: string): DeliveryOutcome {
+    this.external = host;
+    packet.srcMac = host.mac;
+    packet.dstMac = node.eth0Mac;
+    this.hop({
+      node: null, netns: 'client', device: 'eth0', component: 'app', step: 'send', packet,
+      action: `${action} ${packet.dst} is on its own network (${nodeSubnet(node)}), so it ARPs for it and gets ${node.name}'s eth0 MAC ${node.eth0Mac}; the frame goes out on the node network.`,
+    });
+    return this.preRouting({ node, inDev: 'eth0', fromPod: null }, packet, 'routed');
+  }
+
+  private deliverToExternal(node: NodeModel, packet: Packet, host: ExternalHost): DeliveryOutcome {
+    packet.srcMac = node.eth0Mac;
+    packet.dstMac = host.mac;
+    this.hop({
+      node: node.name, netns: node.name, device: 'eth0', component: 'wire', step: 'wire', packet,
+      action: `${packet.dst} is on-link ("${nodeSubnet(node)} dev eth0"): ${node.name} ARPs for it and sends the frame out of eth0 to ${host.mac}.`,
+    });
+    const problem = this.expectation(packet);
+    if (problem !== null) {
+      this.hop({ node: null, netns: 'client', device: 'eth0', component: 'socket', step: 'deliver', packet, action: problem });
+      return { kind: 'reset', reason: problem };
+    }
+    this.hop({
+      node: null, netns: 'client', device: 'eth0', component: 'socket', step: 'deliver', packet,
+      action: `The client ${host.ip} receives ${describe(packet)}: from the address it connected to, so its socket accepts it.`,
+    });
+    return { kind: 'delivered', pod: null, host: null, packet, external: host };
+  }
+
   // ---- errors --------------------------------------------------------------------------------
 
   private icmpUnreachable(arrival: Arrival, packet: Packet, why: { readonly from: string; readonly reason: string } | null = null): DeliveryOutcome {
@@ -790,6 +984,13 @@ export class Datapath {
   }
 
   // ---- helpers -------------------------------------------------------------------------------
+
+  /** The MTU of a node device: eth0's is the underlay's; flannel.1 takes the VXLAN overhead off it; cni0 and the veths follow flannel.1 (FLANNEL_MTU). */
+  private deviceMtu(dev: string): number {
+    const eth0 = this.cluster.network.underlayMtu;
+    if (dev === 'eth0') return eth0;
+    return this.cluster.network.cni === 'flannel-host-gw' ? eth0 : eth0 - VXLAN_OVERHEAD;
+  }
 
   private egressAddress(node: NodeModel, dev: string): string {
     if (isCalico(this.cluster.network.cni)) {
@@ -827,6 +1028,27 @@ export class Datapath {
       inIface,
       outIface,
       ...(this.ipvsMode() ? { ipsetMatch: (set: string, flags: string) => ipsetMatches(ipvsNodeState(this.cluster, node), set, flags, { src: packet.src, dst: packet.dst, sport: packet.sport, dport: packet.dport, proto: ctProto(packet.proto) }) } : {}),
+      recent: this.recentOf(node.name),
+    };
+  }
+
+  private recentOf(nodeName: string): RecentLists {
+    let lists = this.recentLists.get(nodeName);
+    if (lists === undefined) {
+      lists = new Map();
+      this.recentLists.set(nodeName, lists);
+    }
+    const all = lists;
+    return {
+      has: (name, ip) => all.get(name)?.has(ip) ?? false,
+      add: (name, ip) => {
+        let set = all.get(name);
+        if (set === undefined) {
+          set = new Set();
+          all.set(name, set);
+        }
+        set.add(ip);
+      },
     };
   }
 
@@ -928,6 +1150,10 @@ function outerConntrack(p: Packet): string {
   return `udp      17 29 src=${p.src} dst=${p.dst} sport=${p.sport} dport=${p.dport} [UNREPLIED] src=${p.dst} dst=${p.src} sport=${p.dport} dport=${p.sport} mark=0 use=1`;
 }
 
+function nodeContains(node: NodeModel, ip: string): boolean {
+  return cidrContains(node.podCIDR, ip);
+}
+
 function ctProto(p: Protocol): CtProto {
   return p === 'UDP' ? 'udp' : 'tcp';
 }
@@ -955,6 +1181,7 @@ function viewOf(p: Packet, proto?: 'ICMP'): PacketView {
     ttl: p.ttl,
     flags: proto ? null : p.flags,
     outer: p.outer ? { ...p.outer } : null,
+    ...(p.length !== undefined && proto === undefined ? { length: p.length, df: p.df ?? false } : {}),
   };
 }
 
@@ -969,6 +1196,19 @@ function changedFields(a: PacketView, b: PacketView): string[] {
 function sameOuter(a: OuterHeader | null, b: OuterHeader | null): boolean {
   if (a === null || b === null) return a === b;
   return a.src === b.src && a.dst === b.dst && a.sport === b.sport && a.dport === b.dport && a.vni === b.vni && a.srcMac === b.srcMac && a.dstMac === b.dstMac;
+}
+
+/** Why a kube-proxy DROP rule matched, and what the client sees. */
+function dropWhy(rule: IptRule, packet: Packet): string {
+  const comment = commentOf(restoreLine(rule));
+  const local = comment.endsWith('has no local endpoints');
+  const what = packet.proto === 'UDP' ? 'datagram' : 'SYN';
+  const policy = rule.chain === 'KUBE-EXTERNAL-SERVICES' ? 'externalTrafficPolicy' : 'internalTrafficPolicy';
+  const head = ` The rule "${comment}" (${rule.table} ${rule.chain}) matched${local ? `: the Service has endpoints, but ${policy} is Local and none of them is on this node, so kube-proxy drops what would otherwise have nowhere local to go` : ''}.`;
+  const tail = packet.proto === 'UDP'
+    ? ` DROP sends nothing back: the client's datagram vanishes and it waits for an answer that never comes (a resolver times out after 5 s).`
+    : ` DROP sends nothing back (no RST, no ICMP): the client's ${what} goes unanswered, TCP retransmits it (after 1 s, 2 s, 4 s, ...) and connect() finally fails with ETIMEDOUT (curl: "Connection timed out").`;
+  return head + tail;
 }
 
 function commentOf(line: string): string {

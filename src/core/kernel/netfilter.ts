@@ -27,6 +27,17 @@ export interface PacketContext {
   readonly inSet?: (set: string, ip: string) => boolean;
   /** `-m set --match-set NAME FLAGS` against the node's ipsets (kube-proxy IPVS mode); absent: no set matches. */
   readonly ipsetMatch?: (set: string, flags: string) => boolean;
+  /**
+   * The node's xt_recent lists (`-m recent`, kube-proxy's sessionAffinity: ClientIP). Absent: every
+   * list is empty and `--set` is forgotten, as in a fresh trace.
+   */
+  readonly recent?: RecentLists;
+}
+
+/** xt_recent's per-netns lists, by --name: the source addresses seen (--rsource, kube-proxy's default). */
+export interface RecentLists {
+  has(name: string, ip: string): boolean;
+  add(name: string, ip: string): void;
 }
 
 /** Decides a `-m statistic --mode random` match: kube-proxy's endpoint lottery. */
@@ -94,8 +105,13 @@ function matchOne(m: MatchSpec, pkt: PacketContext, rule: IptRule, chooser: Stat
       return true;
     }
     case 'recent':
-      // --set always matches; --rcheck finds no earlier connection from this client in a fresh trace.
-      return m.op === 'set';
+      // --set records the source and always matches; --rcheck matches a source already in the list
+      // (--seconds 10800: the simulated connections are seconds apart, so never too old).
+      if (m.op === 'set') {
+        pkt.recent?.add(m.name, pkt.src);
+        return true;
+      }
+      return pkt.recent?.has(m.name, pkt.src) ?? false;
     case 'set': {
       // Calico's sets hold addresses (inSet); kube-proxy IPVS mode's are typed (ipsetMatch: ip,port,...).
       const ip = m.flags === 'dst' ? pkt.dst : pkt.src;

@@ -30,7 +30,7 @@ function run(name: keyof typeof ALL_SCENARIOS): Trace {
 describe('scenario variants', () => {
   it('only the failure scenarios change the cluster, and the base stays as it was', () => {
     const changed = Object.values(ALL_SCENARIOS).filter((s) => scenarioCluster(s, BUILTIN_CLUSTER) !== BUILTIN_CLUSTER).map((s) => s.name);
-    expect(changed.sort()).toEqual(['networkpolicy-deny', 'no-br-netfilter', 'wrong-targetport']);
+    expect(changed.sort()).toEqual(['networkpolicy-deny', 'no-br-netfilter', 'stale-udp-conntrack', 'vxlan-mtu', 'wrong-targetport']);
     expect(BUILTIN_CLUSTER.network.brNetfilter).toBe(true);
     expect(BUILTIN_CLUSTER.services.find((s) => s.name === 'myapp')!.ports[0]!.targetPort).toBe(8080);
     // Built once per base, so the core's per-cluster caches keep working.

@@ -22,7 +22,7 @@ export function formatHop(h: Hop, lastCt: Map<string, string>): string {
   const flags = p.flags ? ` [${p.flags}]` : '';
   const macs = `${p.srcMac ?? '-'}>${p.dstMac ?? '-'}`;
   const parts = [
-    `${String(h.index).padStart(2, '0')} ${dir} ${pad(h.node ?? '-', 7)} ${pad(where, 34)} ${pad(step, 28)} ${p.proto} ${p.src} > ${p.dst}${flags} ttl=${p.ttl} ${macs}`,
+    `${String(h.index).padStart(2, '0')} ${dir} ${pad(h.node ?? '-', 7)} ${pad(where, 34)} ${pad(step, 28)} ${p.proto} ${p.src} > ${p.dst}${flags} ttl=${p.ttl}${p.length !== undefined ? ` len=${p.length}${p.df ? ' DF' : ''}` : ''} ${macs}`,
   ];
   if (p.outer) {
     const o = p.outer;
@@ -62,6 +62,10 @@ export function formatTrace(name: string, t: Trace): string {
   if (t.dns) {
     lines.push(`# dns server ${t.dns.server ?? '-'} answered-by ${t.dns.answeredBy ?? '-'} journey-hops ${t.dns.hops.length}`);
     for (const q of t.dns.queries) lines.push(`# dns ${pad(q.type, 4)} ${q.name} ${q.rcode}${q.answer ? ` ${q.answer}` : ''}`);
+  }
+  for (const e of t.earlier ?? []) {
+    lines.push(`# earlier connection from ${e.from} to ${e.target ?? '-'} endpoint ${e.endpoint ?? '-'} verdict ${e.verdict}`);
+    lines.push(...formatHops(e.hops).map((l) => `e${l}`));
   }
   lines.push(...formatHops(t.hops));
   return `${lines.join('\n')}\n`;

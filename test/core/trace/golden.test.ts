@@ -20,6 +20,26 @@
 //   nxdomain              1.2 glibc: 0 dots < ndots 5, so the 3 search domains first, then the name as-is
 //                         LAST (bminor/glibc resolv/res_query.c __res_context_search): 4 candidates, each
 //                         NXDOMAIN, so 4 A (+ 4 AAAA) queries and no packet to any Service.
+//   Traffic beyond the source text (src/core/traffic-scenarios.ts), checked against proxier.go
+//   syncProxyRules (kubernetes/kubernetes pkg/proxy/iptables/proxier.go) and reference 2.8, 3.1-3.5, 6.2:
+//   nodeport-external     KUBE-SERVICES' last rule -> KUBE-NODEPORTS -> KUBE-EXT (KUBE-MARK-MASQ) -> KUBE-SVC
+//                         -> KUBE-SEP DNAT; MASQUERADE to flannel.1's 10.244.1.0 (3.1 "NodePort traffic
+//                         forwarded over flannel.1"); the reply un-SNATed at PREROUTING, un-DNATed at
+//                         POSTROUTING on node-1, back to 192.168.1.50 from 192.168.1.11:30080.
+//   nodeport-local        eTP Local: KUBE-EXT -> KUBE-SVL, no mark, the pod sees 192.168.1.50 (3.1 last rows).
+//   nodeport-local-no-endpoint  no KUBE-SVL jump on node-1: no DNAT; filter KUBE-EXTERNAL-SERVICES
+//                         "... has no local endpoints" -j DROP in INPUT (proxier.go externalTrafficFilterTarget).
+//   host-network-clusterip  DNAT in nat OUTPUT; KUBE-SVC "! -s 10.244.0.0/16 -j KUBE-MARK-MASQ"; MASQUERADE
+//                         to 10.244.1.0; the reply un-DNATed at INPUT (HOOK2MANIP: SRC manip at LOCAL_IN).
+//   session-affinity      2.8: "-m recent --rcheck --seconds 10800 --reap" before the statistic rules; the
+//                         second connection (source port + 2) lands on the first one's endpoint.
+//   headless              no KUBE-SERVICES rule for clusterIP None; DNS answers the pod IPs (1.6).
+//   internal-local(-no-endpoint)  KUBE-SVL with node-2's endpoint; on node-1 filter KUBE-SERVICES
+//                         "... has no local endpoints" -j DROP in FORWARD.
+//   vxlan-mtu             a 1450-byte DF segment fits flannel.1 (1450); the 1500-byte outer packet (outer
+//                         DF clear: vxlan_xmit_one leaves df = 0 unless IFLA_VXLAN_DF is set) is lost on
+//                         a 1450-byte node network.
+//   stale-udp-conntrack   3.5: the old entry's DNAT is applied without the rules; lost at node-2's cni0.
 //
 // UPDATE_GOLDEN=1 npx vitest run test/core/trace rewrites the golden files from the simulator, except
 // those in KNOWN_WRONG: a hand-corrected golden for a known simulator bug, run as it.fails (remove the
@@ -64,7 +84,10 @@ describe('golden traces (test/fixtures/traces)', () => {
     expect([...SCENARIO_NAMES].sort()).toEqual(
       ['cross-node-clusterip', 'dns-lookup', 'hairpin', 'no-endpoints', 'nxdomain', 'pod-ip', 'same-node-clusterip', 'same-node-pod-ip'],
     );
-    expect(ALL_SCENARIO_NAMES.filter((n) => !(SCENARIO_NAMES as readonly string[]).includes(n)).sort()).toEqual(['networkpolicy-deny', 'no-br-netfilter', 'wrong-targetport']);
+    expect(ALL_SCENARIO_NAMES.filter((n) => !(SCENARIO_NAMES as readonly string[]).includes(n)).sort()).toEqual([
+      'headless', 'host-network-clusterip', 'internal-local', 'internal-local-no-endpoint', 'networkpolicy-deny', 'no-br-netfilter', 'nodeport-external', 'nodeport-local',
+      'nodeport-local-no-endpoint', 'session-affinity', 'stale-udp-conntrack', 'vxlan-mtu', 'wrong-targetport',
+    ]);
   });
 
   for (const name of ALL_SCENARIO_NAMES) {
