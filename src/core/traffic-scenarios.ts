@@ -101,14 +101,14 @@ export const TRAFFIC_SCENARIOS: Readonly<Record<TrafficScenarioName, Scenario<Tr
 export const TRAFFIC_FAILURE_SCENARIOS: Readonly<Record<TrafficFailureName, Scenario<TrafficFailureName>>> = {
   'nodeport-local-no-endpoint': {
     name: 'nodeport-local-no-endpoint',
-    title: 'What goes wrong: externalTrafficPolicy Local on a node without an endpoint',
+    title: 'What goes wrong: externalTrafficPolicy Local, no endpoint on the node',
     summary: '192.168.1.50 connects to node-1 192.168.1.11:30081, but web-local\'s only pod is on node-2. KUBE-EXT has no KUBE-SVL jump on node-1, nothing DNATs, and filter KUBE-EXTERNAL-SERVICES "default/web-local has no local endpoints" DROPs the SYN in INPUT: the client times out.',
     request: { from: 'external', to: '192.168.1.11:30081' },
     options: {},
   },
   'internal-local-no-endpoint': {
     name: 'internal-local-no-endpoint',
-    title: 'What goes wrong: internalTrafficPolicy Local with no endpoint on the client\'s node',
+    title: 'What goes wrong: internalTrafficPolicy Local, no endpoint on the node',
     summary: 'pod-a on node-1 calls web-internal, whose only pod is on node-2: kube-proxy on node-1 writes no nat rule for it, only filter KUBE-SERVICES "default/web-internal has no local endpoints" -j DROP, which drops the SYN in FORWARD: the client times out.',
     request: { from: 'pod-a', to: 'web-internal.default.svc.cluster.local' },
     options: {},
@@ -123,7 +123,7 @@ export const TRAFFIC_FAILURE_SCENARIOS: Readonly<Record<TrafficFailureName, Scen
   },
   'stale-udp-conntrack': {
     name: 'stale-udp-conntrack',
-    title: 'What goes wrong: a stale UDP conntrack entry after an endpoint is deleted',
+    title: 'What goes wrong: a stale UDP conntrack entry to a deleted endpoint',
     summary: 'pod-a sends from one long-lived UDP socket to kube-dns 10.96.0.10:53; conntrack on node-1 still holds the flow DNATed to 10.244.2.2, a CoreDNS pod that was just deleted. The datagram matches the old entry (no rule is consulted), goes to node-2 and is lost there, until kube-proxy deletes the entry.',
     request: { from: 'pod-a', to: '10.96.0.10:53', proto: 'UDP' },
     options: { staleEntryTo: '10.244.2.2:53' },
