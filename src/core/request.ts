@@ -18,9 +18,13 @@ export type ScenarioName =
  * kept out of ScenarioName (lessons' ```sim blocks and the tour's simulator menu) until the UI
  * applies scenarioCluster() and its menu takes ten or more entries.
  */
-export type FailureScenarioName = 'no-br-netfilter' | 'wrong-targetport' | 'networkpolicy-deny' | TrafficFailureName;
+export type FailureScenarioName = 'no-br-netfilter' | 'wrong-targetport' | 'networkpolicy-deny';
 
-export type AnyScenarioName = ScenarioName | FailureScenarioName | TrafficScenarioName;
+/**
+ * The traffic scenarios (traffic-scenarios.ts) and their failures: `trace --scenario` only, kept out of
+ * the tour's Simulator menu, whose digit keys stay unambiguous below 20 entries.
+ */
+export type AnyScenarioName = ScenarioName | FailureScenarioName | TrafficScenarioName | TrafficFailureName;
 
 export interface TraceRequest {
   /**

@@ -111,9 +111,8 @@ export const FAILURE_SCENARIOS: Readonly<Record<FailureScenarioName, Scenario<Fa
     options: { endpoint: '10.244.2.6' },
     cluster: withDefaultDenyIngress,
   },
-  ...TRAFFIC_FAILURE_SCENARIOS,
 };
 
-/** Every scenario `trace --scenario` knows: the named ones, the further traffic (traffic-scenarios.ts), then the failure ones. */
-export const ALL_SCENARIOS: Readonly<Record<AnyScenarioName, Scenario<AnyScenarioName>>> = { ...SCENARIOS, ...TRAFFIC_SCENARIOS, ...FAILURE_SCENARIOS };
+/** Every scenario `trace --scenario` knows: the named ones, the further traffic (traffic-scenarios.ts), the failure ones, then the traffic failures. */
+export const ALL_SCENARIOS: Readonly<Record<AnyScenarioName, Scenario<AnyScenarioName>>> = { ...SCENARIOS, ...TRAFFIC_SCENARIOS, ...FAILURE_SCENARIOS, ...TRAFFIC_FAILURE_SCENARIOS };
 export const ALL_SCENARIO_NAMES = Object.keys(ALL_SCENARIOS) as AnyScenarioName[];
