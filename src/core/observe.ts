@@ -17,6 +17,14 @@
 //   wire          tcpdump -tnne -i eth0 -T vxlan udp port 8472  outer and inner headers
 //   deliver       kubectl exec POD -- ss -tn ...                the socket
 //   icmp-error    tcpdump -tnne -i VETH icmp
+//   (traffic-scenarios.ts adds:)
+//   send/deliver on the outside client   ip route get NODE_IP, curl -v / ss -tn on the client
+//   send from a node (hostNetwork)       ip route get DST, then ss -tn on the node
+//   dnat through KUBE-NODEPORTS          iptables-save -t nat | grep KUBE-NODEPORTS (and the EXT chain)
+//   dnat with -m recent                  cat /proc/net/xt_recent/KUBE-SEP-... (the affinity list)
+//   dnat from a conntrack entry          conntrack -L -p udp --orig-dst SVC_IP (the stale entry)
+//   filter DROP "has no local endpoints" iptables-save -t filter | grep 'has no local endpoints'
+//   route/wire of a full-size packet     ip route get DST (mtu), ip -d link show flannel.1, ping -M do
 // Calico (cni calico-*): a cali veth hop adds `ip neigh show dev caliX` (out to a pod) or the
 // interface's proxy_arp setting (in from a pod); tunl0 hops `ip -d link show tunl0` and
 // `tcpdump -tnn -i tunl0` (a layer-3 device: no Ethernet header); vxlan.calico hops
@@ -43,7 +51,9 @@ import { observeIpvsHop } from './observe-ipvs.js';
 
 export type ObservationWhere =
   | { readonly kind: 'node'; readonly node: string }
-  | { readonly kind: 'kubectl'; readonly namespace: string; readonly pod: string };
+  | { readonly kind: 'kubectl'; readonly namespace: string; readonly pod: string }
+  /** A machine outside the cluster (the NodePort scenarios' client). */
+  | { readonly kind: 'host'; readonly host: string };
 
 export interface Observation {
   /** Where to type the command: a root shell on a node, or anywhere kubectl reaches the cluster. */
@@ -63,6 +73,7 @@ export interface ObserveContext {
 }
 
 const RANDOM_NOTE = 'Sequence numbers and timestamps are random on a live node.';
+const DATA_NOTE = 'Relative sequence numbers; "ack 79" assumes the client\'s request was a 78-byte curl GET. Timestamps are random on a live node.';
 
 /** Every command that shows this hop, the most telling first. Never empty. */
 export function observeHop(hop: Hop, cluster: ClusterModel, context: ObserveContext = {}): Observation[] {
@@ -80,8 +91,10 @@ function observeHopBase(hop: Hop, cluster: ClusterModel, context: ObserveContext
   }
   switch (hop.step) {
     case 'send': {
+      if (hop.netns === 'client') return [clientRouteGet(hop)];
       const pod = podOf(cluster, hop);
       if (pod !== null && node !== null) return [podRouteGet(cluster, pod, node, hop)];
+      if (node !== null && hop.netns === node.name) return [hostRouteGet(cluster, node, hop)];
       break;
     }
     case 'conntrack-new':
@@ -94,8 +107,16 @@ function observeHopBase(hop: Hop, cluster: ClusterModel, context: ObserveContext
       }
       break;
     case 'dnat':
+      if (node !== null && hop.rewrite !== null && hop.rewrite.rule === null && hop.conntrack !== null) {
+        // The DNAT came from an existing entry, not from a rule (a later packet of the flow).
+        return [staleEntryObservation(hop, onNode(node.name))];
+      }
       if (node !== null) {
-        const out = [dnatObservation(hop, cluster, node)];
+        const out: Observation[] = [];
+        if (hop.rules.some((r) => r.startsWith('nat KUBE-NODEPORTS:'))) out.push(nodePortsObservation(hop, cluster, node));
+        out.push(dnatObservation(hop, cluster, node));
+        const recent = recentObservation(hop, node);
+        if (recent !== null) out.push(recent);
         if (hop.conntrack !== null) out.push(conntrackObservation(hop, onNode(node.name)));
         return out;
       }
@@ -104,7 +125,11 @@ function observeHopBase(hop: Hop, cluster: ClusterModel, context: ObserveContext
       if (node !== null) return [noDnatObservation(hop, cluster, node)];
       break;
     case 'route':
-      if (node !== null) return [nodeRouteGet(cluster, node, hop, context.previous ?? null)];
+      if (node !== null) {
+        const out = [nodeRouteGet(cluster, node, hop, context.previous ?? null)];
+        if (hop.packet.length !== undefined) out.push(linkMtuObservation(cluster, node, hop.device));
+        return out;
+      }
       break;
     case 'filter-forward':
     case 'filter-input':
@@ -113,6 +138,7 @@ function observeHopBase(hop: Hop, cluster: ClusterModel, context: ObserveContext
     case 'masquerade':
       if (node !== null) {
         const out = [chainsObservation(hop, cluster, node)];
+        if (hop.action.includes('has no local endpoints')) out.push(noLocalEndpointsObservation(hop, cluster, node));
         // POSTROUTING is where a new entry is confirmed: from here on conntrack -L lists it.
         if ((hop.step === 'postrouting' || hop.step === 'masquerade') && hop.conntrack !== null) out.push(conntrackObservation(hop, onNode(node.name)));
         return out;
@@ -150,19 +176,26 @@ function observeHopBase(hop: Hop, cluster: ClusterModel, context: ObserveContext
     case 'wire':
       if (hop.node !== null && hop.packet.outer !== null) {
         const port = hop.packet.outer.dport ?? cluster.network.vxlan.port;
-        return [
+        const out: Observation[] = [
           {
             where: onNode(hop.node),
             command: `tcpdump -tnne -i ${hop.device} -T vxlan udp port ${port}`,
             output: tcpdumpLines(hop, cluster, context),
-            note: RANDOM_NOTE,
+            note: hop.packet.length !== undefined ? DATA_NOTE : RANDOM_NOTE,
           },
         ];
+        if (hop.packet.length !== undefined && node !== null) out.push(...pathMtuObservations(cluster, node, hop));
+        return out;
+      }
+      if (hop.node !== null && node !== null && hop.netns === hop.node && hop.packet.outer === null) {
+        return [tcpdumpObservation(hop, cluster, onNode(hop.node), context)];
       }
       break;
     case 'deliver': {
+      if (hop.netns === 'client') return clientDeliverObservations(hop, cluster, context);
       const pod = podOf(cluster, hop);
       if (pod !== null) return [socketObservation(pod, hop, context)];
+      if (node !== null && hop.netns === node.name && hop.direction === 'reply') return [hostSocketObservation(node, hop)];
       break;
     }
     case 'icmp-error': {
@@ -182,6 +215,7 @@ function observeHopBase(hop: Hop, cluster: ClusterModel, context: ObserveContext
     default:
       break;
   }
+  if (hop.netns === 'client') return [tcpdumpObservation(hop, cluster, { kind: 'host', host: ipOf(hop.direction === 'request' ? hop.packet.src : hop.packet.dst) }, context)];
   // veth, bridge-in, decap and anything not covered above: watch the frame on the hop's device.
   if (hop.node !== null && hop.netns === hop.node) return [tcpdumpObservation(hop, cluster, onNode(hop.node), context)];
   const pod = podOf(cluster, hop);
@@ -317,6 +351,159 @@ function nodeRouteGet(cluster: ClusterModel, node: NodeModel, hop: Hop, previous
 function inputInterface(previous: Hop | null, node: NodeModel): string {
   if (previous === null || previous.node !== node.name || previous.netns !== node.name) return 'cni0';
   return previous.device.startsWith('veth') ? 'cni0' : previous.device;  // a cali veth is its own input interface
+}
+
+// ---------------------------------------------------------------- outside client, host-network client
+
+function clientRouteGet(hop: Hop): Observation {
+  const dst = ipOf(hop.packet.dst);
+  const src = ipOf(hop.packet.src);
+  return {
+    where: { kind: 'host', host: src },
+    command: `ip route get ${dst}`,
+    output: [`${dst} dev eth0 src ${src} uid 1000`, '    cache'],
+    note: 'On the client machine (any Linux host on the nodes\' network).',
+  };
+}
+
+function hostRouteGet(cluster: ClusterModel, node: NodeModel, hop: Hop): Observation {
+  const dst = ipOf(hop.packet.dst);
+  const src = ipOf(hop.packet.src);
+  const route = lookupRoute(nodeRoutes(cluster, node), dst);
+  const via = route?.via ? ` via ${route.via}` : '';
+  const onlink = route?.onlink ? ' onlink' : '';
+  return {
+    where: { kind: 'node', node: node.name },
+    command: `ip route get ${dst}`,
+    output: [`${dst}${via} dev ${route?.dev ?? 'eth0'} src ${src} uid 0`, '    cache'],
+    note: `The source address is the one "ip route get" picks before any NAT${onlink ? '' : ''}: a ClusterIP has no route of its own, so the default route's device decides it.`,
+  };
+}
+
+function clientDeliverObservations(hop: Hop, cluster: ClusterModel, context: ObserveContext): Observation[] {
+  const p = hop.packet;
+  const where: ObservationWhere = { kind: 'host', host: ipOf(p.dst) };
+  const header = 'State    Recv-Q Send-Q Local Address:Port  Peer Address:Port Process';
+  const { ip, port } = splitHostPort(p.src);
+  return [
+    {
+      where,
+      command: `curl -sv -m 5 http://${ip}:${port ?? 80}/ -o /dev/null`,
+      output: [`*   Trying ${ip}:${port ?? 80}...`, `* Connected to ${ip} (${ip}) port ${port ?? 80}`],
+      note: 'curl prints these on stderr; the rest of the exchange follows.',
+    },
+    { where, command: `ss -tn dst ${ip}`, output: [header, `${'ESTAB'.padEnd(8)} 0      0      ${p.dst.padEnd(19)} ${p.src}`], note: null },
+    tcpdumpObservation(hop, cluster, where, context),
+  ];
+}
+
+function hostSocketObservation(node: NodeModel, hop: Hop): Observation {
+  const p = hop.packet;
+  const header = 'State    Recv-Q Send-Q Local Address:Port  Peer Address:Port Process';
+  return {
+    where: { kind: 'node', node: node.name },
+    command: `ss -${p.proto === 'UDP' ? 'u' : 't'}n dst ${ipOf(p.src)}`,
+    output: [header, `${'ESTAB'.padEnd(8)} 0      0      ${p.dst.padEnd(19)} ${p.src}`],
+    note: 'The socket shows the ClusterIP it dialled: the DNAT and the masquerade live only in conntrack.',
+  };
+}
+
+// ---------------------------------------------------------------- NodePorts, affinity, traffic policy, stale entries, MTU
+
+function nodePortsObservation(hop: Hop, cluster: ClusterModel, node: NodeModel): Observation {
+  const ext = chainsOf(hop).find((c) => c.chain.startsWith('KUBE-EXT-'))?.chain ?? null;
+  const names = ['KUBE-NODEPORTS', ...(ext ? [ext] : [])];
+  const output = tableOf(cluster, node, 'nat').filter((l) => names.some((n) => l.startsWith(`-A ${n} `)));
+  return {
+    where: { kind: 'node', node: node.name },
+    command: `iptables-save -t nat | grep -E '^-A (${names.join('|')}) '`,
+    output,
+    note: 'KUBE-NODEPORTS is reached from the last rule of KUBE-SERVICES (-m addrtype --dst-type LOCAL), so any of the node\'s addresses works.',
+  };
+}
+
+/** xt_recent's list for the endpoint chain (kube-proxy's session affinity): /proc/net/xt_recent/NAME. */
+function recentObservation(hop: Hop, node: NodeModel): Observation | null {
+  const sep = hop.rewrite?.chain ?? null;
+  if (sep === null || !hop.rules.some((r) => r.includes('-m recent'))) return null;
+  const src = ipOf(hop.packet.src);
+  const again = hop.rules.some((r) => r.includes('--rcheck'));
+  const jiffies = 4295037654;
+  const stamps = again ? `oldest_pkt: 2 ${jiffies}, ${jiffies + 1250}` : `oldest_pkt: 1 ${jiffies}`;
+  return {
+    where: { kind: 'node', node: node.name },
+    command: `cat /proc/net/xt_recent/${sep}`,
+    output: [`src=${src} ttl: ${hop.packet.ttl} last_seen: ${again ? jiffies + 1250 : jiffies} ${stamps}`],
+    note: 'last_seen and the stamps are jiffies (a clock): yours differ. echo / > the file clears the list (all clients lose their affinity).',
+  };
+}
+
+function staleEntryObservation(hop: Hop, where: ObservationWhere): Observation {
+  const line = hop.conntrack ?? '';
+  const svc = /dst=(\S+)/.exec(line)?.[1] ?? '';
+  const ep = ipOf(hop.packet.dst);
+  const proto = hop.packet.proto === 'UDP' ? 'udp' : 'tcp';
+  return {
+    where,
+    command: `conntrack -L -p ${proto} --orig-dst ${svc}`,
+    output: [line, 'conntrack v1.4.8 (conntrack-tools): 1 flow entries have been shown.'],
+    note: `The entry still points at ${ep}. What kube-proxy's cleanup does, by hand: conntrack -D -p ${proto} --orig-dst ${svc} --reply-src ${ep}.`,
+  };
+}
+
+function noLocalEndpointsObservation(hop: Hop, cluster: ClusterModel, node: NodeModel): Observation {
+  const output = tableOf(cluster, node, 'filter').filter((l) => l.includes('has no local endpoints'));
+  return {
+    where: { kind: 'node', node: node.name },
+    command: `iptables-save -t filter | grep 'has no local endpoints'`,
+    output,
+    note: `kubectl get endpointslices -l kubernetes.io/service-name=SERVICE -o wide shows where the endpoints are: none on ${node.name}.`,
+  };
+}
+
+function linkMtuObservation(cluster: ClusterModel, node: NodeModel, dev: string): Observation {
+  const u = cluster.network.underlayMtu;
+  const mtu = dev === 'eth0' ? u : dev === 'flannel.1' ? u - VXLAN_OVERHEAD : podMtu(cluster);
+  const line = dev === 'flannel.1'
+    ? `${dev}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu ${mtu} qdisc noqueue state UNKNOWN mode DEFAULT group default`
+    : `${dev}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu ${mtu} qdisc ${dev === 'eth0' ? 'mq' : 'noqueue'} state UP mode DEFAULT group default`;
+  const vx = dev === 'flannel.1'
+    ? [
+        `    link/ether ${node.vtepMac} brd ff:ff:ff:ff:ff:ff promiscuity 0 minmtu 68 maxmtu 65535`,
+        `    vxlan id ${cluster.network.vxlan.vni} local ${node.internalIP} dev eth0 srcport 0 0 dstport ${cluster.network.vxlan.port} nolearning ttl auto ageing 300 udpcsum noudp6zerocsumtx noudp6zerocsumrx`,
+      ]
+    : [];
+  const index = dev === 'eth0' ? 2 : dev === 'flannel.1' ? 4 : 5;
+  return {
+    where: { kind: 'node', node: node.name },
+    command: `ip -d link show ${dev} | head -${dev === 'flannel.1' ? 3 : 1}`,
+    output: [`${index}: ${line}`, ...vx],
+    note: dev === 'flannel.1' ? 'No "df set" or "df inherit" in the vxlan line: the default (unset) sends outer packets with DF clear. Interface indexes differ per node.' : 'Interface indexes differ per node.',
+  };
+}
+
+function pathMtuObservations(cluster: ClusterModel, node: NodeModel, hop: Hop): Observation[] {
+  const peer = hop.packet.outer?.dst ?? '';
+  const path = cluster.network.underlayPathMtu ?? cluster.network.underlayMtu;
+  const u = cluster.network.underlayMtu;
+  const size = u - 28;
+  const fits = path >= u;
+  return [
+    {
+      where: { kind: 'node', node: node.name },
+      command: `ip route get ${peer}`,
+      output: [`${peer} dev eth0 src ${node.internalIP} uid 0`, '    cache'],
+      note: `No "mtu" in the cache line: nothing ever told ${node.name} the path is smaller than eth0's ${u}.`,
+    },
+    {
+      where: { kind: 'node', node: node.name },
+      command: `ping -c 2 -M do -s ${size} ${peer}`,
+      output: fits
+        ? [`PING ${peer} (${peer}) ${size}(${u}) bytes of data.`, `${u - 20} bytes from ${peer}: icmp_seq=1 ttl=64`]
+        : [`PING ${peer} (${peer}) ${size}(${u}) bytes of data.`, '', `--- ${peer} ping statistics ---`, '2 packets transmitted, 0 received, 100% packet loss, time 1001ms'],
+      note: fits ? null : `Full-size packets vanish (ping -s ${path - 28} gets through): the black hole, seen without any pod.`,
+    },
+  ];
 }
 
 // ---------------------------------------------------------------- conntrack
@@ -526,6 +713,14 @@ function tcpPayload(hop: Hop, mtu: number, context: ObserveContext): Payload {
   const clientTs = fnv1a32(`ts-c|${key}`) % 4_000_000_000;
   const serverTs = fnv1a32(`ts-s|${key}`) % 4_000_000_000;
   const mss = mtu - 40;
+  if (p.length !== undefined && p.flags !== 'S' && p.flags !== 'S.') {
+    // A full-size data segment from the server: 20 bytes of IP, 32 of TCP with timestamps, the rest data.
+    const data = p.length - 52;
+    return {
+      text: `Flags [${p.flags ?? '.'}], seq 1:${data + 1}, ack 79, win 502, options [nop,nop,TS val ${serverTs} ecr ${clientTs}], length ${data}`,
+      ipLength: p.length,
+    };
+  }
   const synAck = p.flags === 'S.';
   // Linux's first window is the largest multiple of the MSS that fits in 65535; the SYN-ACK's
   // uses the MSS less the 12 bytes of timestamp option.

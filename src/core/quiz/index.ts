@@ -27,3 +27,4 @@ export { quizResult, isoOf, RESULT_SCHEMA, type QuizResult, type QuizResultAnswe
 export { exportQuiz, EXPORT_FORMATS, type ExportFormat } from './export/index.js';
 export { traceOfBasis } from './facts.js';
 export { questionHop, type QuestionHop } from './question-hop.js';
+export { dropHopQuestion, dropTrace, hopValue, DROP_HOP_SCENARIOS } from './drop-hop.js';

@@ -36,6 +36,8 @@ export type QuizTopic =
   | 'conntrack-entry'
   | 'client-port'
   | 'round-trip-rewrites'
+  /** "Which hop drops it, and why?" on a traffic failure scenario (drop-hop.ts; not in the seeded draw). */
+  | 'drop-hop'
   | `predict-${PredictAsk}`;
 
 export interface Choice {

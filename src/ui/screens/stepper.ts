@@ -211,6 +211,7 @@ function detailLines(hop: Hop, theme: Theme, width: number): Line[] {
 }
 
 function whereText(where: Observation['where']): string {
+  if (where.kind === 'host') return `On the client ${where.host}:`;
   return where.kind === 'node' ? `On ${where.node}, as root:` : 'Anywhere kubectl reaches the cluster:';
 }
 
