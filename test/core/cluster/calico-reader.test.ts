@@ -74,6 +74,20 @@ describe('readClusterDump: a Calico IPIP cluster', () => {
   });
 });
 
+describe('NetworkPolicy named ports', () => {
+  it('port: http is the selected pods\' container port named http (8080); a name nobody declares admits nothing', () => {
+    const frontend = CALICO.replace('      app: client\n', '      app: frontend\n');
+    const named = ok(read(frontend.replace('      - port: 8080\n        protocol: TCP', '      - port: http\n        protocol: TCP'))).cluster;
+    const r = simulate(named, { from: 'pod-a', to: 'myapp' }, {});
+    expect(r.ok && r.trace.verdict).toBe('delivered');
+    const hop = r.ok ? r.trace.hops.find((h) => h.node === 'node-2' && h.step === 'filter-forward')! : null;
+    expect(hop!.rules.some((l) => l.includes('-m multiport --dports 8080 -j MARK --set-xmark 0x10000/0x10000'))).toBe(true);
+    const unknown = ok(read(frontend.replace('      - port: 8080\n        protocol: TCP', '      - port: grpc\n        protocol: TCP'))).cluster;
+    const r2 = simulate(unknown, { from: 'pod-a', to: 'myapp' }, {});
+    expect(r2.ok && r2.trace.verdict).toBe('dropped');
+  });
+});
+
 describe('readClusterDump: Calico modes from the dump', () => {
   it('a VXLAN pool and IPv4VXLANTunnelAddr annotations: calico-vxlan', () => {
     const text = CALICO.replace('ipipMode: Always', 'ipipMode: Never').replace('vxlanMode: Never', 'vxlanMode: Always').replaceAll('IPv4IPIPTunnelAddr', 'IPv4VXLANTunnelAddr');

@@ -8,7 +8,7 @@
 // "cali40s:" + a hash of the selector); they print here as placeholders, <knp.default.NAME> and
 // <hash-N>, never as made-up hashes.
 
-import type { ClusterModel, NetworkPolicyModel, NetworkPolicyPeerModel, PodModel } from '../../cluster/model.js';
+import type { ClusterModel, NetworkPolicyModel, NetworkPolicyPeerModel, PodModel, Protocol } from '../../cluster/model.js';
 import { memoByObject } from '../../memo.js';
 import { cidrContains } from '../../net/ipv4.js';
 
@@ -82,17 +82,28 @@ export function policyChains(cluster: ClusterModel, pods: readonly PodModel[], c
       if (seen.has(chain)) continue;
       seen.add(chain);
       out.push({ chain, args: [] });
+      // A named port ("http") is the container port of that name on each selected pod; Felix matches
+      // it with a named-port ipset (ip,proto:port). Here it becomes the union of those port numbers.
+      const selected = cluster.pods.filter((p) => p.namespace === policy.namespace && selects(policy.podSelector, p.labels));
       policy.ingress.forEach((rule, r) => {
-        const ports = rule.ports.filter((p) => typeof p.port === 'number');
-        const byProto = ports.length === 0 ? [null] : [...new Set(ports.map((p) => p.protocol))];
+        const entries: { protocol: Protocol; port: number | null }[] = rule.ports.flatMap((p): { protocol: Protocol; port: number | null }[] => {
+          if (typeof p.port === 'number' || p.port === null) return [{ protocol: p.protocol, port: p.port }];
+          const name = p.port;
+          return [...new Set(selected.flatMap((pod) => pod.containerPorts.filter((c) => c.name === name && c.protocol === p.protocol).map((c) => c.port)))].map((n) => ({ protocol: p.protocol, port: n }));
+        });
+        // Ports were given but none resolves (a name no selected pod declares): the rule admits nothing.
+        if (rule.ports.length > 0 && entries.length === 0) return;
+        const byProto: (Protocol | null)[] = rule.ports.length === 0 ? [null] : [...new Set(entries.map((e) => e.protocol))];
         const peers = rule.from.length === 0 ? [null] : rule.from.map((_, i) => sets.names.get(`${policy.namespace}/${policy.name}|${r}|${i}`)!);
         for (const set of peers) {
           for (const proto of byProto) {
+            const mine = entries.filter((e) => e.protocol === proto);
+            const anyPort = mine.some((e) => e.port === null);
             const match: string[] = [];
             if (proto !== null) match.push('-p', proto.toLowerCase());
             match.push(...c());
             if (set !== null) match.push('-m', 'set', '--match-set', set, 'src');
-            if (proto !== null) match.push('-m', 'multiport', '--dports', ports.filter((p) => p.protocol === proto).map((p) => String(p.port)).join(','));
+            if (proto !== null && !anyPort) match.push('-m', 'multiport', '--dports', [...new Set(mine.map((e) => String(e.port)))].join(','));
             out.push({ chain, args: [...match, '-j', 'MARK', '--set-xmark', '0x10000/0x10000'] });
             out.push({ chain, args: [...c(), '-m', 'mark', '--mark', '0x10000/0x10000', '-j', 'RETURN'] });
           }
