@@ -1,7 +1,7 @@
 // The Trace: everything a view needs to show one packet's journey. Pure data, JSON-serialisable.
 // The stable JSON fields are a contract (see docs/design.md); add fields, never rename or drop them.
 
-import type { Protocol } from './cluster/model.js';
+import type { Protocol, ProxyMode } from './cluster/model.js';
 
 export type Direction = 'request' | 'reply';
 
@@ -153,6 +153,8 @@ export interface Trace {
   readonly reason: string | null;
   /** What the simulator assumed that the cluster did not say. */
   readonly assumptions: readonly string[];
+  /** kube-proxy's mode this trace was simulated in (absent in traces made before the field existed). */
+  readonly proxyMode?: ProxyMode;
   /** Earlier connections this trace depends on (session affinity: the one that --set the recent list). Absent when none. */
   readonly earlier?: readonly EarlierConnection[];
 }

@@ -128,6 +128,7 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
         verdict: 'rejected', outcome: 'nxdomain',
         reason: `"${host}" does not resolve: every name the resolver tried got NXDOMAIN (${nx} A queries). curl prints "Could not resolve host: ${host}".`,
         assumptions,
+        proxyMode: cluster.proxy.mode,
       });
     }
     targetIP = resolution.answer;
@@ -148,6 +149,7 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
         outcome: delivered ? 'delivered' : 'dropped',
         reason: delivered ? null : 'the DNS query did not come back',
         assumptions,
+        proxyMode: cluster.proxy.mode,
       });
     }
   }
@@ -294,6 +296,7 @@ function simulateOutside(cluster: ClusterModel, client: Exclude<Client, { kind: 
     hops,
     ...verdictOf(result),
     assumptions,
+    proxyMode: cluster.proxy.mode,
   });
 }
 

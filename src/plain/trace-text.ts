@@ -41,6 +41,7 @@ function hopLines(h: Hop, style: TextStyle): string[] {
 export function traceText(t: Trace, style: TextStyle): string {
   const arrow = style.ascii ? '->' : '→';
   const out: string[] = [`Trace: ${t.request.from} ${arrow} ${t.request.to} (${t.request.proto})`];
+  if (t.proxyMode === 'ipvs') out.push('kube-proxy: IPVS mode (kube-ipvs0, IPVS virtual services, ipsets)');
   if (t.dns) {
     out.push('', 'DNS');
     out.push(...t.dns.resolvConf.trimEnd().split('\n').map((l) => `  ${l}`));

@@ -27,3 +27,11 @@ describe('--proxy-mode ipvs on the command line', () => {
     for (const line of r.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
   });
 });
+
+describe('the Trace says which kube-proxy mode it was simulated in', () => {
+  it('proxyMode in --json, and a line under the title in IPVS mode', () => {
+    expect(JSON.parse(runCli(['trace', '--json']).stdout).proxyMode).toBe('iptables');
+    expect(JSON.parse(runCli(['trace', '--json', '--proxy-mode', 'ipvs']).stdout).proxyMode).toBe('ipvs');
+    expect(runCli(['trace', '--proxy-mode', 'ipvs']).stdout.split('\n')[1]).toBe('kube-proxy: IPVS mode (kube-ipvs0, IPVS virtual services, ipsets)');
+  });
+});
