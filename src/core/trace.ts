@@ -208,6 +208,7 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
     hops,
     ...verdict,
     assumptions,
+    proxyMode: cluster.proxy.mode,
     ...(earlier.length > 0 ? { earlier } : {}),
   });
 }
