@@ -4,6 +4,7 @@
 //   =  the same hop on both sides        ~  the same step, something differs (listed)
 //   A  only in A                         B  only in B
 
+import { outerText } from '../core/outer-text.js';
 import type { Comparison } from '../core/compare.js';
 import type { Hop } from '../core/trace-model.js';
 import { wrap } from './wrap.js';
@@ -19,7 +20,7 @@ function num(i: number | null): string {
 
 function summary(h: Hop, arrow: string): string {
   const p = h.packet;
-  const outer = p.outer ? `; outer ${p.outer.proto} ${p.outer.src} ${arrow} ${p.outer.dst}:${p.outer.dport ?? '-'}${p.outer.vni !== null && p.outer.vni !== undefined ? ` VNI ${p.outer.vni}` : ''}` : '';
+  const outer = p.outer ? `; outer ${outerText(p.outer, arrow)}` : '';
   const rw = h.rewrite ? `; ${h.rewrite.kind} ${h.rewrite.from} ${arrow} ${h.rewrite.to}` : '';
   return `${h.netns}/${h.device}: ${p.src} ${arrow} ${p.dst} ttl ${p.ttl}, ether ${p.srcMac ?? '-'} ${arrow} ${p.dstMac ?? '-'}${outer}${rw}`;
 }

@@ -1,5 +1,6 @@
 // The Trace as text for a terminal or a pipe: DNS first, then the request hop by hop, then the reply.
 
+import { outerText } from '../core/outer-text.js';
 import type { Hop, Trace } from '../core/trace-model.js';
 import { wrap } from './wrap.js';
 
@@ -24,7 +25,7 @@ function hopLines(h: Hop, style: TextStyle): string[] {
   if (p.srcMac || p.dstMac) lines.push(`     ether ${p.srcMac ?? '-'} ${arrow} ${p.dstMac ?? '-'}`);
   if (p.outer) {
     const o = p.outer;
-    lines.push(`     outer ${o.proto} ${o.src}:${o.sport} ${arrow} ${o.dst}:${o.dport}  VNI ${o.vni}  ttl ${o.ttl}`);
+    lines.push(`     outer ${outerText(o, arrow)}  ttl ${o.ttl}`);
     lines.push(`     outer ether ${o.srcMac} ${arrow} ${o.dstMac}`);
   }
   lines.push(...wrap(h.action, style.width, '     '));

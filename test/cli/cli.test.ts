@@ -62,7 +62,7 @@ describe('command line', () => {
     expect(r.stdout).toContain('Trace: default/pod-a → myapp.default.svc.cluster.local (TCP)');
     expect(r.stdout).toContain('DNAT 10.96.1.20:80 → 10.244.2.6:8080 by nat KUBE-SEP-');
     expect(r.stdout).toContain('un-DNAT 10.244.2.6:8080 → 10.96.1.20:80 by conntrack');
-    expect(r.stdout).toMatch(/outer UDP 192\.168\.1\.11:\d+ → 192\.168\.1\.12:8472 {2}VNI 1/);
+    expect(r.stdout).toMatch(/outer UDP 192\.168\.1\.11:\d+ → 192\.168\.1\.12:8472 VNI 1/);
     expect(r.stdout).toContain('Verdict: delivered');
     for (const line of r.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
   });
@@ -145,6 +145,10 @@ describe('command line', () => {
     expect(ipip.verdict).toBe('delivered');
     expect(ipip.hops[0].packet.dstMac).toBe('ee:ee:ee:ee:ee:ee');
     expect(ipip.hops.find((h: { step: string }) => h.step === 'encap').packet.outer).toMatchObject({ proto: 'IPIP', src: '192.168.1.11', dst: '192.168.1.12' });
+    // IP-in-IP has no ports and no VNI: the text says so instead of printing null.
+    const ipipText = runCli(['trace', '--cni', 'calico-ipip']).stdout;
+    expect(ipipText).toContain('outer IPIP (IP protocol 4) 192.168.1.11 → 192.168.1.12  ttl 63');
+    expect(ipipText).not.toMatch(/null|undefined/);
     const vx = JSON.parse(runCli(['trace', '--cni', 'calico-vxlan', '--json']).stdout);
     expect(vx.hops.find((h: { step: string }) => h.step === 'encap').packet.outer).toMatchObject({ proto: 'UDP', dport: 4789, vni: 4096 });
     const text = runCli(['trace', '--cni', 'calico-bgp']);

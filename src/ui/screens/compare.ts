@@ -5,6 +5,7 @@
 
 import type { AlignedRow, Comparison } from '../../core/compare.js';
 import { COMPARISONS } from '../../core/comparisons.js';
+import { outerText } from '../../core/outer-text.js';
 import type { Hop } from '../../core/trace-model.js';
 import { comparisonOf, rowHop, rowHops, rowMark, type RowMark } from '../compare-model.js';
 import type { Hint, ScreenView, ViewContext } from '../frame.js';
@@ -49,8 +50,7 @@ function sideLines(heading: Line, hop: Hop | null, other: Hop | null, diff: Read
   out.push(...field('IP', [...differs(p.src, diff.has('src'), theme), seg(a), ...differs(p.dst, diff.has('dst'), theme), seg(', '), ...differs(`TTL ${p.ttl}`, diff.has('ttl'), theme)], width));
   if (p.srcMac !== null || p.dstMac !== null) out.push(...field('Ethernet', differs(`${p.srcMac ?? '?'}${a}${p.dstMac ?? '?'}`, diff.has('macs'), theme), width));
   const o = p.outer;
-  const outerText = o === null ? 'none' : `${o.proto} ${o.src}${a}${o.dst}${o.dport !== null && o.dport !== undefined ? `:${o.dport}` : ''}${o.vni !== null && o.vni !== undefined ? ` VNI ${o.vni}` : ''}`;
-  if (o !== null || diff.has('outer')) out.push(...field('Outer', differs(outerText, diff.has('outer'), theme), width));
+  if (o !== null || diff.has('outer')) out.push(...field('Outer', differs(o === null ? 'none' : outerText(o, theme.glyphs.arrow), diff.has('outer'), theme), width));
   const rw = hop.rewrite;
   if (rw !== null || diff.has('rewrite')) out.push(...field('Rewrite', differs(rw === null ? 'none' : `${rw.kind} ${rw.from}${a}${rw.to}`, diff.has('rewrite'), theme), width));
   out.push(...wrapSegs([seg(hop.action)], width));

@@ -165,17 +165,12 @@ export function headerLines(hop: Hop, theme: Theme, width: number): Line[] {
   if (o !== null) {
     const outerChanged = ch.has('outer');
     const vni = o.vni !== null ? ` VXLAN VNI ${o.vni}` : '';
-    out.push(
-      ...labelled(
-        'Outer',
-        [...mark(`${o.src}:${o.sport ?? 0}`, outerChanged, theme), seg(a), ...mark(`${o.dst}:${o.dport ?? 0}`, outerChanged, theme)],
-        width,
-      ),
-    );
-    out.push(...labelled('', [seg(`${o.proto}${vni}, TTL ${o.ttl}`)], width));
+    const at = (ip: string, port: number | null) => (port === null ? ip : `${ip}:${port}`);
+    out.push(...labelled('Outer', [...mark(at(o.src, o.sport), outerChanged, theme), seg(a), ...mark(at(o.dst, o.dport), outerChanged, theme)], width));
+    out.push(...labelled('', [seg(`${o.proto === 'IPIP' ? 'IPIP (IP protocol 4)' : o.proto}${vni}, TTL ${o.ttl}`)], width));
     out.push(...labelled('', [seg(`${o.srcMac}${a}${o.dstMac}`)], width));
   } else if (ch.has('outer')) {
-    out.push(...labelled('Outer', [...mark('removed:', true, theme), seg(' the VXLAN, UDP and outer IP headers are stripped')], width));
+    out.push(...labelled('Outer', [...mark('removed:', true, theme), seg(" the tunnel's outer headers are stripped")], width));
   }
   if (hop.changed.length > 0 && !theme.screenReader) {
     out.push([seg(' '.repeat(width < NARROW ? 2 : LABEL)), seg(theme.glyphs.changed, 'changed'), seg(' changed by this hop', 'muted')]);
