@@ -590,9 +590,14 @@ export class Datapath {
       packet.dstMac = peer.eth0Mac;
     }
     const calico = isCalico(this.cluster.network.cni);
+    // Traffic for the peer node's own address (the API server, a NodePort) goes by the connected
+    // route of the node network, whatever the CNI does with pod traffic.
+    const toNodeItself = packet.outer === null && packet.dst === peer.internalIP;
     this.hop({
       node: node.name, netns: node.name, device: 'eth0', component: 'wire', step: 'wire', packet,
-      action: packet.outer?.proto === 'IPIP'
+      action: toNodeItself
+        ? `The packet leaves ${node.name}'s eth0 for ${peer.name}'s own address ${peer.internalIP}, a neighbour on the node network (the connected route of eth0): only the MACs are new, ${node.eth0Mac} to ${peer.eth0Mac}. The CNI's overlay or pod routes play no part; no outer header.`
+        : packet.outer?.proto === 'IPIP'
         ? `The outer packet leaves ${node.name}'s eth0 for ${peer.name} (${peer.internalIP}) as IPv4 protocol 4 (IP-in-IP) on the node network: no UDP, no ports; only the two node addresses are visible outside.`
         : packet.outer
         ? `The outer packet leaves ${node.name}'s eth0 for ${peer.name} (${peer.internalIP}) as ordinary UDP on the node network; nothing between the nodes needs to know any pod address.`
