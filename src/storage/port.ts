@@ -39,6 +39,8 @@ export interface StoredProgress {
   // More:
   startLesson(id: number): void;
   finishLesson(id: number): void;
+  /** Lessons with a finishedAt: read to their last page at some time. */
+  finishedLessons(): number[];
   lesson(id: number): LessonSummary;
   recordPrediction(p: { lesson: number; page: number; at: HopStep; ask: PredictAskName; correct: boolean }): void;
   saveQuiz(quiz: QuizRecord): void;
@@ -66,6 +68,10 @@ export function storedProgress(store: ProgressStore): StoredProgress {
     finishLesson: (id) => {
       store.update((d, now) => finishLesson(d, id, now));
     },
+    finishedLessons: () =>
+      Object.entries(store.doc().lessons)
+        .filter(([, e]) => e.finishedAt !== null)
+        .map(([id]) => Number(id)),
     lesson: (id) => lessonSummary(store.doc(), id),
     recordPrediction: (p) => {
       store.update((d, now) => recordPrediction(d, { ...p, answeredAt: now, id: `${now}|${process.pid}|${seq++}|${p.lesson}|${p.page}|${p.at}|${p.ask}` }));

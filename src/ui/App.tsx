@@ -51,6 +51,7 @@ export function App({ env, start, progress, size: fixedSize }: AppProps) {
       env,
       positions: snapshot(progress, env),
       lastLesson: progress.lastLesson(),
+      finished: safely(() => progress.finishedLessons?.()) ?? [],
       predictions: safely(() => progress.preferences?.().predictions) ?? true,
       notices: safely(() => progress.takeNotices?.()) ?? [],
       now: Date.now(),

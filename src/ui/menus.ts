@@ -34,16 +34,18 @@ export function lessonStateText(state: AppState, env: Env, lessonId: number): st
   const lesson = env.lessons.find((l) => l.id === lessonId);
   const pos = state.positions[lessonId];
   if (lesson === undefined) return '';
-  if (pos === undefined) return 'not started';
   const pages = lesson.pages.length;
+  const done = state.finished.includes(lessonId);
+  if (pos === undefined) return done ? 'read to the end' : 'not started';
   if (pos.page >= pages - 1) return 'read to the end';
-  return `page ${pos.page + 1} of ${pages}`;
+  return done ? `read to the end; now on page ${pos.page + 1} of ${pages}` : `page ${pos.page + 1} of ${pages}`;
 }
 
 function readToEnd(state: AppState, env: Env, lessonId: number): boolean {
   const lesson = env.lessons.find((l) => l.id === lessonId);
   const pos = state.positions[lessonId];
-  return lesson !== undefined && pos !== undefined && pos.page >= lesson.pages.length - 1;
+  if (lesson === undefined) return false;
+  return state.finished.includes(lessonId) || (pos !== undefined && pos.page >= lesson.pages.length - 1);
 }
 
 /**

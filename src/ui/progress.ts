@@ -31,6 +31,8 @@ export interface ProgressPort {
   // Optional, so a port of positions alone still works (storedProgress has them all):
   startLesson?(id: number): void;
   finishLesson?(id: number): void;
+  /** Lessons read to their last page at some time (they stay so when the learner pages back). */
+  finishedLessons?(): readonly number[];
   recordPrediction?(p: PredictionRecord): void;
   saveQuiz?(quiz: QuizRecord): void;
   preferences?(): { readonly predictions: boolean };
@@ -75,6 +77,7 @@ export function createMemoryProgress(initial: Readonly<Record<number, LessonPosi
     finishLesson: (id) => {
       finished.push(id);
     },
+    finishedLessons: () => [...new Set(finished)],
     recordPrediction: (p) => {
       predictions.push(p);
     },

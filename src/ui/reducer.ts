@@ -63,6 +63,8 @@ export function initialState(options: {
   env: Env;
   positions?: Readonly<Record<number, LessonPosition>>;
   lastLesson?: number | null;
+  /** Lessons read to the end in earlier sessions. */
+  finished?: readonly number[];
   /** The learner's preference: ask a lesson's predictions (default on). */
   predictions?: boolean;
   /** Lines to show once at the start (the progress store's notices). */
@@ -77,6 +79,7 @@ export function initialState(options: {
     positions: options.positions ?? {},
     simHops: {},
     lastLesson: options.lastLesson ?? null,
+    finished: options.finished ?? [],
     status: options.notices !== undefined && options.notices.length > 0 ? options.notices.join(' ') : null,
     exit: false,
     predictions: options.predictions ?? true,
@@ -162,7 +165,8 @@ function savePosition(state: AppState, lessonId: number, page: number, hop: numb
 }
 
 function emit(state: AppState, ...events: ProgressEvent[]): AppState {
-  return { ...state, outbox: [...state.outbox, ...events] };
+  const finished = events.filter((e) => e.kind === 'finish' && !state.finished.includes(e.lesson)).map((e) => (e as { lesson: number }).lesson);
+  return { ...state, outbox: [...state.outbox, ...events], ...(finished.length > 0 ? { finished: [...state.finished, ...finished] } : {}) };
 }
 
 function togglePredictions(state: AppState, screen: Screen): AppState {

@@ -151,6 +151,8 @@ export interface AppState {
   /** Each lesson simulation's last hop this session, by `lesson:page:sim` (see simKey). */
   readonly simHops: Readonly<Record<string, number>>;
   readonly lastLesson: number | null;
+  /** Lessons read to their last page, now or in an earlier session. */
+  readonly finished: readonly number[];
   /** One line of feedback ("Paused at a focus stop"), cleared by the next key. */
   readonly status: string | null;
   /** Set when the learner leaves the home screen: the App unmounts. */

@@ -198,3 +198,16 @@ describe('progress store', () => {
     expect(defaultConfigDir({}, 'darwin', '/Users/a')).toBe('/Users/a/Library/Preferences/kube-packet-tour-nodejs');
   });
 });
+
+describe('finished lessons', () => {
+  it('stay finished after the learner pages back, and across a reopen', () => {
+    const dir = temp();
+    const port = storedProgress(openProgressStore({ dir }));
+    port.startLesson(4);
+    port.finishLesson(4);
+    port.savePosition(4, 0, null);
+    port.startLesson(2);
+    expect(port.finishedLessons()).toEqual([4]);
+    expect(storedProgress(openProgressStore({ dir })).finishedLessons()).toEqual([4]);
+  });
+});

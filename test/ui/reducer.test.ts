@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { typeDigit } from '../../src/ui/menus.js';
+import { lessonStateText, typeDigit } from '../../src/ui/menus.js';
+import { initialState } from '../../src/ui/reducer.js';
 import type { AppState, Screen, StepperState } from '../../src/ui/state.js';
 import { current } from '../../src/ui/state.js';
 import { stepperHops } from '../../src/ui/stepper-model.js';
@@ -302,5 +303,19 @@ describe('resize', () => {
   it('records the new size', () => {
     const s = run(start(env), env, { type: 'resize', size: { columns: 40, rows: 12 } });
     expect(s.size).toEqual({ columns: 40, rows: 12 });
+  });
+});
+
+describe('a lesson read to the end', () => {
+  it('keeps saying so in the lessons list after paging back, in this session and the next', () => {
+    const env = makeEnv();
+    const last = env.lessons[0]!.pages.length - 1;
+    let s = run(start(env, { screen: 'lesson', lesson: 1 }), env, ...Array.from({ length: last }, () => ({ type: 'next' as const })));
+    expect(s.finished).toEqual([1]);
+    s = run(s, env, { type: 'first' });
+    expect(lessonStateText(s, env, 1)).toBe(`read to the end; now on page 1 of ${last + 1}`);
+    const next = initialState({ start: { screen: 'home' }, size: { columns: 80, rows: 24 }, env, positions: { 1: { page: 0, hop: null } }, finished: [1] });
+    expect(lessonStateText(next, env, 1)).toBe(`read to the end; now on page 1 of ${last + 1}`);
+    expect(lessonStateText(next, env, 2)).toBe('not started');
   });
 });
