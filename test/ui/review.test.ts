@@ -200,3 +200,21 @@ describe('wording', () => {
     expect(keymap('N', {})).toEqual({ type: 'nextLesson' });
   });
 });
+
+describe('a page with two simulations', () => {
+  it('labels each with the number that opens it, and the hint says so', async () => {
+    const { loadLessons } = await import('../../src/content/index.js');
+    const { pageLines } = await import('../../src/ui/screens/lesson.js');
+    const lessons = loadLessons();
+    const mono = makeTheme({ color: false, ascii: false, screenReader: false });
+    const lesson = lessons.find((l) => l.pages.some((p) => p.blocks.filter((b) => b.kind === 'sim' || b.kind === 'compare').length > 1))!;
+    const page = lesson.pages.findIndex((p) => p.blocks.filter((b) => b.kind === 'sim' || b.kind === 'compare').length > 1);
+    const text = pageLines(lesson, page, 80, mono).map(lineText).join('\n');
+    expect(text).toMatch(/▶ 1: follow the packet/);
+    expect(text).toMatch(/▶ 2: follow the packet/);
+    expect(text).not.toMatch(/▶ Enter:/);
+    const env = makeEnv({ lessons });
+    const s = run(start(env, { screen: 'lesson', lesson: lesson.id }), env, ...Array.from({ length: page }, () => ({ type: 'next' as const })));
+    expect(frameText(s, env).at(-1)).toMatch(/1-2 open one/);
+  });
+});

@@ -33,7 +33,8 @@ const ASK_TEXT: Record<PredictAsk, string> = {
 };
 
 /** Lines of one block at `width` columns. */
-export function blockLines(block: Block, width: number, theme: Theme): Line[] {
+/** `key`: what opens a simulation or comparison block: Enter when it is the page's only one, else its number. */
+export function blockLines(block: Block, width: number, theme: Theme, key = 'Enter'): Line[] {
   const g = theme.glyphs;
   switch (block.kind) {
     case 'heading':
@@ -64,13 +65,13 @@ export function blockLines(block: Block, width: number, theme: Theme): Line[] {
       const scenario = SCENARIOS[block.scenario];
       const stops = block.focus.length > 0 ? ` (stops at: ${block.focus.map(stepName).join(', ')})` : '';
       const prefix = theme.screenReader ? '' : `${g.play} `;
-      return wrapSegs([seg(`${prefix}Enter`, 'key'), seg(`: follow the packet. ${scenario.title}${stops}`, 'focus')], width, prefix.length);
+      return wrapSegs([seg(`${prefix}${key}`, 'key'), seg(`: follow the packet. ${scenario.title}${stops}`, 'focus')], width, prefix.length);
     }
     case 'compare': {
       const title = isComparisonName(block.name) ? COMPARISONS[block.name].title : block.name;
       const stops = block.focus.length > 0 ? ` (stops at: ${block.focus.map(stepName).join(', ')})` : '';
       const prefix = theme.screenReader ? '' : `${g.play} `;
-      return wrapSegs([seg(`${prefix}Enter`, 'key'), seg(`: compare side by side. ${title}${stops}`, 'focus')], width, prefix.length);
+      return wrapSegs([seg(`${prefix}${key}`, 'key'), seg(`: compare side by side. ${title}${stops}`, 'focus')], width, prefix.length);
     }
     case 'predict': {
       // "Think first, before the DNAT hop: what is rewritten, and to what? Which chain decides?"
@@ -137,9 +138,13 @@ export function pageLines(lesson: Lesson, page: number, width: number, theme: Th
   const { margin, width: w } = contentWidth(width);
   const pad = seg(' '.repeat(margin));
   const out: Line[] = [];
+  // With two or more simulations or comparisons on a page, each is opened by its number.
+  const openable: readonly Block[] = blocks.filter((b) => b.kind === 'sim' || b.kind === 'compare');
   blocks.forEach((b, i) => {
     if (i > 0) out.push(BLANK);
-    for (const l of blockLines(b, w, theme)) out.push(l.length === 0 ? l : [pad, ...l]);
+    const k = openable.indexOf(b);
+    const key = openable.length > 1 && k >= 0 ? `${k + 1}` : 'Enter';
+    for (const l of blockLines(b, w, theme, key)) out.push(l.length === 0 ? l : [pad, ...l]);
   });
   return out;
 }
@@ -148,13 +153,14 @@ export function lessonView(screen: Extract<Screen, { kind: 'lesson' }>, ctx: Vie
   const lesson = ctx.env.lessons.find((l) => l.id === screen.lessonId);
   if (lesson === undefined) return { title: ['Lessons'], header: [], body: [[seg('This lesson is not available.')]], scroll: 0, focus: null, hints: [] };
   const pages = lesson.pages.length;
-  const hasSim = (lesson.pages[screen.page]?.blocks ?? []).some((b) => b.kind === 'sim' || b.kind === 'compare');
+  const openable = (lesson.pages[screen.page]?.blocks ?? []).filter((b) => b.kind === 'sim' || b.kind === 'compare');
+  const hasSim = openable.length > 0;
   const g = ctx.theme.glyphs;
   const [right, left] = ctx.theme.ascii || ctx.theme.screenReader ? ['Right', 'Left'] : ['→', '←'];
   const isLast = screen.page === pages - 1;
   const after = isLast ? lessonAfter(ctx.env, lesson) : null;
   const hints: Hint[] = [
-    ...(hasSim ? [{ keys: 'Enter', what: 'follow the packet' }] : []),
+    ...(openable.length > 1 ? [{ keys: `1-${openable.length}`, what: 'open one' }] : hasSim ? [{ keys: 'Enter', what: openable[0]!.kind === 'compare' ? 'compare' : 'follow the packet' }] : []),
     ...(after !== null ? [{ keys: hasSim ? 'N' : 'Enter', what: 'next lesson' }] : []),
     ...(isLast ? [] : [{ keys: `${right} n`, what: 'next page' }]),
     { keys: `${left} p`, what: 'previous' },
