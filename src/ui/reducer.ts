@@ -218,7 +218,10 @@ function menuCommand(state: AppState, env: Env, screen: Extract<Screen, { kind: 
       const typed = typeDigit(menu, count, command.digit);
       const next = replaceTop(state, withMenu(screen, typed.menu));
       const item = items[typed.menu.cursor];
-      return typed.choose && item !== undefined ? choose(next, env, item.action, at) : next;
+      if (typed.choose && item !== undefined) return choose(next, env, item.action, at);
+      // A digit that could start a longer number waits, and says so.
+      if (typed.menu.digits !== '') return { ...next, status: `${typed.menu.digits}: type the next digit, or Enter for item ${typed.menu.digits}.` };
+      return next;
     }
     default:
       return state;

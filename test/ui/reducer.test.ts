@@ -319,3 +319,14 @@ describe('a lesson read to the end', () => {
     expect(lessonStateText(next, env, 2)).toBe('not started');
   });
 });
+
+describe('a number that could go on', () => {
+  it('says it waits for a second digit in a menu of ten or more, then opens item 12', () => {
+    const env = makeEnv();
+    let s = run(start(env, { screen: 'simulator' }), env, { type: 'digit', digit: 1 });
+    expect(s.status).toBe('1: type the next digit, or Enter for item 1.');
+    expect(current(s).kind).toBe('simulator');
+    s = run(s, env, { type: 'digit', digit: 2 });
+    expect(current(s).kind).not.toBe('simulator');
+  });
+});
