@@ -22,6 +22,14 @@ function inCI(env: NodeJS.ProcessEnv): boolean {
   return env.CI !== undefined && env.CI !== '0' && env.CI !== 'false';
 }
 
+/** Why the tour is printed rather than run, in the learner's terms. */
+function plainReason(command: Command): string {
+  if ('shared' in command && command.shared.plain) return '--plain was given';
+  if ('shared' in command && command.shared.json) return '--json was given';
+  if (!(process.stdin.isTTY && process.stdout.isTTY)) return 'not a terminal';
+  return `CI is set (CI=${process.env.CI ?? ''}; unset it for the interactive tour)`;
+}
+
 function width(): number {
   const cols = process.stdout.isTTY ? process.stdout.columns : 0;
   return Math.max(40, Math.min(cols || 80, 100));
@@ -101,7 +109,7 @@ async function run(argv: readonly string[]): Promise<number> {
       const style = { width: width(), ascii: command.shared.ascii };
       if (command.kind === 'lesson') out(lessonText(getLesson(command.lesson)!, style));
       else {
-        if (command.kind === 'tour') out(`kube-packet-tour ${VERSION}: not a terminal, so here is the tour as text.\n\n`);
+        if (command.kind === 'tour') out(`kube-packet-tour ${VERSION}: ${plainReason(command)}, so here is the tour as text.\n\n`);
         out(lessonsListText(loadLessons()));
         if (command.kind === 'tour') out(`\nOther commands: trace, rules, quiz, progress, lab (kube-packet-tour --help).\n`);
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../support/run-cli.js';
+import { spawnSync } from 'node:child_process';
+import { CLI, runCli } from '../support/run-cli.js';
 import pkg from '../../package.json' with { type: 'json' };
 
 describe('command line', () => {
@@ -216,5 +217,14 @@ describe('command line', () => {
     expect(r.stdout).toContain('Lessons:');
     expect(r.stdout).toMatch(/ 1\. /);
     expect(r.stdout).toMatch(/11\. Bonus: /);
+    expect(r.stdout).toMatch(/^kube-packet-tour \S+: not a terminal, so here is the tour as text\./);
+  });
+
+  // util-linux `script` gives the CLI a pseudo-terminal, so only CI keeps the tour plain.
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+  it.skipIf(!hasScript && !process.env.CI)('on a terminal with CI set, says that CI is why the tour is text', () => {
+    const r = spawnSync('script', ['-qec', `${process.execPath} ${CLI}`, '/dev/null'], { encoding: 'utf8', input: '', env: { ...process.env, CI: '1', NO_COLOR: '' }, timeout: 20_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('CI is set (CI=1; unset it for the interactive tour), so here is the tour as text.');
   });
 });
