@@ -59,6 +59,16 @@ export const SCENARIO_NAMES: readonly ScenarioName[] = Object.keys(SCENARIO_SET)
 export const HOP_STEPS: readonly HopStep[] = Object.keys(HOP_STEP_SET) as HopStep[];
 export const PREDICT_ASKS: readonly PredictAsk[] = Object.keys(PREDICT_ASK_SET) as PredictAsk[];
 
+/** Each ask as the question a learner reads (the tour's lesson pages and the plain text). */
+export const PREDICT_QUESTIONS: Readonly<Record<PredictAsk, string>> = {
+  'next-hop': 'Where does the packet go next?',
+  rewrite: 'What is rewritten, and to what?',
+  chain: 'Which chain decides?',
+  'outer-header': 'What does the outer header carry?',
+  conntrack: 'What will the conntrack entry say?',
+  'dns-queries': 'Which DNS queries does the resolver send?',
+};
+
 export function isScenarioName(value: unknown): value is ScenarioName {
   return typeof value === 'string' && Object.hasOwn(SCENARIO_SET, value);
 }

@@ -9,6 +9,8 @@ import { simulate } from '../core/trace.js';
 import type { Block, Lesson } from '../content/index.js';
 import { listMarker, plainText, tableColumnWidths, TABLE_GAP } from '../content/index.js';
 import { compareText } from './compare-text.js';
+import { PREDICT_QUESTIONS } from '../content/vocabulary.js';
+import { stepName } from '../ui/step-names.js';
 import { wrap } from './wrap.js';
 
 export interface LessonTextStyle {
@@ -60,7 +62,7 @@ function blockText(block: Block, style: LessonTextStyle): string[] {
         lines.push(`       ${h.packet.src} ${arrow} ${h.packet.dst}`);
         if (focus) lines.push(...wrap(h.action, style.width, '       '));
       }
-      lines.push(`  Verdict: ${t.verdict}${t.reason ? ` (${t.reason})` : ''}`);
+      lines.push(...wrap(`Verdict: ${t.verdict}${t.reason ? ` (${t.reason})` : ''}`, style.width, '  '));
       return lines;
     }
     case 'compare': {
@@ -71,7 +73,7 @@ function blockText(block: Block, style: LessonTextStyle): string[] {
       return ['', `COMPARISON: ${spec.title}`, ...wrap(spec.summary, style.width, '  '), '', ...compareText(result.comparison, style).trimEnd().split('\n')];
     }
     case 'predict':
-      return ['', ...wrap(`PREDICT: before the "${block.at}" hop, what happens (${block.ask.join(', ')})? Step through it in the interactive tour, or read the simulation above.`, style.width)];
+      return ['', ...wrap(`THINK FIRST, before the ${stepName(block.at)} hop: ${block.ask.map((a) => PREDICT_QUESTIONS[a]).join(' ')} (The interactive tour asks before it shows the hop; here, check your answer in the simulation above.)`, style.width)];
   }
 }
 

@@ -5,7 +5,7 @@
 import { plainText } from '../../content/inline.js';
 import { LAYOUT, artLines, tableColumnWidths, tableWidth, textWidth } from '../../content/layout.js';
 import type { Block, Lesson, Span } from '../../content/types.js';
-import type { PredictAsk } from '../../content/vocabulary.js';
+import { PREDICT_QUESTIONS } from '../../content/vocabulary.js';
 import { COMPARISONS, isComparisonName } from '../../core/comparisons.js';
 import { SCENARIOS } from '../../core/scenarios.js';
 import type { Hint, ScreenView, ViewContext } from '../frame.js';
@@ -23,14 +23,6 @@ function spanSegs(spans: readonly Span[], theme: Theme, base?: Tone): Seg[] {
   return spans.map((s) => seg(quote && s.style === 'code' ? `\`${s.text}\`` : s.text, SPAN_TONE[s.style] ?? base));
 }
 
-const ASK_TEXT: Record<PredictAsk, string> = {
-  'next-hop': 'Where does the packet go next?',
-  rewrite: 'What is rewritten, and to what?',
-  chain: 'Which chain decides?',
-  'outer-header': 'What does the outer header carry?',
-  conntrack: 'What will the conntrack entry say?',
-  'dns-queries': 'Which DNS queries does the resolver send?',
-};
 
 /** Lines of one block at `width` columns. */
 /** `key`: what opens a simulation or comparison block: Enter when it is the page's only one, else its number. */
@@ -75,7 +67,7 @@ export function blockLines(block: Block, width: number, theme: Theme, key = 'Ent
     }
     case 'predict': {
       // "Think first, before the DNAT hop: what is rewritten, and to what? Which chain decides?"
-      const asks = block.ask.map((a) => ASK_TEXT[a]).join(' ');
+      const asks = block.ask.map((a) => PREDICT_QUESTIONS[a]).join(' ');
       const lead = asks.charAt(0).toLowerCase() + asks.slice(1);
       return wrapSegs([seg('? Think first', 'key'), seg(`, before the ${stepName(block.at)} hop: ${lead}`, 'em')], width, 2);
     }
