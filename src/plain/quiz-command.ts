@@ -298,7 +298,9 @@ async function runSession(command: QuizCommand, io: QuizIo, base: Quiz, quiz: Qu
       const a = state.answers.find((x) => x.index === i);
       const yours = a === undefined ? 'not answered' : a.choice === null ? 'skipped' : `you answered ${a.tries[0]! + 1}) ${q.choices[a.tries[0]!]!.text}`;
       para(q.prompt.split('\n').at(-1)!, `${String(i + 1).padStart(3)}. `, '     ');
-      para(`${yours}; the answer is ${q.key + 1}) ${q.choices[q.key]!.text}.`, '     ');
+      // A DNS name answer ends with its own root dot; the sentence adds none after it.
+      const answer = q.choices[q.key]!.text;
+      para(`${yours}; the answer is ${q.key + 1}) ${answer}${answer.endsWith('.') ? '' : '.'}`, '     ');
       para(q.explanation, '     ');
     }
     out();
