@@ -3,6 +3,7 @@
 // lesson's ```compare block opens one; both replay these, so what a lesson promises is what runs.
 
 import type { ClusterModel } from './cluster/model.js';
+import { withProxyMode } from './cluster/proxy-mode.js';
 import { withCni, withoutBrNetfilter } from './cluster/variants.js';
 import { compareTraces, type Comparison } from './compare.js';
 import type { AnyScenarioName } from './request.js';
@@ -35,6 +36,16 @@ export const COMPARISONS = {
     sides: [
       { label: 'flannel-vxlan', scenario: 'cross-node-clusterip', cluster: (c) => withCni(c, 'flannel-vxlan') },
       { label: 'flannel-host-gw', scenario: 'cross-node-clusterip', cluster: (c) => withCni(c, 'flannel-host-gw') },
+    ],
+  },
+  'iptables-vs-ipvs': {
+    name: 'iptables-vs-ipvs',
+    compare: 'proxy-mode',
+    title: 'kube-proxy in iptables mode or IPVS mode, same request',
+    summary: 'pod-a to myapp, endpoint pod-b: a KUBE-SEP rule DNATs in nat PREROUTING, or the ClusterIP is local on kube-ipvs0 and IPVS DNATs at INPUT.',
+    sides: [
+      { label: 'iptables', scenario: 'cross-node-clusterip', cluster: (c) => withProxyMode(c, 'iptables') },
+      { label: 'ipvs', scenario: 'cross-node-clusterip', cluster: (c) => withProxyMode(c, 'ipvs') },
     ],
   },
   'flannel-vs-calico': {
