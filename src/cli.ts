@@ -3,6 +3,7 @@
 
 import { HELP } from './cli/help.js';
 import { loadCluster } from './cli/load-cluster.js';
+import { formatHelp } from './cli/format-help.js';
 import { loadTour } from './cli/load-tour.js';
 import { parseCommandLine, type Command } from './cli/options.js';
 import { UsageError } from './cli/usage-error.js';
@@ -39,7 +40,7 @@ async function run(argv: readonly string[]): Promise<number> {
   const command = parseCommandLine(argv, process.env);
   switch (command.kind) {
     case 'help':
-      out(HELP);
+      out(formatHelp(HELP, process.stdout.isTTY ? Math.max(40, (process.stdout.columns || 80) - 1) : 80));
       return 0;
     case 'version':
       out(`${VERSION}\n`);

@@ -16,13 +16,19 @@ Usage:
   kube-packet-tour progress [options]   what you have done: lessons, predictions, quizzes
 
 Trace options:
-  --from POD                 client pod: NAME (namespace default) or NAMESPACE/NAME  [pod-a]
+  --from POD                 client pod: NAME (namespace default) or NAMESPACE/NAME; node/NAME for
+                             a host-network client; external[/IP] for a client outside the
+                             cluster on the nodes' network  [pod-a]
   --to NAME|IP[:PORT]        a Service name, a ClusterIP or a pod IP  [myapp.default.svc.cluster.local]
   --proto tcp|udp            [tcp]
   --scenario NAME            a named scenario: cross-node-clusterip, same-node-clusterip, pod-ip,
                              same-node-pod-ip, dns-lookup, hairpin, no-endpoints, nxdomain;
-                             what goes wrong: no-br-netfilter, wrong-targetport,
-                             networkpolicy-deny (Calico; calico-ipip unless --cni says)
+                             beyond the source text: nodeport-external, nodeport-local,
+                             host-network-clusterip, session-affinity, headless,
+                             internal-local; what goes wrong: no-br-netfilter,
+                             wrong-targetport, networkpolicy-deny (Calico; calico-ipip unless
+                             --cni says), nodeport-local-no-endpoint,
+                             internal-local-no-endpoint, vxlan-mtu, stale-udp-conntrack
   --seed N                   draw kube-proxy's random endpoint choice (and ports) from seed N
   --endpoint IP              pin the endpoint instead of drawing it
   --resolver glibc|musl      the client's stub resolver  [glibc]
@@ -60,7 +66,7 @@ Shared options:
   --cluster FILE             a real cluster: kubectl get nodes,pods,services,endpointslices,configmaps
                              -A -o yaml (or -o json)  [the built-in two-node cluster]; on Calico
                              also networkpolicies,ippools.crd.projectcalico.org
-  --proxy-mode iptables|ipvs kube-proxy's mode for trace, rules and lab  [the cluster's own:
+  --proxy-mode MODE          iptables or ipvs: kube-proxy's mode for trace, rules and lab  [the cluster's own:
                              iptables for the built-in one, the kube-proxy ConfigMap's for a dump]
   --cni flannel-vxlan        the CNI data plane for trace and rules: flannel-vxlan,
                              flannel-host-gw, calico-bgp, calico-ipip or calico-vxlan
