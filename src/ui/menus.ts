@@ -6,9 +6,10 @@ import type { ClusterModel } from '../core/cluster/model.js';
 import { COMPARISONS, COMPARISON_NAMES, type ComparisonName } from '../core/comparisons.js';
 import type { AnyScenarioName } from '../core/request.js';
 import { FAILURE_SCENARIOS, SCENARIOS, SCENARIO_NAMES } from '../core/scenarios.js';
+import { TRAFFIC_FAILURE_SCENARIOS, TRAFFIC_SCENARIOS } from '../core/traffic-scenarios.js';
 import { hostPort } from '../core/net/ipv4.js';
 import type { Lesson } from '../content/types.js';
-import type { AppState, Env, MenuState, Screen } from './state.js';
+import type { AppState, Env, MenuState, ScenarioGroup, Screen } from './state.js';
 
 export type MenuAction =
   | { readonly kind: 'continue'; readonly lessonId: number }
@@ -20,6 +21,7 @@ export type MenuAction =
   | { readonly kind: 'lesson'; readonly lessonId: number }
   | { readonly kind: 'scenario'; readonly name: AnyScenarioName }
   | { readonly kind: 'compare'; readonly name: ComparisonName }
+  | { readonly kind: 'group'; readonly group: ScenarioGroup }
   | { readonly kind: 'custom' }
   | { readonly kind: 'client'; readonly ref: string }
   | { readonly kind: 'destination'; readonly to: string };
@@ -86,19 +88,54 @@ export function lessonItems(state: AppState, env: Env): MenuItem[] {
   }));
 }
 
+/** Each Simulator submenu: its menu line, and its screen's title and introduction. */
+export const SCENARIO_GROUPS: Readonly<Record<ScenarioGroup, { readonly label: string; readonly detail: string; readonly title: string; readonly intro: string }>> = {
+  beyond: {
+    label: 'Beyond the source text',
+    detail: 'NodePort from outside, externalTrafficPolicy and internalTrafficPolicy Local, a host-network client, session affinity, a headless Service',
+    title: 'Beyond the source text',
+    intro: 'Traffic the source text does not cover, on the same built-in cluster.',
+  },
+  failures: {
+    label: 'What goes wrong',
+    detail: 'missing br_netfilter, a wrong targetPort, a NetworkPolicy, Local policies without a local endpoint, a VXLAN MTU black hole, stale UDP conntrack',
+    title: 'What goes wrong',
+    intro: 'Each one with the symptom a client sees, and the hop where it happens.',
+  },
+  compare: {
+    label: 'Side by side',
+    detail: 'the same request under two choices, aligned hop by hop: CNI, kube-proxy mode, br_netfilter, ClusterIP or pod IP',
+    title: 'Side by side',
+    intro: 'Two traces of one request, row by row; Tab goes to the next row that differs.',
+  },
+};
+
 /**
- * Your own trace, the prepared scenarios, what goes wrong, and side-by-side comparisons. Scenarios
- * and comparisons are written for the built-in cluster; they run on it whatever --cluster says.
+ * Your own trace, the source text's scenarios, then one submenu each for traffic beyond the source
+ * text, what goes wrong, and side-by-side comparisons (so the menu stays under 20 items and the
+ * number keys 2-9 open a scenario at once). Scenarios and comparisons are written for the built-in
+ * cluster; they run on it whatever --cluster says.
  */
 export function simulatorStartItems(env: Env): MenuItem[] {
   const builtinNote = env.cluster.source === 'built-in' ? '' : ' (built-in cluster)';
-  const failures = Object.values(FAILURE_SCENARIOS);
   return [
     { label: 'Choose the client pod and the destination', detail: `on ${env.cluster.source === 'built-in' ? 'the built-in cluster' : env.cluster.source}`, action: { kind: 'custom' } },
     ...SCENARIO_NAMES.map((name): MenuItem => ({ label: `${SCENARIOS[name].title}${builtinNote}`, detail: SCENARIOS[name].summary, action: { kind: 'scenario', name } })),
-    ...failures.map((s): MenuItem => ({ label: `${s.title}${builtinNote}`, detail: s.summary, action: { kind: 'scenario', name: s.name } })),
-    ...COMPARISON_NAMES.map((name): MenuItem => ({ label: `Side by side: ${COMPARISONS[name].title}${builtinNote}`, detail: COMPARISONS[name].summary, action: { kind: 'compare', name } })),
+    ...(Object.keys(SCENARIO_GROUPS) as ScenarioGroup[]).map((group): MenuItem => ({ label: `${SCENARIO_GROUPS[group].label}: ${groupItems(group, env).length} more`, detail: SCENARIO_GROUPS[group].detail, action: { kind: 'group', group } })),
   ];
+}
+
+export function groupItems(group: ScenarioGroup, env: Env): MenuItem[] {
+  const builtinNote = env.cluster.source === 'built-in' ? '' : ' (built-in cluster)';
+  const scenarioItem = (s: { readonly name: AnyScenarioName; readonly title: string; readonly summary: string }): MenuItem => ({ label: `${s.title}${builtinNote}`, detail: s.summary, action: { kind: 'scenario', name: s.name } });
+  switch (group) {
+    case 'beyond':
+      return Object.values(TRAFFIC_SCENARIOS).map(scenarioItem);
+    case 'failures':
+      return [...Object.values(FAILURE_SCENARIOS), ...Object.values(TRAFFIC_FAILURE_SCENARIOS)].map(scenarioItem);
+    case 'compare':
+      return COMPARISON_NAMES.map((name): MenuItem => ({ label: `${COMPARISONS[name].title}${builtinNote}`, detail: COMPARISONS[name].summary, action: { kind: 'compare', name } }));
+  }
 }
 
 export function clientItems(cluster: ClusterModel): MenuItem[] {
@@ -144,6 +181,7 @@ export function menuOf(screen: Screen, state: AppState, env: Env): MenuItem[] | 
       return lessonItems(state, env);
     case 'simulator':
       if (screen.stage === 'start') return simulatorStartItems(env);
+      if (screen.stage === 'group') return groupItems(screen.group ?? 'beyond', env);
       if (screen.stage === 'client') return clientItems(env.cluster);
       return destinationItems(env.cluster, screen.client);
     default:

@@ -28,6 +28,8 @@ import {
   SPEEDS,
   current,
   type AppState,
+  type ScenarioGroup,
+  type SimulatorStage,
   type CompareState,
   type Env,
   type MenuState,
@@ -179,8 +181,8 @@ function togglePredictions(state: AppState, screen: Screen): AppState {
 
 // ---------------------------------------------------------------- menus
 
-function simulatorScreen(stage: 'start' | 'client' | 'destination', client: string | null): Screen {
-  return { kind: 'simulator', stage, menu: MENU_START, client };
+function simulatorScreen(stage: SimulatorStage, client: string | null, group?: ScenarioGroup): Screen {
+  return { kind: 'simulator', stage, menu: MENU_START, client, ...(group ? { group } : {}) };
 }
 
 function withMenu(screen: Screen, menu: MenuState): Screen {
@@ -264,6 +266,8 @@ function choose(state: AppState, env: Env, action: MenuAction, at: number): AppS
       return push(state, { kind: 'stepper', stepper: scenarioStepper(env, action.name, null, null) });
     case 'compare':
       return push(state, { kind: 'compare', compare: newCompare(env, action.name, [], null) });
+    case 'group':
+      return push(state, simulatorScreen('group', null, action.group));
   }
 }
 

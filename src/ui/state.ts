@@ -24,7 +24,10 @@ export interface MenuState {
   readonly digits: string;
 }
 
-export type SimulatorStage = 'start' | 'client' | 'destination';
+export type SimulatorStage = 'start' | 'client' | 'destination' | 'group';
+
+/** The Simulator's submenus: traffic beyond the source text, what goes wrong, side by side. */
+export type ScenarioGroup = 'beyond' | 'failures' | 'compare';
 
 export type Track = 'main' | 'dns';
 
@@ -127,7 +130,7 @@ export type Screen =
   | { readonly kind: 'home'; readonly menu: MenuState }
   | { readonly kind: 'lessons'; readonly menu: MenuState }
   | { readonly kind: 'lesson'; readonly lessonId: number; readonly page: number; readonly scroll: number }
-  | { readonly kind: 'simulator'; readonly stage: SimulatorStage; readonly menu: MenuState; readonly client: string | null }
+  | { readonly kind: 'simulator'; readonly stage: SimulatorStage; readonly menu: MenuState; readonly client: string | null; readonly group?: ScenarioGroup }
   | { readonly kind: 'stepper'; readonly stepper: StepperState }
   | { readonly kind: 'compare'; readonly compare: CompareState }
   | { readonly kind: 'help'; readonly scroll: number }

@@ -10,20 +10,27 @@ import { simulate } from '../../src/core/trace.js';
 import { App } from '../../src/ui/App.js';
 import { compareRows, comparisonOf, rowHop, rowMark } from '../../src/ui/compare-model.js';
 import { keymapAll } from '../../src/ui/keymap.js';
-import { simulatorStartItems } from '../../src/ui/menus.js';
+import { groupItems, simulatorStartItems, type MenuItem } from '../../src/ui/menus.js';
+import { ALL_SCENARIO_NAMES } from '../../src/core/scenarios.js';
 import { createMemoryProgress } from '../../src/ui/progress.js';
-import { current, type AppState, type CompareState } from '../../src/ui/state.js';
+import { current, type AppState, type CompareState, type ScenarioGroup } from '../../src/ui/state.js';
 import { KEYS, frameText, makeEnv, press, run, start, waitFor, widest } from './helpers.js';
 
 const env = makeEnv();
 
+const downs = (n: number) => Array.from({ length: n }, () => ({ type: 'down' as const }));
+
+/** Simulator → a submenu → one of its items, with the cursor keys and Enter. */
+function openInGroup(group: ScenarioGroup, pick: (item: MenuItem) => boolean, size = { columns: 80, rows: 24 }): AppState {
+  const g = simulatorStartItems(env).findIndex((i) => i.action.kind === 'group' && i.action.group === group);
+  expect(g).toBeGreaterThan(0);
+  const k = groupItems(group, env).findIndex(pick);
+  expect(k).toBeGreaterThanOrEqual(0);
+  return run(start(env, { screen: 'simulator' }, size), env, ...downs(g), { type: 'select' }, ...downs(k), { type: 'select' });
+}
+
 function openFromMenu(name: (typeof COMPARISON_NAMES)[number], size = { columns: 80, rows: 24 }): AppState {
-  const items = simulatorStartItems(env);
-  const k = items.findIndex((i) => i.action.kind === 'compare' && i.action.name === name);
-  expect(k).toBeGreaterThan(0);
-  const s = run(start(env, { screen: 'simulator' }, size), env, { type: 'last' });
-  const moved = run(s, env, ...Array.from({ length: items.length - 1 - k }, () => ({ type: 'up' as const })));
-  return run(moved, env, { type: 'select' });
+  return openInGroup('compare', (i) => i.action.kind === 'compare' && i.action.name === name, size);
 }
 
 function cs(state: AppState): CompareState {
@@ -33,16 +40,18 @@ function cs(state: AppState): CompareState {
 }
 
 describe('the simulator menu', () => {
-  it('offers every failure scenario and every comparison after the scenarios', () => {
-    const labels = simulatorStartItems(env).map((i) => i.label);
-    expect(labels.some((l) => /br_netfilter off/.test(l))).toBe(true);
-    for (const name of COMPARISON_NAMES) expect(labels).toContain(`Side by side: ${COMPARISONS[name].title}`);
+  it('offers every scenario there is once, and every comparison, the source text\'s scenarios first', () => {
+    const all = [...simulatorStartItems(env), ...(['beyond', 'failures', 'compare'] as const).flatMap((g) => groupItems(g, env))];
+    const scenarios = all.flatMap((i) => (i.action.kind === 'scenario' ? [i.action.name] : []));
+    expect([...scenarios].sort()).toEqual([...ALL_SCENARIO_NAMES].sort());
+    expect(all.flatMap((i) => (i.action.kind === 'compare' ? [i.label] : []))).toEqual(COMPARISON_NAMES.map((n) => COMPARISONS[n].title));
+    // Under 20 items, so 2-9 open a scenario at once.
+    expect(simulatorStartItems(env).length).toBeLessThan(20);
+    expect(simulatorStartItems(env)[1]!.action).toEqual({ kind: 'scenario', name: 'cross-node-clusterip' });
   });
 
   it('opens a failure scenario on its own cluster variant (the reply is not un-DNATed without br_netfilter)', () => {
-    const items = simulatorStartItems(env);
-    const k = items.findIndex((i) => i.action.kind === 'scenario' && i.action.name === 'no-br-netfilter');
-    const s = run(start(env, { screen: 'simulator' }), env, ...String(k + 1).split('').map((d) => ({ type: 'digit' as const, digit: Number(d) })));
+    const s = openInGroup('failures', (i) => i.action.kind === 'scenario' && i.action.name === 'no-br-netfilter');
     const top = current(s);
     expect(top.kind).toBe('stepper');
     if (top.kind !== 'stepper' || !top.stepper.result.ok) throw new Error('no trace');
@@ -71,7 +80,7 @@ describe('the compare screen', () => {
     s = run(s, env, { type: 'last' }, { type: 'next' });
     expect(s.status).toMatch(/last row/);
     s = run(s, env, { type: 'back' });
-    expect(current(s).kind).toBe('simulator');
+    expect(current(s)).toMatchObject({ kind: 'simulator', stage: 'group', group: 'compare' });
   });
 
   it('marks what differs on each side, and says when a side has no such hop', () => {
@@ -142,14 +151,15 @@ describe('keys typed faster than a frame', () => {
   });
 
   it('in the App: typing a two-digit item number at once opens that item', async () => {
-    const items = simulatorStartItems(env);
-    const k = items.findIndex((i) => i.action.kind === 'compare');
+    const k = simulatorStartItems(env).findIndex((i) => i.action.kind === 'group' && i.action.group === 'compare');
     expect(k + 1).toBeGreaterThanOrEqual(10);
     const { stdin, lastFrame, unmount } = render(<App env={env} start={{ screen: 'simulator' }} progress={createMemoryProgress()} />);
     await waitFor(lastFrame, (f) => f.includes('Choose the client pod'));
     await press(stdin, String(k + 1));
-    const frame = await waitFor(lastFrame, (f) => f.includes('Side by side'), 'the compare screen');
-    expect(frame).toContain('Row 1 of');
+    await waitFor(lastFrame, (f) => f.includes('Two traces of one request'), 'the Side by side submenu');
+    await press(stdin, '1');
+    const frame = await waitFor(lastFrame, (f) => f.includes('Row 1 of'), 'the compare screen');
+    expect(frame).toContain('Side by side');
     await press(stdin, KEYS.tab);
     await waitFor(lastFrame, (f) => /Row \d+ of/.test(f) && !f.includes('Row 1 of'), 'a later row');
     unmount();

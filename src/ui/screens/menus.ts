@@ -1,7 +1,7 @@
 // Home, the lesson list and the simulator's pickers: numbered menus.
 
 import type { Hint, ScreenView, ViewContext } from '../frame.js';
-import { menuOf, type MenuItem } from '../menus.js';
+import { SCENARIO_GROUPS, menuOf, type MenuItem } from '../menus.js';
 import type { MenuState, Screen } from '../state.js';
 import { BLANK, fitLine, lineWidth, seg, wrapSegs, type Line } from '../text.js';
 import type { Theme } from '../theme.js';
@@ -92,6 +92,8 @@ export function simulatorView(screen: Extract<Screen, { kind: 'simulator' }>, ct
   const [title, intro] =
     screen.stage === 'start'
       ? [['Simulator'], 'Choose a client and a destination on your cluster, or a prepared scenario.']
+      : screen.stage === 'group'
+        ? [['Simulator', SCENARIO_GROUPS[screen.group ?? 'beyond'].title], SCENARIO_GROUPS[screen.group ?? 'beyond'].intro]
       : screen.stage === 'client'
         ? [['Simulator', 'Client'], 'Which pod sends the packet?']
         : [['Simulator', clientName, 'Destination'], `Where does ${clientName} connect? A Service name goes through DNS first.`];
