@@ -127,7 +127,12 @@ export function simulatorStartItems(env: Env): MenuItem[] {
 
 export function groupItems(group: ScenarioGroup, env: Env): MenuItem[] {
   const builtinNote = env.cluster.source === 'built-in' ? '' : ' (built-in cluster)';
-  const scenarioItem = (s: { readonly name: AnyScenarioName; readonly title: string; readonly summary: string }): MenuItem => ({ label: `${s.title}${builtinNote}`, detail: s.summary, action: { kind: 'scenario', name: s.name } });
+  // Inside "What goes wrong" the titles' own "What goes wrong: " would only repeat the screen's title.
+  const scenarioItem = (s: { readonly name: AnyScenarioName; readonly title: string; readonly summary: string }): MenuItem => ({
+    label: `${group === 'failures' ? s.title.replace(/^What goes wrong: /, '') : s.title}${builtinNote}`,
+    detail: s.summary,
+    action: { kind: 'scenario', name: s.name },
+  });
   switch (group) {
     case 'beyond':
       return Object.values(TRAFFIC_SCENARIOS).map(scenarioItem);

@@ -49,3 +49,12 @@ describe('every scenario of the Simulator', () => {
     });
   }
 });
+
+describe('the What goes wrong submenu', () => {
+  it('does not repeat its own title in every item', () => {
+    const labels = groupItems('failures', env).map((i) => i.label);
+    expect(labels.length).toBe(7);
+    for (const l of labels) expect(l).not.toMatch(/^What goes wrong/);
+    expect(labels[0]).toMatch(/^br_netfilter off/);
+  });
+});
