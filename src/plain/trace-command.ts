@@ -7,6 +7,7 @@ import { traceText } from './trace-text.js';
 import { clusterWithCni } from './cni-choice.js';
 import { compareTraces } from '../core/compare.js';
 import { withCni } from '../core/cluster/variants.js';
+import type { ClusterModel, CniKind, ProxyMode } from '../core/cluster/model.js';
 import { compareText } from './compare-text.js';
 import { clusterWithProxyMode } from './proxy-mode-choice.js';
 import { withProxyMode } from '../core/cluster/proxy-mode.js';
@@ -29,31 +30,25 @@ export function runTrace(command: TraceCommand, loaded: LoadedCluster, io: { wid
     ...(command.endpoint !== undefined ? { endpoint: command.endpoint } : {}),
     resolver: command.resolver,
   };
-  if (command.compare === 'cni') {
-    if (loaded.cluster.source !== 'built-in') throw new UsageError('--compare cni replays the built-in cluster; leave out --cluster');
-    const choices = command.compareCnis ?? (['flannel-vxlan', 'flannel-host-gw'] as const);
-    const traces = choices.map((cni) => {
-      const c = withCni(loaded.cluster, cni);
-      const r = simulate(scenario ? scenarioCluster(scenario, c) : c, request, options);
-      if (!r.ok) throw new UsageError(`--${r.error.field}: ${r.error.message}`);
-      return { ...r.trace, scenario: command.scenario };
-    });
-    const comparison = compareTraces('cni', choices, [traces[0]!, traces[1]!]);
-    io.write(command.shared.json ? `${JSON.stringify(comparison, null, 2)}\n` : compareText(comparison, { width: io.width, ascii: command.shared.ascii }));
-    return 0;
-  }
-  if (command.compare === 'proxy-mode') {
-    const base = clusterWithCni(loaded.cluster, command.cni);
-    const choices = ['iptables', 'ipvs'] as const;
-    const traces = choices.map((mode) => {
-      const c = withProxyMode(base, mode);
+  // --compare: the same request on two variants of the cluster, aligned hop by hop.
+  const compareOn = (kind: 'cni' | 'proxy-mode', choices: readonly string[], variant: (choice: string) => ClusterModel): number => {
+    const traces = choices.map((choice) => {
+      const c = variant(choice);
       const r = simulate(scenario ? scenarioCluster(scenario, c) : c, request, options);
       if (!r.ok) throw new UsageError(`--${r.error.field}: ${r.error.message}`);
       return { ...r.trace, scenario: command.scenario, assumptions: [...r.trace.assumptions, ...loaded.notes] };
     });
-    const comparison = compareTraces('proxy-mode', choices, [traces[0]!, traces[1]!]);
+    const comparison = compareTraces(kind, [choices[0]!, choices[1]!], [traces[0]!, traces[1]!]);
     io.write(command.shared.json ? `${JSON.stringify(comparison, null, 2)}\n` : compareText(comparison, { width: io.width, ascii: command.shared.ascii }));
     return 0;
+  };
+  if (command.compare === 'cni') {
+    if (loaded.cluster.source !== 'built-in') throw new UsageError('--compare cni replays the built-in cluster; leave out --cluster');
+    return compareOn('cni', command.compareCnis ?? ['flannel-vxlan', 'flannel-host-gw'], (cni) => withCni(loaded.cluster, cni as CniKind));
+  }
+  if (command.compare === 'proxy-mode') {
+    const base = clusterWithCni(loaded.cluster, command.cni);
+    return compareOn('proxy-mode', ['iptables', 'ipvs'], (mode) => withProxyMode(base, mode as ProxyMode));
   }
   const base = clusterWithProxyMode(clusterWithCni(loaded.cluster, command.cni), command.shared.proxyMode);
   const cluster = scenario ? scenarioCluster(scenario, base) : base;

@@ -754,12 +754,7 @@ export class Datapath {
   }
 
   private ipvsTable(nodeName: string): IpvsConn[] {
-    let t = this.ipvsConns.get(nodeName);
-    if (t === undefined) {
-      t = [];
-      this.ipvsConns.set(nodeName, t);
-    }
-    return t;
+    return listOf(this.ipvsConns, nodeName);
   }
 
   private ipvsReplyConn(node: NodeModel, packet: Packet): IpvsConn | null {
@@ -1062,12 +1057,7 @@ export class Datapath {
   }
 
   private ctTable(nodeName: string): CtEntry[] {
-    let t = this.conntrack.get(nodeName);
-    if (t === undefined) {
-      t = [];
-      this.conntrack.set(nodeName, t);
-    }
-    return t;
+    return listOf(this.conntrack, nodeName);
   }
 
   nodeOf(pod: PodModel): NodeModel {
@@ -1265,4 +1255,14 @@ function describePostrouting(t: Traversal): string {
 export function packetFlags(proto: Protocol, direction: Direction): string | null {
   if (proto !== 'TCP') return null;
   return direction === 'request' ? 'S' : 'S.';
+}
+
+/** A node's list in a per-node table, made empty on first use. */
+function listOf<T>(table: Map<string, T[]>, node: string): T[] {
+  let list = table.get(node);
+  if (list === undefined) {
+    list = [];
+    table.set(node, list);
+  }
+  return list;
 }
