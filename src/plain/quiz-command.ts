@@ -14,7 +14,7 @@ import { exportQuiz } from '../core/quiz/export/index.js';
 import { LETTERS } from '../core/quiz/export/common.js';
 import { generateQuiz, retrySpec } from '../core/quiz/quiz.js';
 import { quizResult, isoOf } from '../core/quiz/results.js';
-import { currentQuestion, missedIndexes, sessionConfig, sessionReducer, sessionScore, startSession, type SessionAction, type SessionState } from '../core/quiz/session.js';
+import { currentQuestion, missedIndexes, questionNumbers, sessionConfig, sessionReducer, sessionScore, startSession, unansweredIndexes, type SessionAction, type SessionState } from '../core/quiz/session.js';
 import type { Quiz } from '../core/quiz/types.js';
 import { openProgressStore, type ProgressStore } from '../storage/progress-store.js';
 import { progressDir } from '../storage/paths.js';
@@ -292,16 +292,23 @@ async function runSession(command: QuizCommand, io: QuizIo, base: Quiz, quiz: Qu
   out(`Score: ${score.right} of ${score.total} right (${score.percent}%)${score.solvedLater > 0 ? `, ${score.solvedLater} more on the second try` : ''}. Time: ${duration((state.finishedAt ?? now()) - state.startedAt)}.`);
   if (missed.length > 0) {
     out();
-    out('Missed:');
-    for (const i of missed) {
+    // Unanswered questions keep their answers hidden: stopping early must not give away a class's quiz.
+    const hidden = new Set(unansweredIndexes(state));
+    const shown = missed.filter((i) => !hidden.has(i));
+    if (shown.length > 0) out('Missed:');
+    for (const i of shown) {
       const q = quiz.questions[i]!;
-      const a = state.answers.find((x) => x.index === i);
-      const yours = a === undefined ? 'not answered' : a.choice === null ? 'skipped' : `you answered ${a.tries[0]! + 1}) ${q.choices[a.tries[0]!]!.text}`;
+      const a = state.answers.find((x) => x.index === i)!;
+      const yours = a.choice === null ? 'skipped' : `you answered ${a.tries[0]! + 1}) ${q.choices[a.tries[0]!]!.text}`;
       para(q.prompt.split('\n').at(-1)!, `${String(i + 1).padStart(3)}. `, '     ');
       // A DNS name answer ends with its own root dot; the sentence adds none after it.
       const answer = q.choices[q.key]!.text;
       para(`${yours}; the answer is ${q.key + 1}) ${answer}${answer.endsWith('.') ? '' : '.'}`, '     ');
       para(q.explanation, '     ');
+    }
+    if (hidden.size > 0) {
+      if (shown.length > 0) out();
+      para(`Not answered: ${questionNumbers([...hidden])}. Their answers stay hidden; the retry below asks them on a fresh variant.`, '');
     }
     out();
     if (command.retryMissed === null) {

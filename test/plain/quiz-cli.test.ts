@@ -126,6 +126,11 @@ describe('quiz, plain flow', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('The input ended after 1 answer.');
     expect(r.stdout).toContain('Score: 1 of 3 right (33%)');
+    // Stopping early never gives away the questions not answered: a class shares this code.
+    expect(r.stdout).toContain('Not answered: 2, 3. Their answers stay hidden');
+    expect(r.stdout).not.toContain('Missed:');
+    for (const q of quiz.questions.slice(1)) expect(r.stdout.replace(/\s+/g, ' ')).not.toContain(q.explanation.replace(/\s+/g, ' ').slice(0, 60));
+    expect(r.stdout).toContain(`--retry-missed 2,3`);
   });
 
   it('a corrupt progress file is moved aside, with one line on stderr, and the quiz goes on', () => {

@@ -12,6 +12,8 @@ export {
   sessionConfig,
   sessionScore,
   missedIndexes,
+  questionNumbers,
+  unansweredIndexes,
   currentQuestion,
   type SessionState,
   type SessionAction,

@@ -198,3 +198,25 @@ export function missedIndexes(state: SessionState): number[] {
   const right = new Set(state.answers.filter((a) => a.correct).map((a) => a.index));
   return state.quiz.questions.map((_, i) => i).filter((i) => !right.has(i));
 }
+
+/**
+ * Questions with no answer recorded: never reached, or left when the learner stopped. Their answers
+ * stay hidden in the summary, so stopping early never gives away the rest of a class's quiz.
+ */
+export function unansweredIndexes(state: SessionState): number[] {
+  const answered = new Set(state.answers.map((a) => a.index));
+  return state.quiz.questions.map((_, i) => i).filter((i) => !answered.has(i));
+}
+
+/** "3, 4, 5" or "3-5", 1-based, for a summary line. */
+export function questionNumbers(indexes: readonly number[]): string {
+  const runs: string[] = [];
+  for (let i = 0; i < indexes.length; ) {
+    let j = i;
+    while (j + 1 < indexes.length && indexes[j + 1] === indexes[j]! + 1) j++;
+    const [a, b] = [indexes[i]! + 1, indexes[j]! + 1];
+    runs.push(j - i >= 2 ? `${a}-${b}` : j > i ? `${a}, ${b}` : `${a}`);
+    i = j + 1;
+  }
+  return runs.join(', ');
+}

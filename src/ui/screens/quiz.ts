@@ -3,7 +3,7 @@
 // question, and at the end the score and what was missed. The seed code is always on screen so
 // a teacher can hand it out (`kube-packet-tour quiz --seed CODE` gives everyone the same quiz).
 
-import { currentQuestion, missedIndexes, sessionScore } from '../../core/quiz/session.js';
+import { currentQuestion, missedIndexes, questionNumbers, sessionScore, unansweredIndexes } from '../../core/quiz/session.js';
 import { questionHop } from '../../core/quiz/question-hop.js';
 import type { Hint, ScreenView, ViewContext } from '../frame.js';
 import type { QuizScreenState } from '../state.js';
@@ -30,15 +30,18 @@ export function quizView(q: QuizScreenState, ctx: ViewContext): ScreenView {
     else if (q.classLine !== null) body.push(...paragraphs(`A retry of missed questions; the same for a class: ${q.classLine}`, width, 'muted'));
     if (missed.length > 0) {
       body.push(...paragraphs(`r tries the missed question${missed.length === 1 ? '' : 's'} again on a fresh cluster.`, width, 'focus'));
-      body.push(BLANK, ...paragraphs('Missed:', width, 'heading'));
-      for (const i of missed) {
+      const hidden = new Set(unansweredIndexes(s));
+      const shown = missed.filter((i) => !hidden.has(i));
+      if (shown.length > 0) body.push(BLANK, ...paragraphs('Missed:', width, 'heading'));
+      for (const i of shown) {
         const question = quiz.questions[i]!;
         const answer = s.answers.find((a) => a.index === i);
         const first = question.prompt.split('\n')[0] ?? '';
         body.push(...paragraphs(`${i + 1}. ${first}`, width));
-        body.push(...paragraphs(`${answer === undefined ? 'not answered' : answer.choice === null ? 'skipped' : 'answer'}: ${question.choices[question.key]!.text}`, width, 'muted', [seg('   ')]));
+        body.push(...paragraphs(`${answer!.choice === null ? 'skipped' : 'answer'}: ${question.choices[question.key]!.text}`, width, 'muted', [seg('   ')]));
         body.push(...paragraphs(question.explanation, width, 'muted', [seg('   ')]));
       }
+      if (hidden.size > 0) body.push(BLANK, ...paragraphs(`Not answered: ${questionNumbers([...hidden])}. Their answers stay hidden; r asks them on a fresh cluster.`, width, 'muted'));
     } else if (score.total > 0) body.push(BLANK, ...paragraphs('Nothing missed.', width, 'good'));
     const hints: Hint[] = [
       { keys: 'Enter', what: 'done' },
