@@ -26,3 +26,17 @@ export function memoByString<V>(compute: (key: string) => V, limit = 4096): (key
     return value as V;
   };
 }
+
+/** A memo of a pure function of an immutable object and a small key: one value per pair, built once. */
+export function memoByObjectAndKey<K extends object, P, V>(compute: (base: K, key: P) => V): (base: K, key: P) => V {
+  const perBase = memoByObject((_: K) => new Map<P, V>());
+  return (base, key) => {
+    const cache = perBase(base);
+    let value = cache.get(key);
+    if (value === undefined && !cache.has(key)) {
+      value = compute(base, key);
+      cache.set(key, value);
+    }
+    return value as V;
+  };
+}

@@ -1,18 +1,11 @@
 // The same cluster with kube-proxy in another mode (--proxy-mode, trace --compare proxy-mode).
 // Each variant of one base object is built once, so the per-cluster caches (memo.ts) keep working.
 
-import { memoByObject } from '../memo.js';
+import { memoByObjectAndKey } from '../memo.js';
 import type { ClusterModel, ProxyMode } from './model.js';
 
-const byMode = memoByObject((_: ClusterModel) => new Map<ProxyMode, ClusterModel>());
+const modeVariant = memoByObjectAndKey((base: ClusterModel, mode: ProxyMode): ClusterModel => ({ ...base, proxy: { ...base.proxy, mode } }));
 
 export function withProxyMode(base: ClusterModel, mode: ProxyMode): ClusterModel {
-  if (base.proxy.mode === mode) return base;
-  const cache = byMode(base);
-  let c = cache.get(mode);
-  if (c === undefined) {
-    c = { ...base, proxy: { ...base.proxy, mode } };
-    cache.set(mode, c);
-  }
-  return c;
+  return base.proxy.mode === mode ? base : modeVariant(base, mode);
 }

@@ -2,26 +2,21 @@
 // extra Service), for `--cni`, the failure scenarios and `trace --compare`. Each variant of one base
 // object is built once, so the per-cluster caches of the core (memo.ts) keep working.
 
-import { memoByObject } from '../memo.js';
+import { memoByObject, memoByObjectAndKey } from '../memo.js';
 import type { ClusterModel, CniKind } from './model.js';
 import { calicoAssumption } from '../cni/calico/ipam.js';
 import { isCalico } from '../cni/calico/names.js';
 
-const byCni = memoByObject((_: ClusterModel) => new Map<CniKind, ClusterModel>());
+const cniVariant = memoByObjectAndKey((base: ClusterModel, cni: CniKind): ClusterModel => {
+  const c = { ...base, network: { ...base.network, cni } };
+  // The built-in cluster says nothing of Calico's pool and blocks: say what is assumed.
+  const note = isCalico(cni) ? calicoAssumption(c) : null;
+  return note === null ? c : { ...c, assumptions: [...c.assumptions, note] };
+});
 
 /** The same cluster with another CNI data plane (routes, devices and encapsulation follow it). */
 export function withCni(base: ClusterModel, cni: CniKind): ClusterModel {
-  if (base.network.cni === cni) return base;
-  const cache = byCni(base);
-  let c = cache.get(cni);
-  if (c === undefined) {
-    c = { ...base, network: { ...base.network, cni } };
-    // The built-in cluster says nothing of Calico's pool and blocks: say what is assumed.
-    const note = isCalico(cni) ? calicoAssumption(c) : null;
-    if (note !== null) c = { ...c, assumptions: [...c.assumptions, note] };
-    cache.set(cni, c);
-  }
-  return c;
+  return base.network.cni === cni ? base : cniVariant(base, cni);
 }
 
 /** The CNI data planes the simulator walks today. */

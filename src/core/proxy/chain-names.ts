@@ -4,24 +4,7 @@
 // servicePortName is "ns/name:port" ("ns/name" for an unnamed port); protocol is lower-case.
 
 import { sha256 } from '@noble/hashes/sha256';
-
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-function base32(bytes: Uint8Array): string {
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
-  return out;
-}
+import { base32 } from '../net/base-encoding.js';
 
 const encoder = new TextEncoder();
 

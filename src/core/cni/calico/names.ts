@@ -10,6 +10,7 @@
 import { sha1 } from '@noble/hashes/legacy';
 import { sha256 } from '@noble/hashes/sha256';
 import type { CniKind } from '../../cluster/model.js';
+import { base64url } from '../../net/base-encoding.js';
 
 export const CALICO_GATEWAY = '169.254.1.1';
 export const CALICO_VETH_MAC = 'ee:ee:ee:ee:ee:ee';
@@ -26,24 +27,6 @@ const encoder = new TextEncoder();
 
 function hex(bytes: Uint8Array): string {
   return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function base64url(bytes: Uint8Array): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  let out = '';
-  let bits = 0;
-  let value = 0;
-  for (const b of bytes) {
-    value = (value << 8) | b;
-    bits += 8;
-    while (bits >= 6) {
-      out += alphabet[(value >>> (bits - 6)) & 63];
-      bits -= 6;
-    }
-    value &= (1 << bits) - 1;
-  }
-  if (bits > 0) out += alphabet[(value << (6 - bits)) & 63];
-  return out;
 }
 
 /** The host side of a pod's veth: "cali" + the first 11 hex digits of sha1("<namespace>.<pod>"). */
