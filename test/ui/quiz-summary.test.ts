@@ -11,7 +11,7 @@ import { makeTheme } from '../../src/ui/theme.js';
 
 const SEED = (parseSeed('BVPJ-09D0') as { seed: number }).seed;
 
-function summaryAfter(answers: readonly ('right' | 'wrong' | 'skip')[], count: number): { text: string; quiz: ReturnType<typeof generateQuiz> } {
+function summaryAfter(answers: readonly ('right' | 'wrong' | 'skip')[], count: number): { text: string; lines: string[]; quiz: ReturnType<typeof generateQuiz> } {
   const quiz = generateQuiz({ seed: SEED, count, lesson: null, topics: null });
   let s = startSession(quiz, sessionConfig('practice', null), 0);
   answers.forEach((a, i) => {
@@ -26,14 +26,22 @@ function summaryAfter(answers: readonly ('right' | 'wrong' | 'skip')[], count: n
   s = sessionReducer(s, { type: 'quit', at: 99 });
   const ctx = { theme: makeTheme({ ascii: false, color: false, screenReader: false }), width: 79, rows: 22 } as unknown as ViewContext;
   const view = quizView({ session: s, cursor: 0, id: 'x', lesson: null, scroll: 0 }, ctx);
-  return { text: view.body.map((l) => l.map((x) => x.text).join('')).join('\n').replace(/\s+/g, ' '), quiz };
+  const lines = view.body.map((l) => l.map((x) => x.text).join(''));
+  return { text: lines.join('\n').replace(/\s+/g, ' '), lines, quiz };
 }
 
 const flat = (t: string) => t.replace(/\s+/g, ' ');
 
 describe('quiz summary after stopping early', () => {
   it('reviews the answered questions and hides the answers of the rest', () => {
-    const { text, quiz } = summaryAfter(['wrong', 'right', 'skip'], 6);
+    const { text, lines, quiz } = summaryAfter(['wrong', 'right', 'skip'], 6);
+    // Each missed question: its number at the margin, its answer and explanation indented under it.
+    const at = lines.findIndex((l) => l.startsWith(' 1. '));
+    expect(at).toBeGreaterThan(0);
+    const block = lines.slice(at + 1, lines.findIndex((l, i) => i > at && l.startsWith(' 3. ')));
+    expect(block.length).toBeGreaterThan(1);
+    for (const l of block) expect(l).toMatch(/^ {3}\S|^ {4}\S/);
+    expect(block.some((l) => l.startsWith('    answer: '))).toBe(true);
     expect(text).toContain('Stopped after 3 of 6');
     expect(text).toContain('Missed:');
     expect(text).toContain(flat(quiz.questions[0]!.explanation));

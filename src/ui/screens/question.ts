@@ -12,11 +12,13 @@ export interface ChoiceLines {
 }
 
 /** Paragraphs of text ("\n" separated), wrapped, one column of margin. */
-export function paragraphs(text: string, width: number, tone?: Tone, lead: readonly Seg[] = []): Line[] {
+export function paragraphs(text: string, width: number, tone?: Tone, lead: readonly Seg[] = [], indent = 0): Line[] {
   const out: Line[] = [];
+  // Wrapping drops leading spaces, so a block indent is a margin added to every line.
+  const margin = seg(' '.repeat(1 + indent));
   text.split('\n').forEach((p, i) => {
     const segs = i === 0 ? [...lead, seg(p, tone)] : [seg(p, tone)];
-    out.push(...wrapSegs(segs, width - 1).map((l) => [seg(' '), ...l]));
+    out.push(...wrapSegs(segs, width - 1 - indent).map((l) => [margin, ...l]));
   });
   return out;
 }

@@ -7,7 +7,7 @@ import { currentQuestion, missedIndexes, questionNumbers, sessionScore, unanswer
 import { questionHop } from '../../core/quiz/question-hop.js';
 import type { Hint, ScreenView, ViewContext } from '../frame.js';
 import type { QuizScreenState } from '../state.js';
-import { BLANK, seg, type Line } from '../text.js';
+import { BLANK, seg, wrapSegs, type Line } from '../text.js';
 import type { Tone } from '../theme.js';
 import { paragraphs, questionBody } from './question.js';
 
@@ -37,9 +37,9 @@ export function quizView(q: QuizScreenState, ctx: ViewContext): ScreenView {
         const question = quiz.questions[i]!;
         const answer = s.answers.find((a) => a.index === i);
         const first = question.prompt.split('\n')[0] ?? '';
-        body.push(...paragraphs(`${i + 1}. ${first}`, width));
-        body.push(...paragraphs(`${answer!.choice === null ? 'skipped' : 'answer'}: ${question.choices[question.key]!.text}`, width, 'muted', [seg('   ')]));
-        body.push(...paragraphs(question.explanation, width, 'muted', [seg('   ')]));
+        body.push(...wrapSegs([seg(`${i + 1}. ${first}`)], width - 1, `${i + 1}. `.length).map((l) => [seg(' '), ...l]));
+        body.push(...paragraphs(`${answer!.choice === null ? 'skipped' : 'answer'}: ${question.choices[question.key]!.text}`, width, 'muted', [], 3));
+        body.push(...paragraphs(question.explanation, width, 'muted', [], 3));
       }
       if (hidden.size > 0) body.push(BLANK, ...paragraphs(`Not answered: ${questionNumbers([...hidden])}. Their answers stay hidden; r asks them on a fresh cluster.`, width, 'muted'));
     } else if (score.total > 0) body.push(BLANK, ...paragraphs('Nothing missed.', width, 'good'));
