@@ -48,8 +48,9 @@ Rules options:
 Quiz options:
   --lesson N                 only lesson N's topics  [all lessons]
   --count N                  number of questions, 1-50  [10]
-  --seed CODE                the quiz's seed, a code such as BVPJ-09D0 or a number: the same seed
-                             gives the same cluster and questions everywhere  [a fresh one]
+  --seed CODE                the quiz's seed, a code such as BVPJ-0987 or a number: the same code
+                             gives the same cluster and questions everywhere; an older code keeps
+                             its own questions  [a fresh one]
   --exam                     one try each, no hints, the score at the end; --time 20m sets a limit
   --retry-missed 2,5         the questions 2 and 5 of the --seed quiz again, on a fresh variant
   --export FORMAT            print the quiz with its answer key: json, gift, moodle-xml, markdown

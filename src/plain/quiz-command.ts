@@ -99,7 +99,7 @@ function retryLine(command: QuizCommand, base: Quiz, missed: readonly number[]):
 export async function runQuiz(command: QuizCommand, io: QuizIo): Promise<number> {
   const now = io.now ?? (() => Date.now());
   const seed = command.seed?.seed ?? randomInt(0, 2 ** 32);
-  const base = generateQuiz({ seed, count: command.count, lesson: command.lesson, topics: null });
+  const base = generateQuiz({ seed, ...(command.seed === null ? {} : { format: command.seed.format }), count: command.count, lesson: command.lesson, topics: null });
   const quiz = command.retryMissed === null ? base : generateQuiz(retrySpec(base, command.retryMissed.map((n) => n - 1)));
   if (quiz.questions.length === 0) throw new UsageError('no questions could be generated for this choice of lesson');
 

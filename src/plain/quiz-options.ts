@@ -5,6 +5,7 @@ import { UsageError } from '../cli/usage-error.js';
 import { EXPORT_FORMATS, type ExportFormat } from '../core/quiz/export/index.js';
 import { DEFAULT_COUNT, MAX_COUNT, quizLessons } from '../core/quiz/quiz.js';
 import { parseSeed } from '../core/quiz/seed.js';
+import type { QuizFormat } from '../core/quiz/types.js';
 
 export type OptionValues = Readonly<Record<string, string | boolean | undefined>>;
 
@@ -13,8 +14,8 @@ export interface QuizCommand {
   readonly shared: Shared;
   readonly lesson: number | null;
   readonly count: number;
-  /** null: draw a fresh seed. */
-  readonly seed: { readonly seed: number; readonly code: string } | null;
+  /** null: draw a fresh seed. `format`: the quiz format the code names (an old code keeps its questions). */
+  readonly seed: { readonly seed: number; readonly code: string; readonly format: QuizFormat } | null;
   readonly exam: boolean;
   readonly timeLimitMs: number | null;
   readonly exportFormat: ExportFormat | null;
@@ -56,7 +57,7 @@ export function parseQuizOptions(v: OptionValues, shared: Shared): QuizCommand {
   if (seedText !== undefined) {
     const parsed = parseSeed(seedText);
     if (!parsed.ok) throw new UsageError(`--seed ${JSON.stringify(seedText)}: ${parsed.reason}`);
-    seed = { seed: parsed.seed, code: parsed.code };
+    seed = { seed: parsed.seed, code: parsed.code, format: parsed.format };
   }
   const exam = v.exam === true;
   let timeLimitMs: number | null = null;

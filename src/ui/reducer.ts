@@ -4,7 +4,7 @@
 import type { CompareBlock, Lesson, PredictBlock, SimBlock } from '../content/types.js';
 import { isComparisonName, runComparison, type ComparisonName } from '../core/comparisons.js';
 import type { QuizRecord } from '../core/progress.js';
-import { withoutService } from '../core/quiz/facts.js';
+import { basisCluster } from '../core/quiz/facts.js';
 import { generateQuiz, retrySpec } from '../core/quiz/quiz.js';
 import { predictionFor } from '../core/quiz/predict.js';
 import { isoOf } from '../core/quiz/results.js';
@@ -747,7 +747,7 @@ function quizStepper(state: AppState, env: Env, q: QuizScreenState): AppState {
   const b = question?.basis ?? null;
   if (question === null || b === null) return { ...state, status: 'This question has no trace to show.' };
   const variant = makeVariant(q.session.quiz.seed);
-  const cluster = b.withoutService === null ? variant.cluster : withoutService(variant.cluster, b.withoutService);
+  const cluster = basisCluster(variant.cluster, b);
   const result = env.simulate(cluster, b.request, b.options);
   if (!result.ok) return { ...state, status: "This question's trace cannot be rebuilt." };
   const about = questionHop(question);

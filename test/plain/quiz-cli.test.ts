@@ -5,8 +5,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { exportQuiz } from '../../src/core/quiz/export/index.js';
 import { generateQuiz, retrySpec } from '../../src/core/quiz/quiz.js';
-import { parseSeed } from '../../src/core/quiz/seed.js';
+import { parseSeed, seedToCode } from '../../src/core/quiz/seed.js';
 import { buildCli, runQuizCli, startQuizCli } from '../support/quiz-cli.js';
 
 let bin = '';
@@ -15,9 +16,10 @@ beforeAll(async () => {
 }, 120_000);
 
 const configDir = (): string => mkdtempSync(path.join(tmpdir(), 'kpt-cli-config-'));
+// A format-1 code (made before "what goes wrong" joined the draw): it must keep its questions.
 const CODE = 'BVPJ-09D0';
 const SEED = (parseSeed(CODE) as { seed: number }).seed;
-const quizOf = (count: number, lesson: number | null = null) => generateQuiz({ seed: SEED, count, lesson, topics: null });
+const quizOf = (count: number, lesson: number | null = null) => generateQuiz({ seed: SEED, format: 1, count, lesson, topics: null });
 const progressFile = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'progress.json'), 'utf8'));
 
 describe('quiz, plain flow', () => {
@@ -141,6 +143,44 @@ describe('quiz, plain flow', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/moved to .*progress\.corrupt-.*\.json/);
     expect(readdirSync(dir).some((f) => f.startsWith('progress.corrupt-'))).toBe(true);
+  });
+});
+
+describe('quiz formats', () => {
+  it('an old (format 1) code gives its old questions; the same seed\'s format-2 code draws "what goes wrong" too', () => {
+    const dir = configDir();
+    const old = runQuizCli(bin, ['quiz', '--seed', CODE, '--count', '10', '--export', 'json'], { configDir: dir });
+    expect(old.status).toBe(0);
+    expect(old.stdout).toBe(exportQuiz(quizOf(10), 'json'));
+    expect(JSON.parse(old.stdout)).toMatchObject({ format: 1, code: CODE, reproduce: `kube-packet-tour quiz --seed ${CODE} --count 10` });
+    const code2 = seedToCode(SEED, 2);
+    const now = runQuizCli(bin, ['quiz', '--seed', code2, '--count', '10', '--export', 'json'], { configDir: dir });
+    expect(now.status).toBe(0);
+    const doc = JSON.parse(now.stdout);
+    expect(doc).toMatchObject({ format: 2, code: code2 });
+    expect(doc.questions.map((q: { topic: string }) => q.topic)).toContain('what-goes-wrong');
+    // A plain number means the current format.
+    const byNumber = runQuizCli(bin, ['quiz', '--seed', String(SEED), '--count', '10', '--export', 'json'], { configDir: dir });
+    expect(byNumber.stdout).toBe(now.stdout);
+  });
+
+  it('a "what goes wrong" question in the piped flow: a wrong try explains itself, then the key', () => {
+    const code2 = seedToCode(SEED, 2);
+    const full = generateQuiz({ seed: SEED, count: 12, lesson: null, topics: null });
+    const n = full.questions.findIndex((x) => x.topic === 'what-goes-wrong');
+    expect(n).toBeGreaterThanOrEqual(0);
+    const wg = full.questions[n]!;
+    const wrong = (wg.key + 1) % wg.choices.length;
+    const input = full.questions.flatMap((q, i) => (i === n ? [wrong + 1, q.key + 1] : [q.key + 1])).join('\n') + '\n';
+    const r = runQuizCli(bin, ['quiz', '--seed', code2, '--count', '12'], { input, configDir: configDir() });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const flat = r.stdout.replace(/\s+/g, ' ');
+    expect(r.stdout).toContain(`Question ${n + 1} of 12`);
+    expect(flat).toContain(wg.prompt.split('\n')[1]!);
+    expect(flat).toContain(`Not quite: ${wg.choices[wrong]!.explanation.slice(0, 30)}`);
+    expect(r.stdout).toMatch(/Score: 11 of 12 right \(91%\), 1 more on the second try\./);
+    for (const line of r.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
   });
 });
 

@@ -109,6 +109,13 @@ export function expectedValue(q: Question, trace: Trace, variant: QuizVariant): 
       return port(need(req(trace).at(-1), 'delivery').packet.src);
     case 'round-trip-rewrites':
       return trace.hops.filter((h) => h.rewrite !== null).map((h) => `${h.rewrite!.kind}@${h.node}`).join(',');
+    case 'what-goes-wrong': {
+      // Where the connection is lost: a rejected one at its REJECT hop, otherwise at the trace's last
+      // hop (the DROP, or the RST); and how (the trace's outcome).
+      if (trace.outcome === 'delivered') return 'delivered';
+      const h = need(trace.hops.find((x) => x.step === 'reject') ?? trace.hops.at(-1), 'hop');
+      return `${h.node ?? '-'}/${h.netns} ${h.step}${h.hook ? `@${h.hook}` : ''}|${trace.outcome}`;
+    }
     default:
       throw new Error(`no oracle for ${q.topic}`);
   }

@@ -21,6 +21,8 @@ export interface Draft {
   readonly key: Option;
   /** In order of preference: the first misconception is always kept. */
   readonly distractors: readonly Option[];
+  /** The question's own lessons, home lesson first, when they differ from its topic's (a "what goes wrong" failure). */
+  readonly lessons?: readonly number[];
 }
 
 export const MAX_CHOICES = 4;

@@ -1,7 +1,9 @@
 // "Which hop drops it, and why?": a question on each traffic failure scenario of the built-in
 // cluster (traffic-scenarios.ts). The key is the trace's last hop, the one where the packet is lost;
-// the distractors are the usual wrong guesses, each with why it is wrong. Kept out of the seeded
-// quiz draw (TOPICS), so every existing quiz code still gives the same questions (QUIZ_FORMAT 1).
+// the distractors are the usual wrong guesses, each with why it is wrong. Not in the seeded quiz
+// draw: quizzes (format 2 on) ask the same failures, and the others, on their random variant
+// cluster through what-goes-wrong.ts; this fixed, built-in-cluster form stays for the tests and
+// for a caller that wants the source text's names.
 
 import { BUILTIN_CLUSTER } from '../cluster/builtin.js';
 import type { Rng } from '../random.js';

@@ -5,6 +5,7 @@ import { splitHostPort } from '../net/ipv4.js';
 import type { TraceOptions, TraceRequest } from '../request.js';
 import { simulate } from '../trace.js';
 import type { Direction, Hop, HopStep, Trace } from '../trace-model.js';
+import { applyChange } from './cluster-change.js';
 import type { QuestionBasis } from './types.js';
 import type { QuizVariant } from './variant.js';
 
@@ -43,14 +44,20 @@ export function withoutService(cluster: ClusterModel, ref: string): ClusterModel
   };
 }
 
-export function basis(request: TraceRequest, options: TraceOptions, extra: Partial<Pick<QuestionBasis, 'withoutService' | 'step' | 'direction'>> = {}): QuestionBasis {
-  return { request, options, withoutService: extra.withoutService ?? null, step: extra.step ?? null, direction: extra.direction ?? null };
+export function basis(request: TraceRequest, options: TraceOptions, extra: Partial<Pick<QuestionBasis, 'withoutService' | 'step' | 'direction' | 'change'>> = {}): QuestionBasis {
+  const b: QuestionBasis = { request, options, withoutService: extra.withoutService ?? null, step: extra.step ?? null, direction: extra.direction ?? null };
+  return extra.change === undefined ? b : { ...b, change: extra.change };
+}
+
+/** The cluster a question's basis is simulated on: the variant, without a Service or with one knob turned. */
+export function basisCluster(cluster: ClusterModel, b: QuestionBasis): ClusterModel {
+  const base = b.withoutService === null ? cluster : withoutService(cluster, b.withoutService);
+  return b.change === undefined ? base : applyChange(base, b.change);
 }
 
 /** Simulates a question's basis on its variant; null when the simulator refuses the request. */
 export function traceOfBasis(variant: QuizVariant, b: QuestionBasis): Trace | null {
-  const cluster = b.withoutService === null ? variant.cluster : withoutService(variant.cluster, b.withoutService);
-  const result = simulate(cluster, b.request, b.options);
+  const result = simulate(basisCluster(variant.cluster, b), b.request, b.options);
   return result.ok ? result.trace : null;
 }
 

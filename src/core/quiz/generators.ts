@@ -16,7 +16,8 @@ import { basis, conntrackTuples, hopAt, ipOf, lastHop, nodeOf, podRef, portOf, s
 import type { QuestionBasis, QuizTopic } from './types.js';
 import type { QuizVariant, VariantService } from './variant.js';
 
-export type Generator = (v: QuizVariant, rng: Rng) => Draft | null;
+/** `lesson`: the quiz's lesson, for a generator whose questions belong to different lessons; null for all. */
+export type Generator = (v: QuizVariant, rng: Rng, lesson: number | null) => Draft | null;
 
 export interface TopicSpec {
   readonly topic: QuizTopic;
@@ -893,7 +894,8 @@ const roundTripRewrites: Generator = (v, rng) => {
   };
 };
 
-export const TOPICS: readonly TopicSpec[] = [
+/** The topics of quiz format 1, in its order (topics.ts adds the later formats' topics after them). */
+export const FORMAT_1_TOPICS: readonly TopicSpec[] = [
   { topic: 'dns-nxdomain-count', lessons: [1, 7], make: dnsNxdomainCount },
   { topic: 'dns-first-query', lessons: [1], make: dnsFirstQuery },
   { topic: 'dns-answer', lessons: [1, 7], make: dnsAnswer },

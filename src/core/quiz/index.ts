@@ -1,10 +1,11 @@
 // The quiz API (pure). See src/core/quiz/README.md.
 
 export * from './types.js';
-export { parseSeed, seedToCode, deriveSeed, SEED_ALPHABET, type SeedParse } from './seed.js';
+export { parseSeed, seedToCode, deriveSeed, formatCheck, SEED_ALPHABET, type SeedParse } from './seed.js';
 export { makeVariant, type QuizVariant, type VariantService } from './variant.js';
 export { generateQuiz, quizOn, retrySpec, topicsFor, quizLessons, DEFAULT_COUNT, MAX_COUNT } from './quiz.js';
-export { TOPICS, type TopicSpec } from './generators.js';
+export { FORMAT_1_TOPICS, type TopicSpec } from './generators.js';
+export { TOPICS, topicsOfFormat } from './topics.js';
 export { predictionFor, predictionHop, PREDICT_ASKS, type PredictionContext } from './predict.js';
 export {
   startSession,
@@ -30,3 +31,6 @@ export { exportQuiz, EXPORT_FORMATS, type ExportFormat } from './export/index.js
 export { traceOfBasis } from './facts.js';
 export { questionHop, type QuestionHop } from './question-hop.js';
 export { dropHopQuestion, dropTrace, hopValue, DROP_HOP_SCENARIOS } from './drop-hop.js';
+export { whatGoesWrong, failureDraft, failureHop, failureValue, FAILURES, WHAT_GOES_WRONG_LESSONS, type FailureName } from './what-goes-wrong.js';
+export { applyChange, type ClusterChange } from './cluster-change.js';
+export { basisCluster } from './facts.js';

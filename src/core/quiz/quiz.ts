@@ -4,17 +4,18 @@
 
 import { seededRng } from '../random.js';
 import { assemble } from './build.js';
-import { TOPICS, type TopicSpec } from './generators.js';
+import type { TopicSpec } from './generators.js';
 import { deriveSeed, seedToCode } from './seed.js';
-import { QUIZ_FORMAT, type Question, type Quiz, type QuizSpec, type QuizTopic } from './types.js';
+import { topicsOfFormat, TOPICS } from './topics.js';
+import { QUIZ_FORMAT, type Question, type Quiz, type QuizFormat, type QuizSpec, type QuizTopic } from './types.js';
 import { makeVariant, type QuizVariant } from './variant.js';
 
 export const DEFAULT_COUNT = 10;
 export const MAX_COUNT = 50;
 
-/** The topics a quiz on `lesson` draws from (a topic belongs to every lesson it lists). */
-export function topicsFor(lesson: number | null, only: readonly QuizTopic[] | null = null): TopicSpec[] {
-  return TOPICS.filter((t) => (lesson === null || t.lessons.includes(lesson)) && (only === null || only.includes(t.topic)));
+/** The topics a quiz on `lesson` draws from (a topic belongs to every lesson it lists), in a quiz format. */
+export function topicsFor(lesson: number | null, only: readonly QuizTopic[] | null = null, format: QuizFormat = QUIZ_FORMAT): TopicSpec[] {
+  return topicsOfFormat(format).filter((t) => (lesson === null || t.lessons.includes(lesson)) && (only === null || only.includes(t.topic)));
 }
 
 /** Lessons that have quiz topics. */
@@ -29,7 +30,8 @@ export function generateQuiz(spec: QuizSpec): Quiz {
 
 export function quizOn(variant: QuizVariant, spec: QuizSpec): Quiz {
   const count = Math.max(1, Math.min(MAX_COUNT, Math.floor(spec.count)));
-  const pool = topicsFor(spec.lesson, spec.topics);
+  const format = spec.format ?? QUIZ_FORMAT;
+  const pool = topicsFor(spec.lesson, spec.topics, format);
   const order = seededRng(deriveSeed(spec.seed, 'order'));
   // Topics in a seeded order; the home lesson's topics first when a lesson is chosen.
   const shuffled = [...pool];
@@ -48,8 +50,8 @@ export function quizOn(variant: QuizVariant, spec: QuizSpec): Quiz {
       if (questions.length >= count) break;
       if ((failures.get(t.topic) ?? 0) >= 4) continue;
       const rng = seededRng(deriveSeed(spec.seed, `${t.topic}#${round}`));
-      const draft = t.make(variant, rng);
-      const question = draft === null ? null : assemble(`q${questions.length + 1}-${t.topic}`, draft, t.lessons, rng);
+      const draft = t.make(variant, rng, spec.lesson);
+      const question = draft === null ? null : assemble(`q${questions.length + 1}-${t.topic}`, draft, draft.lessons ?? t.lessons, rng);
       const signature = question === null ? '' : `${question.prompt}\u0000${question.choices[question.key]!.value}`;
       if (question === null || seen.has(signature)) {
         failures.set(t.topic, (failures.get(t.topic) ?? 0) + 1);
@@ -61,9 +63,9 @@ export function quizOn(variant: QuizVariant, spec: QuizSpec): Quiz {
     round++;
   }
   return {
-    format: QUIZ_FORMAT,
+    format,
     seed: spec.seed,
-    code: seedToCode(spec.seed),
+    code: seedToCode(spec.seed, format),
     lesson: spec.lesson,
     count,
     topics: spec.topics,
@@ -72,13 +74,14 @@ export function quizOn(variant: QuizVariant, spec: QuizSpec): Quiz {
   };
 }
 
-/** A fresh variant with the topics of the missed questions (0-based indexes), seeded from the quiz and the list. */
-export function retrySpec(quiz: Pick<Quiz, 'seed' | 'questions'>, missed: readonly number[]): QuizSpec {
+/** A fresh variant with the topics of the missed questions (0-based indexes), seeded from the quiz and the list, in the quiz's format. */
+export function retrySpec(quiz: Pick<Quiz, 'seed' | 'questions'> & { readonly format?: number }, missed: readonly number[]): QuizSpec {
   const indexes = [...new Set(missed)].filter((i) => i >= 0 && i < quiz.questions.length).sort((a, b) => a - b);
   const topics: QuizTopic[] = [];
   for (const i of indexes) {
     const t = quiz.questions[i]!.topic;
     if (!topics.includes(t)) topics.push(t);
   }
-  return { seed: deriveSeed(quiz.seed, `retry:${indexes.join(',')}`), count: Math.max(1, indexes.length), lesson: null, topics };
+  const format = quiz.format === 1 ? 1 : QUIZ_FORMAT;
+  return { seed: deriveSeed(quiz.seed, `retry:${indexes.join(',')}`), format, count: Math.max(1, indexes.length), lesson: null, topics };
 }

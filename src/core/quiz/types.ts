@@ -3,6 +3,7 @@
 
 import type { TraceOptions, TraceRequest } from '../request.js';
 import type { Direction, HopStep } from '../trace-model.js';
+import type { ClusterChange } from './cluster-change.js';
 
 /** What a stepper prediction asks about (the ```predict block's `ask`). */
 export type PredictAsk = 'next-hop' | 'rewrite' | 'chain' | 'outer-header' | 'conntrack' | 'dns-queries';
@@ -36,8 +37,10 @@ export type QuizTopic =
   | 'conntrack-entry'
   | 'client-port'
   | 'round-trip-rewrites'
-  /** "Which hop drops it, and why?" on a traffic failure scenario (drop-hop.ts; not in the seeded draw). */
+  /** "Which hop drops it, and why?" on a traffic failure scenario of the built-in cluster (drop-hop.ts; not in the seeded draw). */
   | 'drop-hop'
+  /** "Where does it go wrong, and how?" on a failure built on the quiz's variant (what-goes-wrong.ts; quiz format 2 on). */
+  | 'what-goes-wrong'
   | `predict-${PredictAsk}`;
 
 export interface Choice {
@@ -63,6 +66,11 @@ export interface QuestionBasis {
   /** The hop the question is about, when it is about one. */
   readonly step: HopStep | null;
   readonly direction: Direction | null;
+  /**
+   * One knob of the variant turned before simulating ("what goes wrong" questions). Absent, not
+   * null, when nothing changes, so the exports of format-1 quizzes keep their bytes.
+   */
+  readonly change?: ClusterChange;
 }
 
 export interface Question {
@@ -85,11 +93,20 @@ export interface Question {
   readonly basis: QuestionBasis | null;
 }
 
-/** Quiz document format version: a change that alters generated quizzes bumps it (and the major). */
-export const QUIZ_FORMAT = 1;
+/**
+ * Quiz document format version: a change that alters generated quizzes bumps it (and the major).
+ * The seed code carries it (seed.ts), and every earlier format is still generated, so an old code
+ * keeps its questions. 1: the 28 topics of lessons 1-11. 2: adds "what goes wrong".
+ */
+export const QUIZ_FORMAT = 2;
+/** Every format a code can name, oldest first. */
+export const QUIZ_FORMATS = [1, 2] as const;
+export type QuizFormat = (typeof QUIZ_FORMATS)[number];
 
 export interface QuizSpec {
   readonly seed: number;
+  /** The quiz format to generate (the one its code names); QUIZ_FORMAT when absent. */
+  readonly format?: QuizFormat;
   readonly count: number;
   /** Only questions of this lesson, or null for all lessons. */
   readonly lesson: number | null;

@@ -38,7 +38,7 @@ describe('"which hop drops it, and why?" on the traffic failure scenarios', () =
     expect(keys.size).toBeGreaterThan(1);
   });
 
-  it('stays out of the seeded quiz draw, so existing quiz codes give the same questions', () => {
+  it('stays out of the seeded quiz draw (its failures reach quizzes as "what-goes-wrong", on the variant)', () => {
     for (const seed of [1, 2, 3]) {
       const quiz = generateQuiz({ seed, count: 50, lesson: null, topics: null });
       expect(quiz.questions.some((q) => q.topic === 'drop-hop')).toBe(false);

@@ -13,7 +13,11 @@ import type { Question, Quiz } from '../../../src/core/quiz/types.js';
 const require = createRequire(import.meta.url);
 const gift = require('gift-pegjs') as { parse(text: string): Array<Record<string, any>> };
 
-const quizzes = Array.from({ length: 40 }, (_, n) => generateQuiz({ seed: (n * 40503 + 7) >>> 0, count: 12, lesson: null, topics: null }));
+const quizzes = [
+  ...Array.from({ length: 40 }, (_, n) => generateQuiz({ seed: (n * 40503 + 7) >>> 0, count: 12, lesson: null, topics: null })),
+  // "What goes wrong" only: its prompts and reasons quote rules ("... has no endpoints"), ports and chains.
+  ...Array.from({ length: 6 }, (_, n) => generateQuiz({ seed: (n * 7919 + 3) >>> 0, count: 8, lesson: null, topics: ['what-goes-wrong'] })),
+];
 
 /** A quiz whose texts hold every character GIFT and XML treat specially. */
 const NASTY = 'a~b=c#d{e}f:g\\h <i> & "j" \'k\' ]]> ::l:: // m -> n\nsecond line ~= end';
@@ -115,19 +119,27 @@ describe('JSON and Markdown', () => {
 describe('same seed, same bytes', () => {
   // Golden exports of one class quiz: a change to them changes every teacher's quiz for that seed,
   // which needs a new quiz format (QUIZ_FORMAT) and a major version. UPDATE_QUIZ_GOLDEN=1 rewrites them.
+  // BVPJ-09D0 is a format-1 code (made before format 2): it must keep its questions for good.
+  // BVPJ-0987 is the same seed in format 2, with "what goes wrong" in its draw.
   const dir = new URL('./golden/', import.meta.url);
-  const seed = parseSeed('BVPJ-09D0');
-  it('BVPJ-09D0 is a valid code', () => expect(seed.ok).toBe(true));
-  const quiz = generateQuiz({ seed: seed.ok ? seed.seed : 0, count: 10, lesson: null, topics: null });
-  for (const format of EXPORT_FORMATS) {
-    it(`${format} matches the golden file`, () => {
-      const file = new URL(`BVPJ-09D0.${format === 'moodle-xml' ? 'xml' : format === 'markdown' ? 'md' : format}`, dir);
-      const text = exportQuiz(quiz, format);
-      if (process.env.UPDATE_QUIZ_GOLDEN === '1') {
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(file, text);
-      }
-      expect(text).toBe(readFileSync(file, 'utf8'));
-    });
+  for (const [code, quizFormat] of [['BVPJ-09D0', 1], ['BVPJ-0987', 2]] as const) {
+    const seed = parseSeed(code);
+    it(`${code} is a valid format-${quizFormat} code`, () => expect(seed).toMatchObject({ ok: true, format: quizFormat }));
+    const quiz = generateQuiz({ seed: seed.ok ? seed.seed : 0, format: seed.ok ? seed.format : 1, count: 10, lesson: null, topics: null });
+    for (const format of EXPORT_FORMATS) {
+      it(`${code} ${format} matches the golden file`, () => {
+        const file = new URL(`${code}.${format === 'moodle-xml' ? 'xml' : format === 'markdown' ? 'md' : format}`, dir);
+        const text = exportQuiz(quiz, format);
+        if (process.env.UPDATE_QUIZ_GOLDEN === '1') {
+          mkdirSync(dir, { recursive: true });
+          writeFileSync(file, text);
+        }
+        expect(text).toBe(readFileSync(file, 'utf8'));
+      });
+    }
   }
+  it('the format-2 golden asks what goes wrong; the format-1 golden does not', () => {
+    expect(readFileSync(new URL('BVPJ-0987.json', dir), 'utf8')).toContain('"topic": "what-goes-wrong"');
+    expect(readFileSync(new URL('BVPJ-09D0.json', dir), 'utf8')).not.toContain('what-goes-wrong');
+  });
 });

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { EXPORT_FORMATS, exportQuiz } from '../../../src/core/quiz/export/index.js';
 import { traceOfBasis } from '../../../src/core/quiz/facts.js';
-import { TOPICS } from '../../../src/core/quiz/generators.js';
+import { TOPICS } from '../../../src/core/quiz/topics.js';
 import { generateQuiz } from '../../../src/core/quiz/quiz.js';
 import type { Quiz, QuizSpec } from '../../../src/core/quiz/types.js';
 import { makeVariant } from '../../../src/core/quiz/variant.js';

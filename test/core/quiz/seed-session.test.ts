@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { generateQuiz, retrySpec } from '../../../src/core/quiz/quiz.js';
 import { quizResult } from '../../../src/core/quiz/results.js';
 import { deriveSeed, parseSeed, seedToCode, SEED_ALPHABET } from '../../../src/core/quiz/seed.js';
+import { QUIZ_FORMAT } from '../../../src/core/quiz/types.js';
+import { exportQuiz } from '../../../src/core/quiz/export/index.js';
 import { currentQuestion, missedIndexes, sessionConfig, sessionReducer, sessionScore, startSession, type SessionAction, type SessionState } from '../../../src/core/quiz/session.js';
 import { makeVariant } from '../../../src/core/quiz/variant.js';
 
@@ -10,11 +12,22 @@ describe('seed codes', () => {
     for (const seed of [0, 1, 42, 0x5eed2025, 0x7fffffff, 0x80000000, 0xffffffff, 123456789]) {
       const code = seedToCode(seed);
       expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
-      expect(parseSeed(code)).toEqual({ ok: true, seed, code });
-      expect(parseSeed(code.toLowerCase().replace('-', ' '))).toEqual({ ok: true, seed, code });
-      expect(parseSeed(String(seed))).toEqual({ ok: true, seed, code });
+      expect(parseSeed(code)).toEqual({ ok: true, seed, code, format: QUIZ_FORMAT });
+      expect(parseSeed(code.toLowerCase().replace('-', ' '))).toEqual({ ok: true, seed, code, format: QUIZ_FORMAT });
+      expect(parseSeed(String(seed))).toEqual({ ok: true, seed, code, format: QUIZ_FORMAT });
+      const old = seedToCode(seed, 1);
+      expect(old).not.toBe(code);
+      expect(parseSeed(old)).toEqual({ ok: true, seed, code: old, format: 1 });
     }
     expect(SEED_ALPHABET).toHaveLength(32);
+  });
+
+  it('a code made before format 2 still reads as format 1 (its check is the plain hash)', () => {
+    expect(parseSeed('BVPJ-09D0')).toMatchObject({ ok: true, format: 1, code: 'BVPJ-09D0' });
+    expect(parseSeed('bvpj 09d0')).toMatchObject({ ok: true, format: 1, code: 'BVPJ-09D0' });
+    const seed = (parseSeed('BVPJ-09D0') as { seed: number }).seed;
+    expect(seedToCode(seed, 2)).toBe('BVPJ-0987');
+    expect(parseSeed('BVPJ-0987')).toMatchObject({ ok: true, seed, format: 2 });
   });
 
   it('reads O as 0 and I, L as 1 (Crockford)', () => {
@@ -121,6 +134,28 @@ describe('session reducer', () => {
     expect(a.questions.map((q) => q.topic).every((t) => spec.topics!.includes(t))).toBe(true);
     expect(a.questions).toHaveLength(2);
     expect(JSON.stringify(generateQuiz(retrySpec(quiz, [2, 0])))).toBe(JSON.stringify(a));
+  });
+
+  it('a format-2 code gives the same quiz every time; a format-1 code gives its format-1 quiz', () => {
+    for (const seed of [7, 0x5eed2025, 4000000000]) {
+      const a = generateQuiz({ seed, count: 12, lesson: null, topics: null });
+      expect(a.format).toBe(2);
+      expect(a.code).toBe(seedToCode(seed, 2));
+      expect(exportQuiz(generateQuiz({ seed, format: 2, count: 12, lesson: null, topics: null }), 'json')).toBe(exportQuiz(a, 'json'));
+      const old = generateQuiz({ seed, format: 1, count: 12, lesson: null, topics: null });
+      expect(old.format).toBe(1);
+      expect(old.code).toBe(seedToCode(seed, 1));
+      expect(JSON.parse(exportQuiz(old, 'json')).format).toBe(1);
+      expect(exportQuiz(generateQuiz({ seed, format: 1, count: 12, lesson: null, topics: null }), 'json')).toBe(exportQuiz(old, 'json'));
+    }
+  });
+
+  it('a retry keeps the format of the quiz it retries', () => {
+    const old = generateQuiz({ seed: 99, format: 1, count: 6, lesson: null, topics: null });
+    const spec = retrySpec(old, [0, 1]);
+    expect(spec.format).toBe(1);
+    expect(generateQuiz(spec).code).toBe(seedToCode(spec.seed, 1));
+    expect(retrySpec(generateQuiz({ seed: 99, count: 6, lesson: null, topics: null }), [0]).format).toBe(2);
   });
 
   it('a lesson quiz asks that lesson\'s topics only', () => {
