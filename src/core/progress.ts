@@ -507,8 +507,9 @@ function migrateV1(o: Obj): ProgressDoc {
     const total = int(e.total, `${p}.total`);
     if (score > total) throw new Invalid(`${p}.score: more than total`);
     // Version 1 kept only the score: the answers are rebuilt as that many right, the rest wrong.
+    // Its quizzes predate quiz format 2, so their code is the format-1 code (it regenerates them).
     const answers: QuizAnswerEntry[] = Array.from({ length: total }, (_, n) => ({ n: n + 1, question: `q${n + 1}`, topic: 'unknown', choice: null, correct: n < score, ms: 0 }));
-    doc = saveQuiz(doc, { id: `v1-${date}-${seed}`, seed, code: seed <= 0xffffffff ? seedToCode(seed) : String(seed), lesson: null, count: total, mode: 'practice', startedAt: date, finishedAt: date, endReason: 'completed', answers });
+    doc = saveQuiz(doc, { id: `v1-${date}-${seed}`, seed, code: seed <= 0xffffffff ? seedToCode(seed, 1) : String(seed), lesson: null, count: total, mode: 'practice', startedAt: date, finishedAt: date, endReason: 'completed', answers });
   });
   if (o.predictions !== undefined) {
     const on = obj(o.predictions, 'predictions').on;
