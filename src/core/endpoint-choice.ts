@@ -4,7 +4,7 @@
 import type { PodModel } from './cluster/model.js';
 import type { StatisticChooser } from './kernel/netfilter.js';
 import { endpointChain, serviceChain } from './proxy/chain-names.js';
-import { parseRuleSpec } from './proxy/rule-spec.js';
+import { ruleSpecOf } from './kernel/compiled-table.js';
 import type { ProxyServicePort } from './proxy/service-ports.js';
 import type { Rng } from './random.js';
 import type { IpvsChooser } from './kernel/ipvs.js';
@@ -26,7 +26,7 @@ export function instructiveEndpoint(sp: ProxyServicePort, client: Pick<PodModel,
 export function makeChooser(pins: Pins, rng: Rng | null): StatisticChooser {
   return (rule, probability) => {
     const pinned = pins.get(rule.chain);
-    if (pinned !== undefined) return parseRuleSpec(rule.args).target?.name === pinned;
+    if (pinned !== undefined) return ruleSpecOf(rule).target?.name === pinned;
     return rng === null ? false : rng.next() < probability;
   };
 }

@@ -11,6 +11,7 @@ import { bridgeIP, lookupRoute, nodeRoutes, nodeSubnet, vtepIP } from './kernel/
 import { newEntry } from './kernel/conntrack.js';
 import type { ProxyServicePort } from './proxy/service-ports.js';
 import { memoByObject } from './memo.js';
+import { anyPodWithIP, nodeNamed, podNamed, serviceWithClusterIP } from './cluster/lookup.js';
 import { seededRng, type Rng } from './random.js';
 import type { TraceOptions, TraceRequest } from './request.js';
 import type { DnsSection, EarlierConnection, Hop, Outcome, Trace, Verdict } from './trace-model.js';
@@ -28,7 +29,7 @@ export const DEFAULT_DNS_CLIENT_PORT = 51234;
 
 export function findPod(cluster: ClusterModel, ref: string): PodModel | null {
   const [ns, name] = ref.includes('/') ? ref.split('/', 2) : ['default', ref];
-  return cluster.pods.find((p) => p.namespace === ns && p.name === name) ?? null;
+  return podNamed(cluster, ns!, name!);
 }
 
 /** Who sends: a pod in its own network namespace, a process in a node's (hostNetwork), or a host outside the cluster. */
@@ -54,8 +55,8 @@ function resolveClient(cluster: ClusterModel, from: string): Client | Simulation
     return { kind: 'external', label: `external/${ip}`, host: { ip, mac: macFor(`eth0@external/${ip}`) }, nodeName: null };
   }
   if (from.startsWith('node/')) {
-    const node = cluster.nodes.find((n) => n.name === from.slice('node/'.length));
-    if (node === undefined) return { field: 'from', message: `no node "${from.slice('node/'.length)}" in ${cluster.source} (nodes: ${cluster.nodes.map((n) => n.name).join(', ')})` };
+    const node = nodeNamed(cluster, from.slice('node/'.length));
+    if (node === null) return { field: 'from', message: `no node "${from.slice('node/'.length)}" in ${cluster.source} (nodes: ${cluster.nodes.map((n) => n.name).join(', ')})` };
     return { kind: 'host', label: `node/${node.name}`, node, pod: null, nodeName: node.name };
   }
   const pod = findPod(cluster, from);
@@ -63,8 +64,8 @@ function resolveClient(cluster: ClusterModel, from: string): Client | Simulation
   if (pod.ip === null) return { field: 'from', message: `pod ${pod.namespace}/${pod.name} has no IP yet (status.podIP is empty), so it cannot send` };
   const label = `${pod.namespace}/${pod.name}`;
   if (pod.hostNetwork) {
-    const node = cluster.nodes.find((n) => n.name === pod.nodeName);
-    if (node === undefined) return { field: 'from', message: `pod ${label} runs on unknown node ${pod.nodeName}` };
+    const node = nodeNamed(cluster, pod.nodeName);
+    if (node === null) return { field: 'from', message: `pod ${label} runs on unknown node ${pod.nodeName}` };
     return { kind: 'host', label, node, pod, nodeName: node.name };
   }
   return { kind: 'pod', label, pod, nodeName: pod.nodeName };
@@ -397,10 +398,10 @@ function fromOutcome(o: DeliveryOutcome): { verdict: Verdict; outcome: Outcome; 
 }
 
 function defaultPort(cluster: ClusterModel, ip: string, proto: Protocol): number | null {
-  const svc = cluster.services.find((s) => s.clusterIP === ip);
+  const svc = serviceWithClusterIP(cluster, ip);
   const p = svc?.ports.find((x) => x.protocol === proto);
   if (p) return p.port;
-  const pod = cluster.pods.find((x) => x.ip === ip);
+  const pod = anyPodWithIP(cluster, ip);
   return pod?.containerPorts.find((c) => c.protocol === proto)?.port ?? null;
 }
 

@@ -4,6 +4,7 @@
 // Flannel's VXLAN encapsulation, and delivery to a socket. Every hop is recorded for the Trace.
 
 import type { ClusterModel, NodeModel, PodModel, Protocol } from '../cluster/model.js';
+import { nodeNamed, podWithIP } from '../cluster/lookup.js';
 import { policiesFor, policyChainName } from '../cni/calico/policy.js';
 import { macFor } from '../net/mac.js';
 import { cidrContains, hostPort, splitHostPort } from '../net/ipv4.js';
@@ -13,7 +14,7 @@ import type { Component, Direction, Hop, HopStep, OuterHeader, PacketView, Rewri
 import { conntrackLine, invert, lookup, newEntry, type CtEntry, type CtProto, type Tuple } from './conntrack.js';
 import { traverse, type CtState, type RecentLists, type StatisticChooser, type Traversal } from './netfilter.js';
 import { dnatText, noDnatText } from './nat-text.js';
-import { bridgeIP, lookupRoute, nodeLocalAddresses, nodeRoutes, nodeSubnet, podRoutes, vtepIP, type Route } from './routing.js';
+import { bridgeIP, lookupRoute, nodeLocalAddresses, nodeRoutes, nodeSubnet, nodeWithVtep, podRoutes, vtepIP, type Route } from './routing.js';
 import { vxlanSourcePort, VXLAN_OVERHEAD } from '../cni/vxlan.js';
 import { CALICO_GATEWAY, CALICO_VETH_MAC, CALICO_VXLAN_DEV, CALICO_VXLAN_PORT, CALICO_VXLAN_VNI, caliVethName, IPIP_DEV, IPIP_OVERHEAD, isCalico } from '../cni/calico/names.js';
 import { calicoNode, ipsetMembers, tunnelAddress } from '../cni/calico/ipam.js';
@@ -541,8 +542,8 @@ export class Datapath {
   // ---- Flannel VXLAN -------------------------------------------------------------------------
 
   private vxlan(node: NodeModel, packet: Packet, gwVtep: string): DeliveryOutcome {
-    const peer = this.cluster.nodes.find((n) => vtepIP(n) === gwVtep);
-    if (peer === undefined) return { kind: 'dropped', reason: `no node owns the VTEP ${gwVtep}` };
+    const peer = nodeWithVtep(this.cluster, gwVtep);
+    if (peer === null) return { kind: 'dropped', reason: `no node owns the VTEP ${gwVtep}` };
     const { vni, port } = this.cluster.network.vxlan;
     packet.srcMac = node.vtepMac;
     packet.dstMac = peer.vtepMac;
@@ -1061,8 +1062,8 @@ export class Datapath {
   }
 
   nodeOf(pod: PodModel): NodeModel {
-    const node = this.cluster.nodes.find((n) => n.name === pod.nodeName);
-    if (node === undefined) throw new Error(`pod ${pod.namespace}/${pod.name} is on unknown node ${pod.nodeName}`);
+    const node = nodeNamed(this.cluster, pod.nodeName);
+    if (node === null) throw new Error(`pod ${pod.namespace}/${pod.name} is on unknown node ${pod.nodeName}`);
     return node;
   }
 
@@ -1072,7 +1073,7 @@ export class Datapath {
   }
 
   podByIP(ip: string): PodModel | null {
-    return this.cluster.pods.find((p) => p.ip === ip && !p.hostNetwork) ?? null;
+    return podWithIP(this.cluster, ip);
   }
 
   private macOfPodIP(ip: string): string | null {

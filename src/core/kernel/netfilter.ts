@@ -2,11 +2,10 @@
 // x_tables does: a matching jump descends, RETURN or the end of a user chain climbs back,
 // MARK continues, and ACCEPT/DROP/REJECT/DNAT/MASQUERADE end the table's verdict for this hook.
 
-import { memoByObject, memoByString } from '../memo.js';
-import { cidrContains, parseCidr } from '../net/ipv4.js';
 import { effectiveProbability } from '../proxy/probability.js';
-import { restoreLine, type IptRule, type IptTable } from '../proxy/rule.js';
-import { parseRuleSpec, type MatchSpec, type Neg, type RuleSpec } from '../proxy/rule-spec.js';
+import type { IptRule, IptTable } from '../proxy/rule.js';
+import type { MatchSpec, Neg } from '../proxy/rule-spec.js';
+import { addressMatches, addressValue, compiledTable, type CompiledRule, type CompiledTable } from './compiled-table.js';
 
 export type CtState = 'NEW' | 'ESTABLISHED' | 'RELATED' | 'INVALID';
 
@@ -62,21 +61,12 @@ export interface Traversal {
   readonly passedOver: readonly TraversalStep[];
 }
 
-const specOf = memoByObject((rule: IptRule): RuleSpec => parseRuleSpec(rule.args));
-
 function negate(n: Neg<unknown> | null, result: boolean): boolean {
   return n !== null && n.negated ? !result : result;
 }
 
-const asCidr = memoByString((value: string) => parseCidr(value.includes('/') ? value : `${value}/32`));
-
-function addressMatches(n: Neg<string> | null, ip: string): boolean {
-  if (n === null) return true;
-  const cidr = asCidr(n.value);
-  return negate(n, cidr !== null && cidrContains(cidr, ip));
-}
-
-function matchOne(m: MatchSpec, pkt: PacketContext, rule: IptRule, chooser: StatisticChooser): boolean {
+/** One `-m` match; `mark` is the packet's mark as the earlier rules of this walk left it. */
+function matchOne(m: MatchSpec, pkt: PacketContext, mark: number, rule: IptRule, chooser: StatisticChooser): boolean {
   switch (m.module) {
     case 'comment':
     case 'nfacct':
@@ -92,7 +82,7 @@ function matchOne(m: MatchSpec, pkt: PacketContext, rule: IptRule, chooser: Stat
       return chooser(rule, effectiveProbability(m.probability));
     case 'mark': {
       const { value, mask } = m.mark.value;
-      return negate(m.mark, (pkt.mark & mask) === value);
+      return negate(m.mark, (mark & mask) === value);
     }
     case 'conntrack': {
       const states = m.ctstate.value;
@@ -131,86 +121,117 @@ function ifaceMatches(pattern: string, iface: string | null): boolean {
   return pattern.endsWith('+') ? iface.startsWith(pattern.slice(0, -1)) : pattern === iface;
 }
 
-export function ruleMatches(rule: IptRule, pkt: PacketContext, chooser: StatisticChooser): boolean {
-  const spec = specOf(rule);
-  if (!addressMatches(spec.src, pkt.src) || !addressMatches(spec.dst, pkt.dst)) return false;
-  if (spec.proto && negate(spec.proto, spec.proto.value === pkt.proto) === false) return false;
-  if (spec.inIface && negate(spec.inIface, ifaceMatches(spec.inIface.value, pkt.inIface)) === false) return false;
-  if (spec.outIface && negate(spec.outIface, ifaceMatches(spec.outIface.value, pkt.outIface)) === false) return false;
-  return spec.matches.every((m) => matchOne(m, pkt, rule, chooser));
-}
+const NO_STEPS: readonly TraversalStep[] = Object.freeze([]);
 
-function isStatistic(rule: IptRule): boolean {
-  return specOf(rule).matches.some((m) => m.module === 'statistic');
-}
+// What one rule means for the walk of its chain.
+const NEXT = 0;
+const RETURN = 1;
+const VERDICT = 2;
+type RuleOutcome = typeof NEXT | typeof RETURN | typeof VERDICT;
 
-const stepLine = memoByObject((rule: IptRule): string => `${rule.table} ${rule.chain}: ${restoreLine(rule)}`);
+/**
+ * One traversal's state: the mark as MARK rules change it, what fired, what was passed over and
+ * the verdict. A class rather than closures so a walk allocates only what it records.
+ */
+class Walk {
+  readonly fired: TraversalStep[] = [];
+  passedOver: TraversalStep[] | null = null;
+  mark: number;
+  verdict: Traversal['verdict'] = 'POLICY';
+  verdictRule: IptRule | null = null;
+  dnatTo: string | null = null;
+  private readonly srcAddr: number | null;
+  private readonly dstAddr: number | null;
 
-const rulesByChain = memoByObject((table: IptTable): Map<string, IptRule[]> => {
-  const byChain = new Map<string, IptRule[]>();
-  for (const r of table.rules) {
-    const list = byChain.get(r.chain);
-    if (list) list.push(r);
-    else byChain.set(r.chain, [r]);
+  constructor(
+    private readonly table: CompiledTable,
+    private readonly pkt: PacketContext,
+    private readonly chooser: StatisticChooser,
+  ) {
+    this.mark = pkt.mark;
+    this.srcAddr = addressValue(pkt.src);
+    this.dstAddr = addressValue(pkt.dst);
   }
-  return byChain;
-});
+
+  /** Walks a chain; true when a rule in it (or below it) gave the table's verdict. */
+  chain(name: string, depth: number): boolean {
+    if (depth > 32) throw new Error(`iptables chain loop at ${name}`);
+    const chain = this.table.chains.get(name);
+    if (chain === undefined) return false;
+    const rules = chain.rules;
+    if (chain.byDst === null) {
+      for (let i = 0; i < rules.length; i++) {
+        const outcome = this.rule(rules[i]!, depth);
+        if (outcome !== NEXT) return outcome === VERDICT;
+      }
+      return false;
+    }
+    // Merge, in rule order, the rules for any destination with those for this one.
+    const rest = chain.rest;
+    const mine = (this.dstAddr === null ? undefined : chain.byDst.get(this.dstAddr)) ?? NO_POSITIONS;
+    let a = 0;
+    let b = 0;
+    while (a < rest.length || b < mine.length) {
+      const i = b >= mine.length || (a < rest.length && rest[a]! < mine[b]!) ? rest[a++]! : mine[b++]!;
+      const outcome = this.rule(rules[i]!, depth);
+      if (outcome !== NEXT) return outcome === VERDICT;
+    }
+    return false;
+  }
+
+  private rule(r: CompiledRule, depth: number): RuleOutcome {
+    if (!this.matches(r)) {
+      if (r.statistic) (this.passedOver ??= []).push(r.step);
+      return NEXT;
+    }
+    this.fired.push(r.step);
+    const target = r.target;
+    switch (target.kind) {
+      case 'none':
+        return NEXT;
+      case 'return':
+        return RETURN;
+      case 'mark': {
+        const mark = this.mark;
+        this.mark = target.op === 'xset' ? ((mark & ~target.mask) ^ target.value) >>> 0
+          : target.op === 'or' ? mark | target.value
+          : target.op === 'xor' ? mark ^ target.value
+          : target.value;
+        return NEXT;
+      }
+      case 'verdict':
+        this.verdict = target.verdict;
+        this.verdictRule = r.rule;
+        return VERDICT;
+      case 'dnat':
+        this.verdict = 'DNAT';
+        this.verdictRule = r.rule;
+        this.dnatTo = target.to;
+        return VERDICT;
+      case 'jump':
+        if (this.chain(target.chain, depth + 1)) return VERDICT;
+        // -g: the goto'd chain's end returns past this chain, to the one that called it.
+        return target.goto ? RETURN : NEXT;
+    }
+  }
+
+  private matches(r: CompiledRule): boolean {
+    if (!addressMatches(r.src, this.srcAddr) || !addressMatches(r.dst, this.dstAddr)) return false;
+    const spec = r.spec;
+    const pkt = this.pkt;
+    if (spec.proto && negate(spec.proto, spec.proto.value === pkt.proto) === false) return false;
+    if (spec.inIface && negate(spec.inIface, ifaceMatches(spec.inIface.value, pkt.inIface)) === false) return false;
+    if (spec.outIface && negate(spec.outIface, ifaceMatches(spec.outIface.value, pkt.outIface)) === false) return false;
+    const matches = spec.matches;
+    for (let k = 0; k < matches.length; k++) if (!matchOne(matches[k]!, pkt, this.mark, r.rule, this.chooser)) return false;
+    return true;
+  }
+}
+
+const NO_POSITIONS: readonly number[] = Object.freeze([]);
 
 export function traverse(table: IptTable, hook: string, packet: PacketContext, chooser: StatisticChooser): Traversal {
-  const fired: TraversalStep[] = [];
-  const passedOver: TraversalStep[] = [];
-  let mark = packet.mark;
-  const current = { ...packet };
-  const byChain = rulesByChain(table);
-  const step = (rule: IptRule): TraversalStep => ({ rule, line: stepLine(rule) });
-
-  type Outcome = { kind: 'return' } | { kind: 'verdict'; verdict: Traversal['verdict']; rule: IptRule; dnatTo: string | null };
-  const walk = (chain: string, depth: number): Outcome => {
-    if (depth > 32) throw new Error(`iptables chain loop at ${chain}`);
-    for (const rule of byChain.get(chain) ?? []) {
-      current.mark = mark;
-      if (!ruleMatches(rule, current, chooser)) {
-        if (isStatistic(rule)) passedOver.push(step(rule));
-        continue;
-      }
-      fired.push(step(rule));
-      const target = specOf(rule).target;
-      if (target === null) continue;
-      switch (target.name) {
-        case 'RETURN':
-          return { kind: 'return' };
-        case 'MARK': {
-          const [op, value] = target.options;
-          if (op === '--set-xmark') {
-            // --set-xmark value/mask: zero the mask's bits, then XOR the value in (libxt_MARK).
-            const [v, m] = (value ?? '0').split('/');
-            const mask = m === undefined ? 0xffffffff : parseInt(m, 16);
-            mark = ((mark & ~mask) ^ parseInt(v ?? '0', 16)) >>> 0;
-            continue;
-          }
-          const v = parseInt(value ?? '0', 16);
-          mark = op === '--or-mark' ? mark | v : op === '--xor-mark' ? mark ^ v : v;
-          continue;
-        }
-        case 'ACCEPT':
-        case 'DROP':
-        case 'REJECT':
-        case 'MASQUERADE':
-          return { kind: 'verdict', verdict: target.name, rule, dnatTo: null };
-        case 'DNAT':
-          return { kind: 'verdict', verdict: 'DNAT', rule, dnatTo: target.options[target.options.indexOf('--to-destination') + 1] ?? null };
-        default: {
-          const inner = walk(target.name, depth + 1);
-          if (inner.kind === 'verdict') return inner;
-          // -g: the goto'd chain's end returns past this chain, to the one that called it.
-          if (specOf(rule).target?.goto) return { kind: 'return' };
-        }
-      }
-    }
-    return { kind: 'return' };
-  };
-
-  const outcome = walk(hook, 0);
-  if (outcome.kind === 'return') return { verdict: 'POLICY', fired, verdictRule: null, dnatTo: null, mark, passedOver };
-  return { verdict: outcome.verdict, fired, verdictRule: outcome.rule, dnatTo: outcome.dnatTo, mark, passedOver };
+  const walk = new Walk(compiledTable(table), packet, chooser);
+  walk.chain(hook, 0);
+  return { verdict: walk.verdict, fired: walk.fired, verdictRule: walk.verdictRule, dnatTo: walk.dnatTo, mark: walk.mark, passedOver: walk.passedOver ?? NO_STEPS };
 }

@@ -31,6 +31,17 @@ export const bridgeIP = memoByObject((node: NodeModel): string => cidrHost(node.
 /** flannel.1's address: the lease's network address, as a /32. */
 export const vtepIP = memoByObject((node: NodeModel): string => cidrNetwork(node.podCIDR));
 
+const nodesByVtep = memoByObject((cluster: ClusterModel): ReadonlyMap<string, NodeModel> => {
+  const byVtep = new Map<string, NodeModel>();
+  for (const n of cluster.nodes) if (!byVtep.has(vtepIP(n))) byVtep.set(vtepIP(n), n);
+  return byVtep;
+});
+
+/** The (first) node whose flannel.1 has this address. */
+export function nodeWithVtep(cluster: ClusterModel, ip: string): NodeModel | null {
+  return nodesByVtep(cluster).get(ip) ?? null;
+}
+
 const podRoutesOfCluster = memoByObject((_: ClusterModel) => new Map<PodModel, Route[]>());
 
 /** The pod's routing table as the bridge plugin and Flannel set it up (cached per cluster). */

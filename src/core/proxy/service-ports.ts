@@ -76,7 +76,21 @@ function computeServicePorts(cluster: ClusterModel): readonly ProxyServicePort[]
   return out.sort((a, b) => (a.spn + a.protocol < b.spn + b.protocol ? -1 : 1));
 }
 
+/** ClusterIP, port and protocol -> the first service port in proxyServicePorts' order. */
+const servicePortIndex = memoByObject((cluster: ClusterModel): ReadonlyMap<string, ProxyServicePort> => {
+  const index = new Map<string, ProxyServicePort>();
+  for (const sp of proxyServicePorts(cluster)) {
+    const key = servicePortKey(sp.service.clusterIP, sp.port.port, sp.protocol);
+    if (!index.has(key)) index.set(key, sp);
+  }
+  return index;
+});
+
+function servicePortKey(ip: string, port: number, protocol: Protocol): string {
+  return `${ip} ${port} ${protocol}`;
+}
+
 export function findServicePort(cluster: ClusterModel, ip: string, port: number, protocol: Protocol): ProxyServicePort | null {
-  return proxyServicePorts(cluster).find((sp) => sp.service.clusterIP === ip && sp.port.port === port && sp.protocol === protocol) ?? null;
+  return servicePortIndex(cluster).get(servicePortKey(ip, port, protocol)) ?? null;
 }
 
