@@ -12,7 +12,7 @@ import { nodeTables, type NodeTables } from '../proxy/node-tables.js';
 import { restoreLine, type IptRule } from '../proxy/rule.js';
 import type { Component, Direction, Hop, HopStep, OuterHeader, PacketView, Rewrite } from '../trace-model.js';
 import { conntrackLine, invert, lookup, newEntry, type CtEntry, type CtProto, type Tuple } from './conntrack.js';
-import { traverse, type CtState, type RecentLists, type StatisticChooser, type Traversal } from './netfilter.js';
+import { traverse, type CtState, type PacketContext, type RecentLists, type StatisticChooser, type Traversal } from './netfilter.js';
 import { dnatText, noDnatText } from './nat-text.js';
 import { bridgeIP, lookupRoute, nodeLocalAddresses, nodeRoutes, nodeSubnet, nodeWithVtep, podRoutes, vtepIP, type Route } from './routing.js';
 import { vxlanSourcePort, VXLAN_OVERHEAD } from '../cni/vxlan.js';
@@ -65,6 +65,11 @@ export interface DatapathOptions {
   readonly ipvsChooser?: IpvsChooser;
 }
 
+interface NodeContext {
+  readonly isLocalAddress: (ip: string) => boolean;
+  readonly recent: RecentLists;
+}
+
 interface Arrival {
   readonly node: NodeModel;
   /** The device the packet came in on: a pod's host veth, flannel.1 or eth0. */
@@ -78,18 +83,23 @@ export class Datapath {
   private direction: Direction = 'request';
   private readonly conntrack = new Map<string, CtEntry[]>();
   private readonly lastView = new Map<Direction, PacketView>();
-  private readonly localAddresses = new Map<string, Set<string>>();
+  private readonly addressTexts = new AddressTexts();
+  /** Per node: its local addresses and xt_recent lists (sessionAffinity: ClientIP), kept across connections of one Datapath. */
+  private readonly nodeContexts = new Map<string, NodeContext>();
   /** Per node: IPVS's own connection table (kube-proxy IPVS mode). */
   private readonly ipvsConns = new Map<string, IpvsConn[]>();
-  /** xt_recent lists per node (sessionAffinity: ClientIP), kept across connections of one Datapath. */
-  private readonly recentLists = new Map<string, Map<string, Set<string>>>();
   /** The outside client, when there is one: the node network delivers to it. */
   external: ExternalHost | null = null;
+
+  /** Calico's ipset membership (one function per datapath), or undefined when the CNI is not Calico. */
+  private readonly calicoInSet: ((set: string, ip: string) => boolean) | undefined;
 
   constructor(
     private readonly cluster: ClusterModel,
     private readonly options: DatapathOptions,
-  ) {}
+  ) {
+    this.calicoInSet = isCalico(cluster.network.cni) ? (set, ip) => calicoInSet(cluster, set, ip) : undefined;
+  }
 
   setDirection(direction: Direction): void {
     this.direction = direction;
@@ -1005,52 +1015,52 @@ export class Datapath {
     return node.internalIP;
   }
 
-  private ctx(node: NodeModel, packet: Packet, ctstate: CtState, ctDnat: boolean, inIface: string | null, outIface: string | null) {
-    let local = this.localAddresses.get(node.name);
-    if (local === undefined) {
-      // In IPVS mode every ClusterIP on kube-ipvs0 is a local address too (addrtype LOCAL matches it).
-      local = new Set([...nodeLocalAddresses(this.cluster, node), ...(this.ipvsMode() ? ipvsNodeState(this.cluster, node).dummyAddresses : [])]);
-      this.localAddresses.set(node.name, local);
-    }
-    const owned = local;
-    const cluster = this.cluster;
-    const calico = isCalico(cluster.network.cni);
+  private ctx(node: NodeModel, packet: Packet, ctstate: CtState, ctDnat: boolean, inIface: string | null, outIface: string | null): PacketContext {
+    const own = this.nodeContext(node);
+    const proto = ctProto(packet.proto);
+    // One shape for every context (absent matchers are undefined), built without spreads: a trace makes dozens.
     return {
-      ...(calico ? { inSet: (set: string, ip: string) => calicoInSet(cluster, set, ip) } : {}),
       src: packet.src,
       dst: packet.dst,
-      proto: ctProto(packet.proto),
+      proto,
       sport: packet.sport,
       dport: packet.dport,
       mark: packet.mark,
       ctstate,
       ctDnat,
-      isLocalAddress: (ip: string) => owned.has(ip) || ip.startsWith('127.'),
+      isLocalAddress: own.isLocalAddress,
       inIface,
       outIface,
-      ...(this.ipvsMode() ? { ipsetMatch: (set: string, flags: string) => ipsetMatches(ipvsNodeState(this.cluster, node), set, flags, { src: packet.src, dst: packet.dst, sport: packet.sport, dport: packet.dport, proto: ctProto(packet.proto) }) } : {}),
-      recent: this.recentOf(node.name),
+      inSet: this.calicoInSet,
+      ipsetMatch: this.ipvsMode() ? (set: string, flags: string) => ipsetMatches(ipvsNodeState(this.cluster, node), set, flags, { src: packet.src, dst: packet.dst, sport: packet.sport, dport: packet.dport, proto }) : undefined,
+      recent: own.recent,
     };
   }
 
-  private recentOf(nodeName: string): RecentLists {
-    let lists = this.recentLists.get(nodeName);
-    if (lists === undefined) {
-      lists = new Map();
-      this.recentLists.set(nodeName, lists);
+  /** What every packet context on a node shares: its local addresses and its xt_recent lists. */
+  private nodeContext(node: NodeModel): NodeContext {
+    let own = this.nodeContexts.get(node.name);
+    if (own === undefined) {
+      // In IPVS mode every ClusterIP on kube-ipvs0 is a local address too (addrtype LOCAL matches it).
+      const local = new Set([...nodeLocalAddresses(this.cluster, node), ...(this.ipvsMode() ? ipvsNodeState(this.cluster, node).dummyAddresses : [])]);
+      const lists = new Map<string, Set<string>>();
+      own = {
+        isLocalAddress: (ip) => local.has(ip) || ip.startsWith('127.'),
+        recent: {
+          has: (name, ip) => lists.get(name)?.has(ip) ?? false,
+          add: (name, ip) => {
+            let set = lists.get(name);
+            if (set === undefined) {
+              set = new Set();
+              lists.set(name, set);
+            }
+            set.add(ip);
+          },
+        },
+      };
+      this.nodeContexts.set(node.name, own);
     }
-    const all = lists;
-    return {
-      has: (name, ip) => all.get(name)?.has(ip) ?? false,
-      add: (name, ip) => {
-        let set = all.get(name);
-        if (set === undefined) {
-          set = new Set();
-          all.set(name, set);
-        }
-        set.add(ip);
-      },
-    };
+    return own;
   }
 
   private tablesOf(node: NodeModel): NodeTables {
@@ -1097,7 +1107,7 @@ export class Datapath {
     also?: readonly Traversal[];
   }): void {
     const entry = h.entry;
-    const view = viewOf(h.packet, h.proto);
+    const view = viewOf(h.packet, h.proto, this.addressTexts);
     const previous = this.lastView.get(this.direction);
     this.lastView.set(this.direction, view);
     this.hops.push({
@@ -1115,7 +1125,7 @@ export class Datapath {
       conntrackPending: entry && !entry.confirmed ? conntrackLine(entry) : null,
       hook: h.hook ?? null,
       rules: firedLines(h.traversal, h.also),
-      changed: previous ? changedFields(previous, view) : [],
+      changed: previous ? changedFields(previous, view) : NO_CHANGES,
     });
   }
 }
@@ -1134,7 +1144,12 @@ function calicoInSet(cluster: ClusterModel, set: string, ip: string): boolean {
   return inPolicySet(cluster, set, ip) ?? false;
 }
 
-function firedLines(main: Traversal | undefined, also: readonly Traversal[] | undefined): string[] {
+const NO_RULES: readonly string[] = Object.freeze([]);
+const NO_CHANGES: readonly string[] = Object.freeze([]);
+
+function firedLines(main: Traversal | undefined, also: readonly Traversal[] | undefined): readonly string[] {
+  const count = (main?.fired.length ?? 0) + (also?.reduce((n, t) => n + t.fired.length, 0) ?? 0);
+  if (count === 0) return NO_RULES;
   const out: string[] = [];
   if (main) for (const f of main.fired) out.push(f.line);
   if (also) for (const t of also) for (const f of t.fired) out.push(f.line);
@@ -1167,26 +1182,58 @@ function describe(p: Packet): string {
   return `${kind} ${hostPort(p.src, p.sport)} -> ${hostPort(p.dst, p.dport)}`;
 }
 
-function viewOf(p: Packet, proto?: 'ICMP'): PacketView {
-  return {
-    src: proto === 'ICMP' ? p.src : hostPort(p.src, p.sport),
-    dst: proto === 'ICMP' ? p.dst : hostPort(p.dst, p.dport),
+function viewOf(p: Packet, proto: 'ICMP' | undefined, texts: AddressTexts): PacketView {
+  const icmp = proto === 'ICMP';
+  const view: PacketView = {
+    src: icmp ? p.src : texts.of(p.src, p.sport),
+    dst: icmp ? p.dst : texts.of(p.dst, p.dport),
     proto: proto ?? p.proto,
     srcMac: p.srcMac || null,
     dstMac: p.dstMac || null,
     ttl: p.ttl,
     flags: proto ? null : p.flags,
     outer: p.outer ? { ...p.outer } : null,
-    ...(p.length !== undefined && proto === undefined ? { length: p.length, df: p.df ?? false } : {}),
   };
+  if (p.length === undefined || proto !== undefined) return view;
+  return { ...view, length: p.length, df: p.df ?? false };
 }
 
-const VIEW_FIELDS = ['src', 'dst', 'srcMac', 'dstMac', 'ttl'] as const;
+/**
+ * "ip:port" texts of the packet views. One trace's packets carry a handful of addresses hop after
+ * hop, so the last few texts are kept and reused instead of building the same string per hop.
+ */
+class AddressTexts {
+  private readonly ips: string[] = [];
+  private readonly ports: number[] = [];
+  private readonly texts: string[] = [];
+  private next = 0;
 
-function changedFields(a: PacketView, b: PacketView): string[] {
-  const out: string[] = VIEW_FIELDS.filter((f) => a[f] !== b[f]);
-  if (!sameOuter(a.outer, b.outer)) out.push('outer');
-  return out;
+  of(ip: string, port: number): string {
+    for (let i = 0; i < this.texts.length; i++) if (this.ports[i] === port && this.ips[i] === ip) return this.texts[i]!;
+    const text = hostPort(ip, port);
+    const slot = this.next;
+    this.next = (slot + 1) % 8;
+    this.ips[slot] = ip;
+    this.ports[slot] = port;
+    this.texts[slot] = text;
+    return text;
+  }
+}
+
+const CHANGED_FIELDS = ['src', 'dst', 'srcMac', 'dstMac', 'ttl', 'outer'] as const;
+
+/** Each combination of changed fields as one shared frozen list: a hop records one, never edits it. */
+const changedLists = new Map<number, readonly string[]>();
+
+function changedFields(a: PacketView, b: PacketView): readonly string[] {
+  const bits = (a.src !== b.src ? 1 : 0) | (a.dst !== b.dst ? 2 : 0) | (a.srcMac !== b.srcMac ? 4 : 0)
+    | (a.dstMac !== b.dstMac ? 8 : 0) | (a.ttl !== b.ttl ? 16 : 0) | (sameOuter(a.outer, b.outer) ? 0 : 32);
+  let list = changedLists.get(bits);
+  if (list === undefined) {
+    list = Object.freeze(CHANGED_FIELDS.filter((_, i) => (bits & (1 << i)) !== 0));
+    changedLists.set(bits, list);
+  }
+  return list;
 }
 
 function sameOuter(a: OuterHeader | null, b: OuterHeader | null): boolean {

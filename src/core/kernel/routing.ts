@@ -126,8 +126,20 @@ export function lookupRoute(routes: readonly Route[], ip: string): Route | null 
   return best;
 }
 
-/** Addresses the node owns (addrtype LOCAL): its IP, cni0's, flannel.1's, loopback. */
-export function nodeLocalAddresses(cluster: ClusterModel, node: NodeModel): string[] {
+const localAddressesOfCluster = memoByObject((_: ClusterModel) => new Map<NodeModel, readonly string[]>());
+
+/** Addresses the node owns (addrtype LOCAL): its IP, cni0's, flannel.1's, loopback (cached per cluster and node). */
+export function nodeLocalAddresses(cluster: ClusterModel, node: NodeModel): readonly string[] {
+  const cache = localAddressesOfCluster(cluster);
+  let addresses = cache.get(node);
+  if (addresses === undefined) {
+    addresses = buildNodeLocalAddresses(cluster, node);
+    cache.set(node, addresses);
+  }
+  return addresses;
+}
+
+function buildNodeLocalAddresses(cluster: ClusterModel, node: NodeModel): readonly string[] {
   if (isCalico(cluster.network.cni)) {
     const tunnel = tunnelAddress(cluster, node);
     return tunnel === null ? [node.internalIP] : [node.internalIP, tunnel];
