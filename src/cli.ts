@@ -63,6 +63,7 @@ async function run(argv: readonly string[]): Promise<number> {
         ascii: command.shared.ascii,
         json: command.shared.json,
         proxyMode: command.shared.proxyMode,
+        cni: command.cni,
       });
     }
     case 'quiz': {

@@ -69,9 +69,10 @@ Shared options:
                              also networkpolicies,ippools.crd.projectcalico.org
   --proxy-mode MODE          iptables or ipvs: kube-proxy's mode for trace, rules and lab  [the cluster's own:
                              iptables for the built-in one, the kube-proxy ConfigMap's for a dump]
-  --cni flannel-vxlan        the CNI data plane for trace and rules: flannel-vxlan,
+  --cni flannel-vxlan        the CNI data plane for trace, rules and lab: flannel-vxlan,
                              flannel-host-gw, calico-bgp, calico-ipip or calico-vxlan
-                             (bridge is not simulated yet)
+                             (bridge is not simulated yet); lab builds all but
+                             calico-ipip (tunl0 needs the ipip module; Calico needs ipset)
   --plain                    print text, never start the interactive tour
   --no-color                 no colour (also NO_COLOR=1)
   --ascii                    ASCII instead of box drawing and arrows

@@ -44,7 +44,7 @@ export type Command =
       readonly compareCnis: readonly [CniKind, CniKind] | null;
     }
   | { readonly kind: 'rules'; readonly shared: Shared; readonly node: string | null; readonly format: 'save' | 'restore'; readonly cni: CniKind | null }
-  | { readonly kind: 'lab'; readonly shared: Shared; readonly action: 'verify' | 'up' | 'down' }
+  | { readonly kind: 'lab'; readonly shared: Shared; readonly action: 'verify' | 'up' | 'down'; readonly cni: CniKind | null }
   | QuizCommand
   | ProgressCommand;
 
@@ -140,7 +140,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
     if (one === 'bridge') throw new UsageError('--cni bridge is not simulated yet; flannel-vxlan, flannel-host-gw, calico-bgp, calico-ipip and calico-vxlan are');
   }
   if (cniList !== null && cniList[0] === cniList[1]) throw new UsageError(`--cni ${v.cni}: --compare cni needs two different data planes`);
-  if (cni !== 'flannel-vxlan' && kind !== 'trace' && kind !== 'rules') throw new UsageError(`--cni ${cni} applies to "trace" and "rules" only`);
+  if (cni !== 'flannel-vxlan' && kind !== 'trace' && kind !== 'rules' && kind !== 'lab') throw new UsageError(`--cni ${cni} applies to "trace", "rules" and "lab" only`);
   const cniChoice: CniKind | null = v.cni === undefined ? null : cni;
 
   const shared: Shared = {
@@ -202,7 +202,8 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
       const action = rest[0];
       if (action === undefined) throw new UsageError('lab needs an action: "kube-packet-tour lab verify", "lab up" or "lab down"');
       if (action !== 'verify' && action !== 'up' && action !== 'down') throw new UsageError(`lab ${JSON.stringify(action)}: expected verify, up or down`);
-      return { kind: 'lab', shared, action };
+      if (action === 'down' && cniChoice !== null) throw new UsageError('--cni does not apply to "lab down": it removes every lab, whatever its data plane');
+      return { kind: 'lab', shared, action, cni: cniChoice };
     }
     case 'quiz':
       return parseQuizOptions(v, shared);

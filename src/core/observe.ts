@@ -42,10 +42,9 @@ import { nodeTables } from './proxy/node-tables.js';
 import type { IptTable } from './proxy/rule.js';
 import { saveTable } from './proxy/save-format.js';
 import { lookupRoute, nodeRoutes, podRoutes, vtepIP } from './kernel/routing.js';
-import { CALICO_VETH_MAC, CALICO_VXLAN_DEV, CALICO_VXLAN_PORT, CALICO_VXLAN_VNI, caliVethName, IPIP_DEV, IPIP_OVERHEAD, isCalico } from './cni/calico/names.js';
+import { CALICO_VETH_MAC, CALICO_VXLAN_DEV, CALICO_VXLAN_PORT, CALICO_VXLAN_VNI, calicoVxlanMac, caliVethName, IPIP_DEV, IPIP_OVERHEAD, isCalico } from './cni/calico/names.js';
 import { calicoNode, tunnelAddress } from './cni/calico/ipam.js';
 import { podOfCaliVeth } from './cni/calico/routes.js';
-import { macFor } from './net/mac.js';
 import type { Hop, PacketView, Trace } from './trace-model.js';
 import { observeIpvsHop } from './observe-ipvs.js';
 
@@ -251,7 +250,7 @@ function tunnelLink(cluster: ClusterModel, node: NodeModel, dev: string): string
 }
 
 function calicoVxlanMacOf(node: NodeModel): string {
-  return macFor(`vxlan.calico@${node.name}`);
+  return calicoVxlanMac(node);
 }
 
 function calicoObservations(hop: Hop, cluster: ClusterModel, node: NodeModel, context: ObserveContext): Observation[] | null {

@@ -7,14 +7,18 @@
 import { BUILTIN_CLUSTER, SOURCE_TEXT_CLUSTER } from '../core/cluster/builtin.js';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import type { ClusterModel, ProxyMode } from '../core/cluster/model.js';
+import type { ClusterModel, CniKind, ProxyMode } from '../core/cluster/model.js';
+import { isCalico } from '../core/cni/calico/names.js';
+import { clusterWithCni } from '../plain/cni-choice.js';
+import { UsageError } from '../cli/usage-error.js';
+import { ipipVerdict, readIpipFacts, type IpipFacts } from './ipip-support.js';
 import { withProxyMode } from '../core/cluster/proxy-mode.js';
 import { ipvsVerdict, readIpvsFacts, type IpvsFacts } from './ipvs-support.js';
 import { labDown } from './cleanup.js';
 import { compareScenario, type Row, type ScenarioComparison } from './compare.js';
 import { Lab } from './lab.js';
 import { planLab, type LabPlan } from './plan.js';
-import { preflight } from './preflight.js';
+import { currentEnv, findTool, preflight } from './preflight.js';
 import { renderRows, renderScenario } from './report.js';
 import { labScenarios } from './scenarios.js';
 import { attachFrames, Ports, prepareClients, runScenario, simulateScenario, type ScenarioRun } from './verify.js';
@@ -31,6 +35,10 @@ export interface LabIo {
   readonly proxyMode?: ProxyMode | null;
   /** What the kernel offers for IPVS (injected by tests). */
   readonly ipvsFacts?: () => IpvsFacts;
+  /** --cni when given: the built-in cluster with that data plane. */
+  readonly cni?: CniKind | null;
+  /** What the kernel offers for IP-in-IP (injected by tests). */
+  readonly ipipFacts?: () => IpipFacts;
 }
 
 function ensureSbinOnPath(): void {
@@ -59,7 +67,24 @@ async function withSignals<T>(lab: Lab, fn: () => Promise<T>): Promise<T> {
 
 export async function runLab(action: LabAction, loaded: ClusterModel, io: LabIo): Promise<number> {
   // The built-in cluster is built as the source text's: its recorded kernel runs predate the traffic scenarios' Services.
-  const given = loaded === BUILTIN_CLUSTER ? SOURCE_TEXT_CLUSTER : loaded;
+  let given = loaded === BUILTIN_CLUSTER ? SOURCE_TEXT_CLUSTER : loaded;
+  if (action !== 'down') {
+    try {
+      given = clusterWithCni(given, io.cni ?? null);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      io.writeErr(`kube-packet-tour: ${e.message}\n`);
+      return 2;
+    }
+    // Calico IPIP needs tunl0, from the ipip module: say in one sentence why it cannot be had.
+    if (given.network.cni === 'calico-ipip') {
+      const verdict = ipipVerdict((io.ipipFacts ?? readIpipFacts)());
+      if (!verdict.ok) {
+        io.writeErr(`kube-packet-tour: ${verdict.reason}\n`);
+        return 2;
+      }
+    }
+  }
   // --proxy-mode ipvs asks for IPVS on this kernel: say in one sentence why it cannot be had.
   if (io.proxyMode === 'ipvs' && action !== 'down') {
     const verdict = ipvsVerdict((io.ipvsFacts ?? readIpvsFacts)());
@@ -76,6 +101,10 @@ export async function runLab(action: LabAction, loaded: ClusterModel, io: LabIo)
   const pre = preflight();
   if (!pre.ok) {
     io.writeErr(`kube-packet-tour: ${pre.reason}\n`);
+    return 2;
+  }
+  if (action !== 'down' && isCalico(cluster.network.cni) && findTool('ipset', currentEnv()) === null) {
+    io.writeErr('kube-packet-tour: the Calico lab needs ipset (Felix\'s rules match ipsets): install it with `apt-get install -y ipset` (Debian/Ubuntu).\n');
     return 2;
   }
   if (action === 'down') {

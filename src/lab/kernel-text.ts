@@ -87,6 +87,12 @@ export function normaliseSave(text: string): string {
   return text
     .split('\n')
     .filter((l) => l.trim() !== '' && !l.startsWith('#'))
-    .map((l) => l.replace(/^(:\S+ \S+) \[\d+:\d+\]$/, '$1 [0:0]').replace(/^\[\d+:\d+\] /, ''))
+    .map((l) => l.replace(/^(:\S+ \S+) \[\d+:\d+\]$/, '$1 [0:0]').replace(/^\[\d+:\d+\] /, '').replace(IPIP_NAME, '-p 4 '))
     .join('\n');
 }
+
+/**
+ * Felix writes "-p 4" (IP-in-IP); iptables-save prints protocol 4 by its /etc/protocols name,
+ * ipencap (or ipv4 on newer netbase), as `rules` notes. The same rule: compared as "-p 4".
+ */
+const IPIP_NAME = /(?<=^-A \S+ (?:-[io] \S+ )?)-p (?:ipencap|ipv4) /;

@@ -42,9 +42,17 @@ export class Lab {
     const steps = this.plan.steps;
     // Namespaces one by one (cheap), then each kind of step in plan order; sysctls in parallel.
     for (const s of steps.filter((x) => x.kind === 'netns-add')) await run(['ip', 'netns', 'add', s.ns]);
-    await Promise.all(steps.filter((x): x is Extract<Step, { kind: 'sysctl' }> => x.kind === 'sysctl').map((s) => applySysctl(s.ns, s.values)));
-    for (const s of steps) {
+    // The namespace-wide sysctls (before any device exists) in parallel; device sysctls in plan order.
+    const firstIp = steps.findIndex((x) => x.kind === 'ip');
+    await Promise.all(steps.filter((x, i): x is Extract<Step, { kind: 'sysctl' }> => x.kind === 'sysctl' && i < firstIp).map((s) => applySysctl(s.ns, s.values)));
+    for (const [i, s] of steps.entries()) {
       switch (s.kind) {
+        case 'sysctl':
+          if (i > firstIp) await applySysctl(s.ns, s.values);
+          break;
+        case 'ipset':
+          await run(inNs(s.ns, ['ipset', 'restore']), { input: s.text });
+          break;
         case 'ip':
         case 'bridge':
           await run(batchArgv(s), { input: `${s.lines.join('\n')}\n` });
@@ -109,11 +117,11 @@ export class Lab {
     return n.ns;
   }
 
-  /** tcpdump on every device the simulator can name: pods' eth0; nodes' eth0, cni0, flannel.1 and veths. */
+  /** tcpdump on every device the simulator can name: pods' eth0; nodes' eth0, veths and the CNI's devices (cni0, flannel.1, vxlan.calico). */
   async startCaptures(): Promise<void> {
     const points: { key: string; ns: string; device: string }[] = [];
     for (const n of this.plan.nodes) {
-      for (const dev of ['eth0', 'cni0', 'flannel.1', ...this.plan.pods.filter((p) => p.nodeNs === n.ns).map((p) => p.pod.hostVeth)]) {
+      for (const dev of n.captureDevices) {
         points.push({ key: captureKey(n.node.name, n.node.name, dev), ns: n.ns, device: dev });
       }
     }
@@ -178,11 +186,12 @@ export class Lab {
     const rows: Row[] = [];
     for (const n of this.plan.nodes) {
       const real = (await run(inNs(n.ns, ['iptables-save']))).stdout;
-      const same = normaliseSave(real) === normaliseSave(n.saveText);
+      const expected = n.saveText + (n.rawRestoreText ?? '');
+      const same = byTable(normaliseSave(real)) === byTable(normaliseSave(expected));
       rows.push({
         section: 'rules', ref: 'save', where: n.node.name, what: 'iptables-save',
-        simulator: '`kube-packet-tour rules` (iptables-save form), loaded with iptables-restore',
-        kernel: same ? 'iptables-save prints it back identically' : `iptables-save prints it differently:\n${lineDiff(normaliseSave(n.saveText), normaliseSave(real))}`,
+        simulator: `\`kube-packet-tour rules\` (iptables-save form), loaded with iptables-restore${n.rawRestoreText ? ", and Felix's raw NOTRACK rules" : ''}`,
+        kernel: same ? 'iptables-save prints it back identically' : `iptables-save prints it differently:\n${lineDiff(normaliseSave(expected), normaliseSave(real))}`,
         status: same ? 'ok' : 'diff',
       });
       // The other form: Flannel's and the jump rules, then kube-proxy's restore input with --noflush, in a scratch namespace.
@@ -190,10 +199,12 @@ export class Lab {
       try {
         await run(['ip', 'netns', 'add', scratch]);
         for (const name of n.nfacct) await run(inNs(scratch, ['nfacct', 'add', name]));
+        if (n.ipsetText !== null) await run(inNs(scratch, ['ipset', 'restore']), { input: n.ipsetText });
         await run(inNs(scratch, ['iptables-restore']), { input: n.baseRestoreText });
         await run(inNs(scratch, ['iptables-restore', '--noflush']), { input: n.kubeProxyRestoreText });
+        if (n.rawRestoreText !== null) await run(inNs(scratch, ['iptables-restore', '--noflush']), { input: n.rawRestoreText });
         const other = (await run(inNs(scratch, ['iptables-save']))).stdout;
-        const same2 = normaliseSave(other) === normaliseSave(real);
+        const same2 = byTable(normaliseSave(other)) === byTable(normaliseSave(real));
         rows.push({
           section: 'rules', ref: 'restore', where: n.node.name, what: 'restore form',
           simulator: '`rules --format restore` with --noflush, after the jump and Flannel rules',
@@ -263,6 +274,12 @@ function lineDiff(a: string, b: string): string {
   for (const l of bl) if (!as.has(l)) out.push(`  kernel:    ${l}`);
   if (out.length === 0) out.push('  same lines, different order');
   return out.slice(0, 12).join('\n');
+}
+
+/** iptables-save's tables in name order (the kernel lists them in its own order). */
+function byTable(text: string): string {
+  const blocks = text.split(/\n(?=\*)/);
+  return blocks.sort().join('\n');
 }
 
 /** `ip route show` ends each line with a space. */

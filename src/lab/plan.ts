@@ -14,10 +14,24 @@
 //   <prefix><pod>      eth0 (the pod side of the veth: the pod's IP and MAC), the pod's routes,
 //                      /etc/netns/<ns>/{resolv.conf,hosts,nsswitch.conf}
 //
+// Other data planes (--cni), each from the core's model of it (routes, devices, rules):
+//   flannel-host-gw    no flannel.1: the routes to the other nodes' pod CIDRs go via their node IP
+//   calico-bgp         no cni0: one cali<11 hex> host veth per pod (MAC ee:ee:ee:ee:ee:ee,
+//                      proxy_arp=1, proxy_delay=0), a /32 route per local pod, a blackhole route per
+//                      own block, the BGP-learned routes as static ones (proto bird); the pod has its
+//                      /32 and only 169.254.1.1 routes; Felix's filter/nat chains and their ipsets
+//   calico-vxlan       the same, plus vxlan.calico (VNI 4096, UDP 4789, MTU underlay-50, the tunnel
+//                      address /32) with Felix's permanent neighbour and FDB entries, proto 80 routes,
+//                      and Felix's raw NOTRACK for the outer UDP 4789 flow
+//   calico-ipip        needs the ipip module (tunl0): command.ts checks for it (ipip-support.ts)
+//
 // Nothing is connected to the host's namespace: the lan bridge has only the nodes' eth0 peers, and
 // the nodes' default route points at 192.168.x.1, an address nobody in the lab owns.
 
-import type { ClusterModel, NodeModel, PodModel } from '../core/cluster/model.js';
+import type { ClusterModel, CniKind, NodeModel, PodModel } from '../core/cluster/model.js';
+import { ipsetMembers, tunnelAddress, calicoNode } from '../core/cni/calico/ipam.js';
+import { calicoRawRestore } from '../core/cni/calico/iptables.js';
+import { CALICO_VETH_MAC, CALICO_VXLAN_DEV, CALICO_VXLAN_PORT, CALICO_VXLAN_VNI, calicoMtu, calicoVxlanMac, caliVethName, isCalico } from '../core/cni/calico/names.js';
 import { podHostsEntries } from '../core/dns/hosts.js';
 import { VXLAN_OVERHEAD } from '../core/cni/vxlan.js';
 import { bridgeIP, nodeRoutes, podRoutes, vtepIP, type Route } from '../core/kernel/routing.js';
@@ -49,6 +63,12 @@ export interface NodePlan {
   /** nfacct objects the rules use (kube-proxy creates them before it writes the rules). */
   readonly nfacct: readonly string[];
   readonly routes: readonly Route[];
+  /** `ipset restore` input for the sets the rules match (Calico's), or null. */
+  readonly ipsetText: string | null;
+  /** Table raw as Felix writes it (restore input), loaded after the save text; null without Calico VXLAN. */
+  readonly rawRestoreText: string | null;
+  /** The devices tcpdump watches in the node (every device a hop can name). */
+  readonly captureDevices: readonly string[];
 }
 
 export interface PodPlan {
@@ -58,6 +78,8 @@ export interface PodPlan {
   readonly ns: string;
   readonly node: string;
   readonly nodeNs: string;
+  /** The host end of the pod's veth: the bridge plugin's veth name, or Calico's cali name. */
+  readonly hostVeth: string;
   readonly tcpPorts: readonly number[];
   readonly udpPorts: readonly number[];
   /** Runs the stand-in CoreDNS (a UDP DNS responder on 53). */
@@ -73,10 +95,12 @@ export type Step =
   | { readonly kind: 'bridge'; readonly ns: string; readonly lines: readonly string[] }
   | { readonly kind: 'file'; readonly ns: string; readonly name: string; readonly text: string }
   | { readonly kind: 'nfacct'; readonly ns: string; readonly names: readonly string[] }
+  | { readonly kind: 'ipset'; readonly ns: string; readonly text: string }
   | { readonly kind: 'iptables-restore'; readonly ns: string; readonly text: string; readonly noflush: boolean };
 
 export interface LabPlan {
   readonly runId: string;
+  readonly cni: CniKind;
   readonly prefix: string;
   readonly lanNs: string;
   readonly nodes: readonly NodePlan[];
@@ -153,14 +177,42 @@ function uniqueName(wanted: string, used: Set<string>): string {
   return name;
 }
 
+/** The data planes the lab builds (calico-ipip too, where the kernel has the ipip module: see ipip-support.ts). */
+export const LAB_CNIS: readonly CniKind[] = ['flannel-vxlan', 'flannel-host-gw', 'calico-bgp', 'calico-vxlan'];
+
+/** Felix's ipsets a node's rules match, as `ipset restore` input (hash:net, members from the core's IPAM model). */
+function ipsetRestore(cluster: ClusterModel, saveText: string): string | null {
+  const names = [...new Set([...saveText.matchAll(/--match-set\s+(\S+)/g)].map((m) => m[1]!))].sort();
+  if (names.length === 0) return null;
+  const lines: string[] = [];
+  for (const name of names) {
+    const members = ipsetMembers(cluster, name);
+    if (members === null) throw new Error(`the lab cannot build the ipset ${name} yet`);
+    lines.push(`create ${name} hash:net family inet`);
+    for (const m of members) lines.push(`add ${name} ${m}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Routes are added gateway-less first, so that "default via 169.254.1.1" finds its link route. */
+function addOrder(routes: readonly Route[]): Route[] {
+  return [...routes.filter((r) => r.via === null), ...routes.filter((r) => r.via !== null)];
+}
+
 export function planLab(cluster: ClusterModel, runId: string): PlanResult {
   if (!/^[0-9a-f]{6}$/.test(runId)) return { ok: false, reason: `bad run id ${runId}` };
-  if (cluster.network.cni !== 'flannel-vxlan') return { ok: false, reason: `the lab builds Flannel VXLAN only; this cluster uses ${cluster.network.cni}` };
+  const cni = cluster.network.cni;
+  if (!LAB_CNIS.includes(cni) && cni !== 'calico-ipip') return { ok: false, reason: `the lab builds ${LAB_CNIS.join(', ')} (and calico-ipip where the kernel has ipip); this cluster uses ${cni}` };
+  if (cni === 'calico-ipip') return { ok: false, reason: 'the lab does not build Calico IPIP (tunl0) yet; trace --cni calico-ipip shows the simulation' };
   if (cluster.nodes.length > MAX_LAB_NODES) return { ok: false, reason: `the lab builds at most ${MAX_LAB_NODES} nodes; this cluster has ${cluster.nodes.length}` };
+  const calico = isCalico(cni);
   const prefix = labPrefix(runId);
   const used = new Set<string>();
   const lanNs = uniqueName(`${prefix}lan`, used);
   const skipped: string[] = [];
+  const mtu = cluster.network.underlayMtu;
+  // The pods' MTU: Flannel's (the subnet.env FLANNEL_MTU: underlay-50 with VXLAN, the underlay's with host-gw) or Calico's.
+  const podMtu = calico ? calicoMtu(cni, mtu) : cni === 'flannel-host-gw' ? mtu : mtu - VXLAN_OVERHEAD;
 
   const nodes: NodePlan[] = cluster.nodes.map((node, i) => {
     const tables = nodeTables(cluster, node);
@@ -168,6 +220,12 @@ export function planLab(cluster: ClusterModel, runId: string): PlanResult {
     const kpSet = new Set([...kp.filterRules.map((r) => `filter ${restoreLine(r)}`), ...kp.natRules.map((r) => `nat ${restoreLine(r)}`)]);
     const saveText = renderIptablesSave(tables);
     const nfacct = [...new Set([...saveText.matchAll(/--nfacct-name\s+(\S+)/g)].map((m) => m[1]!))];
+    const veths = cluster.pods
+      .filter((p) => p.nodeName === node.name && !p.hostNetwork && p.ip !== null)
+      .map((p) => (calico ? caliVethName(p.namespace, p.name) : p.hostVeth));
+    const devices = calico
+      ? ['eth0', ...(cni === 'calico-vxlan' ? [CALICO_VXLAN_DEV] : []), ...veths]
+      : ['eth0', 'cni0', ...(cni === 'flannel-vxlan' ? ['flannel.1'] : []), ...veths];
     return {
       node,
       ns: uniqueName(`${prefix}${node.name}`, used),
@@ -178,6 +236,9 @@ export function planLab(cluster: ClusterModel, runId: string): PlanResult {
       kubeProxyRestoreText: renderKubeProxyRestore(kp),
       nfacct,
       routes: nodeRoutes(cluster, node),
+      ipsetText: ipsetRestore(cluster, saveText),
+      rawRestoreText: calicoRawRestore(cluster),
+      captureDevices: devices,
     };
   });
   const nodeByName = new Map(nodes.map((n) => [n.node.name, n]));
@@ -210,6 +271,7 @@ export function planLab(cluster: ClusterModel, runId: string): PlanResult {
       ns: uniqueName(`${prefix}${short}`, used),
       node: nodePlan.node.name,
       nodeNs: nodePlan.ns,
+      hostVeth: calico ? caliVethName(pod.namespace, pod.name) : pod.hostVeth,
       tcpPorts: [...tcp].sort((a, b) => a - b),
       udpPorts: [...udp].sort((a, b) => a - b),
       dnsServer,
@@ -220,8 +282,8 @@ export function planLab(cluster: ClusterModel, runId: string): PlanResult {
   if (pods.length > MAX_LAB_PODS) return { ok: false, reason: `the lab builds at most ${MAX_LAB_PODS} pods; this cluster has ${pods.length}` };
   const vethNames = new Set<string>();
   for (const p of pods) {
-    const key = `${p.nodeNs}/${p.pod.hostVeth}`;
-    if (vethNames.has(key)) return { ok: false, reason: `two pods on ${p.node} share the veth name ${p.pod.hostVeth}` };
+    const key = `${p.nodeNs}/${p.hostVeth}`;
+    if (vethNames.has(key)) return { ok: false, reason: `two pods on ${p.node} share the veth name ${p.hostVeth}` };
     vethNames.add(key);
   }
 
@@ -237,7 +299,6 @@ export function planLab(cluster: ClusterModel, runId: string): PlanResult {
   for (const p of pods) steps.push({ kind: 'sysctl', ns: p.ns, values: noV6 });
 
   steps.push({ kind: 'ip', ns: lanNs, lines: ['link set lo up', 'link add br0 type bridge', 'link set br0 up'] });
-  const mtu = cluster.network.underlayMtu;
   const overlayMtu = mtu - VXLAN_OVERHEAD;
   for (const n of nodes) {
     const node = n.node;
@@ -246,46 +307,88 @@ export function planLab(cluster: ClusterModel, runId: string): PlanResult {
       `link add eth0 mtu ${mtu} address ${node.eth0Mac} type veth peer name ${n.lanPort} mtu ${mtu} netns ${lanNs}`,
       `addr add ${node.internalIP}/24 dev eth0`,
       'link set eth0 up',
-      `link add cni0 address ${node.bridgeMac} mtu ${overlayMtu} type bridge`,
-      `addr add ${bridgeIP(node)}/${cidrPrefix(node.podCIDR)} dev cni0`,
-      'link set cni0 up',
-      // Flannel leaves the port unset unless configured, so the kernel's default (8472) applies.
-      `link add flannel.1 address ${node.vtepMac} mtu ${overlayMtu} type vxlan id ${cluster.network.vxlan.vni} local ${node.internalIP} dev eth0 nolearning` +
-        (cluster.network.vxlan.port === KERNEL_VXLAN_PORT ? '' : ` dstport ${cluster.network.vxlan.port}`),
-      `addr add ${vtepIP(node)}/32 dev flannel.1`,
-      'link set flannel.1 up',
     ];
-    for (const p of pods.filter((x) => x.nodeNs === n.ns)) {
-      const veth = p.pod.hostVeth;
+    const mine = pods.filter((x) => x.nodeNs === n.ns);
+    const others = nodes.filter((o) => o !== n);
+    let fdb: string[] = [];
+    const deviceSysctls: [string, string][] = [];
+    if (!calico) {
       lines.push(
-        `link add ${veth} mtu ${overlayMtu} type veth peer name eth0 mtu ${overlayMtu} address ${p.pod.mac} netns ${p.ns}`,
-        `link set ${veth} master cni0`,
-        `link set ${veth} type bridge_slave hairpin on`,
-        `link set ${veth} up`,
+        `link add cni0 address ${node.bridgeMac} mtu ${podMtu} type bridge`,
+        `addr add ${bridgeIP(node)}/${cidrPrefix(node.podCIDR)} dev cni0`,
+        'link set cni0 up',
       );
+      if (cni === 'flannel-vxlan') {
+        lines.push(
+          // Flannel leaves the port unset unless configured, so the kernel's default (8472) applies.
+          `link add flannel.1 address ${node.vtepMac} mtu ${overlayMtu} type vxlan id ${cluster.network.vxlan.vni} local ${node.internalIP} dev eth0 nolearning` +
+            (cluster.network.vxlan.port === KERNEL_VXLAN_PORT ? '' : ` dstport ${cluster.network.vxlan.port}`),
+          `addr add ${vtepIP(node)}/32 dev flannel.1`,
+          'link set flannel.1 up',
+        );
+      }
+      for (const p of mine) {
+        lines.push(
+          `link add ${p.hostVeth} mtu ${podMtu} type veth peer name eth0 mtu ${podMtu} address ${p.pod.mac} netns ${p.ns}`,
+          `link set ${p.hostVeth} master cni0`,
+          `link set ${p.hostVeth} type bridge_slave hairpin on`,
+          `link set ${p.hostVeth} up`,
+        );
+      }
+      if (cni === 'flannel-vxlan') {
+        for (const other of others) lines.push(`neigh replace ${vtepIP(other.node)} lladdr ${other.node.vtepMac} dev flannel.1 nud permanent`);
+        fdb = others.map((o) => `fdb append ${o.node.vtepMac} dev flannel.1 dst ${o.node.internalIP} self permanent`);
+      }
+    } else {
+      if (cni === 'calico-vxlan') {
+        const tunnel = tunnelAddress(cluster, node);
+        lines.push(
+          `link add ${CALICO_VXLAN_DEV} address ${calicoVxlanMac(node)} mtu ${overlayMtu} type vxlan id ${CALICO_VXLAN_VNI} dstport ${CALICO_VXLAN_PORT} local ${node.internalIP} dev eth0 nolearning`,
+          ...(tunnel === null ? [] : [`addr add ${tunnel}/32 dev ${CALICO_VXLAN_DEV}`]),
+          `link set ${CALICO_VXLAN_DEV} up`,
+        );
+        for (const other of others) {
+          const t = calicoNode(cluster, other.node).vxlanTunnelAddr;
+          if (t !== null) lines.push(`neigh replace ${t} lladdr ${calicoVxlanMac(other.node)} dev ${CALICO_VXLAN_DEV} nud permanent`);
+        }
+        fdb = others.map((o) => `fdb append ${calicoVxlanMac(o.node)} dev ${CALICO_VXLAN_DEV} dst ${o.node.internalIP} self permanent`);
+      }
+      // The CNI plugin: the host end keeps Calico's fixed MAC and answers ARP for 169.254.1.1 by proxy.
+      for (const p of mine) {
+        lines.push(
+          `link add ${p.hostVeth} mtu ${podMtu} address ${CALICO_VETH_MAC} type veth peer name eth0 mtu ${podMtu} address ${p.pod.mac} netns ${p.ns}`,
+          `link set ${p.hostVeth} up`,
+        );
+        deviceSysctls.push([`net/ipv4/conf/${p.hostVeth}/proxy_arp`, '1'], [`net/ipv4/neigh/${p.hostVeth}/proxy_delay`, '0']);
+      }
     }
-    for (const other of nodes) {
-      if (other === n) continue;
-      lines.push(`neigh replace ${vtepIP(other.node)} lladdr ${other.node.vtepMac} dev flannel.1 nud permanent`);
+    for (const r of addOrder(n.routes)) if (!isKernelRoute(r)) lines.push(`route add ${r.text}`);
+    // Device sysctls need their devices; the routes to the cali veths need them up, so both follow the links.
+    if (deviceSysctls.length > 0) {
+      const routeAt = lines.findIndex((l) => l.startsWith('route add '));
+      steps.push({ kind: 'ip', ns: n.ns, lines: lines.slice(0, routeAt) });
+      steps.push({ kind: 'sysctl', ns: n.ns, values: deviceSysctls });
+      steps.push({ kind: 'ip', ns: n.ns, lines: lines.slice(routeAt) });
+    } else {
+      steps.push({ kind: 'ip', ns: n.ns, lines });
     }
-    for (const r of n.routes) if (!isKernelRoute(r)) lines.push(`route add ${r.text}`);
-    steps.push({ kind: 'ip', ns: n.ns, lines });
-    const fdb = nodes.filter((o) => o !== n).map((o) => `fdb append ${o.node.vtepMac} dev flannel.1 dst ${o.node.internalIP} self permanent`);
     if (fdb.length > 0) steps.push({ kind: 'bridge', ns: n.ns, lines: fdb });
   }
   steps.push({ kind: 'ip', ns: lanNs, lines: nodes.flatMap((n) => [`link set ${n.lanPort} master br0`, `link set ${n.lanPort} up`]) });
   for (const p of pods) {
-    const prefixLen = cidrPrefix(nodeByName.get(p.node)!.node.podCIDR);
+    const prefixLen = calico ? 32 : cidrPrefix(nodeByName.get(p.node)!.node.podCIDR);
     const lines = ['link set lo up', `addr add ${p.ip}/${prefixLen} dev eth0`, 'link set eth0 up'];
-    for (const r of p.routes) if (!isKernelRoute(r)) lines.push(`route add ${r.text}`);
+    for (const r of addOrder(p.routes)) if (!isKernelRoute(r)) lines.push(`route add ${r.text}`);
     steps.push({ kind: 'ip', ns: p.ns, lines });
     for (const [name, text] of Object.entries(p.files)) steps.push({ kind: 'file', ns: p.ns, name, text });
   }
   for (const n of nodes) {
     if (n.nfacct.length > 0) steps.push({ kind: 'nfacct', ns: n.ns, names: n.nfacct });
+    if (n.ipsetText !== null) steps.push({ kind: 'ipset', ns: n.ns, text: n.ipsetText });
     steps.push({ kind: 'iptables-restore', ns: n.ns, text: n.saveText, noflush: false });
+    if (n.rawRestoreText !== null) steps.push({ kind: 'iptables-restore', ns: n.ns, text: n.rawRestoreText, noflush: true });
   }
-  return { ok: true, plan: { runId, prefix, lanNs, nodes, pods, namespaces, steps, skipped, dnsRecords: clusterARecords(cluster) } };
+  return { ok: true, plan: { runId, cni, prefix, lanNs, nodes, pods, namespaces, steps, skipped, dnsRecords: clusterARecords(cluster) } };
 }
 
 /** The `ip`/`bridge` argv for a step's batch: always `-n <lab namespace>`, so nothing lands in the host's. */

@@ -16,6 +16,7 @@
 // the pods): the connection stops at SYN_RECV, as the simulator's last conntrack line says.
 
 import type { ClusterModel } from '../core/cluster/model.js';
+import { CALICO_VXLAN_PORT, isCalico } from '../core/cni/calico/names.js';
 import { splitHostPort } from '../core/net/ipv4.js';
 import { findServicePort } from '../core/proxy/service-ports.js';
 import type { Hop, Trace } from '../core/trace-model.js';
@@ -97,13 +98,20 @@ function clientResult(r: AgentReply): ClientResult {
   };
 }
 
-/** The input device of a route hop: where the packet entered the node before this lookup. */
-function routeIif(hops: readonly Hop[], i: number): string | null {
+/**
+ * The input device of a route hop: where the packet entered the node before this lookup. Flannel:
+ * cni0 (a bridge port's frame is received by the bridge) or flannel.1; Calico: the pod's cali veth
+ * (routed, no bridge) or vxlan.calico; host-gw and Calico BGP: eth0, from the wire.
+ */
+export function routeIif(hops: readonly Hop[], i: number): string | null {
+  const node = hops[i]!.node;
   for (let j = i - 1; j >= 0; j--) {
     const h = hops[j]!;
-    if (h.node !== hops[i]!.node) return null;
+    if (h.node !== node) return h.step === 'wire' ? 'eth0' : null;
     if (h.step === 'bridge-in') return 'cni0';
-    if (h.step === 'decap') return 'flannel.1';
+    if (h.step === 'decap') return h.device;
+    if (h.step === 'veth' && h.netns === node) return h.device;
+    if (h.netns !== node) return null;
   }
   return null;
 }
@@ -214,8 +222,8 @@ export async function runScenario(lab: Lab, s: LabScenario, trace: Trace, ports:
       lookup,
       resolvConf: trace.dns !== null ? client.files['resolv.conf'] : null,
       portRange: [range[0] || 32768, range[1] || 60999],
-      vxlanPort: lab.cluster.network.vxlan.port,
-      bridgeMacs: Object.fromEntries(lab.cluster.nodes.map((n) => [n.name, n.bridgeMac])),
+      vxlanPort: lab.plan.cni === 'calico-vxlan' ? CALICO_VXLAN_PORT : lab.cluster.network.vxlan.port,
+      bridgeMacs: isCalico(lab.plan.cni) ? {} : Object.fromEntries(lab.cluster.nodes.map((n) => [n.name, n.bridgeMac])),
     },
   };
 }

@@ -46,7 +46,7 @@ describe('command line', () => {
     [['trace', '--compare', 'calico'], /--compare "calico" is not one of: cni, proxy-mode/],
     [['trace', '--compare', 'cni', '--cluster', 'test/fixtures/clusters/two-node-flannel.yaml', '--from', 'pod-a', '--to', '10.0.0.1'], /--compare cni replays the built-in cluster/],
     [['rules', '--compare', 'cni'], /--compare does not apply to "rules"/],
-    [['lessons', '--cni', 'flannel-host-gw'], /--cni flannel-host-gw applies to "trace" and "rules" only/],
+    [['lessons', '--cni', 'flannel-host-gw'], /--cni flannel-host-gw applies to "trace", "rules" and "lab" only/],
     [['trace', '--cni', 'flannel-host-gw', '--cluster', 'test/fixtures/clusters/two-node-flannel.yaml', '--from', 'pod-a', '--to', '10.0.0.1'], /--cni flannel-host-gw: .* runs flannel-vxlan; --cni changes the built-in cluster only/],
   ])('%j exits 2 with one line', (args, message) => {
     const r = runCli(args);

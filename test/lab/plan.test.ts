@@ -6,7 +6,11 @@ import { nodeTables } from '../../src/core/proxy/node-tables.js';
 import { renderIptablesSave } from '../../src/core/proxy/render-rules.js';
 import { batchArgv, LAB_NAME_RE, labResolvConf, planLab, type LabPlan } from '../../src/lab/plan.js';
 import { labScenarios } from '../../src/lab/scenarios.js';
-import { maxAttempts } from '../../src/lab/verify.js';
+import { maxAttempts, routeIif, simulateScenario } from '../../src/lab/verify.js';
+import type { CniKind } from '../../src/core/cluster/model.js';
+import { withCni } from '../../src/core/cluster/variants.js';
+import { calicoVxlanMac, caliVethName } from '../../src/core/cni/calico/names.js';
+import { nodeRoutes } from '../../src/core/kernel/routing.js';
 
 function plan(): LabPlan {
   const r = planLab(BUILTIN_CLUSTER, 'abc123');
@@ -114,8 +118,129 @@ describe('planLab on the built-in cluster', () => {
 
   it('refuses what it cannot build, in one sentence', () => {
     expect(planLab(BUILTIN_CLUSTER, 'xyz')).toMatchObject({ ok: false });
-    const gw = { ...BUILTIN_CLUSTER, network: { ...BUILTIN_CLUSTER.network, cni: 'flannel-host-gw' as const } };
-    expect(planLab(gw, 'abc123')).toEqual({ ok: false, reason: 'the lab builds Flannel VXLAN only; this cluster uses flannel-host-gw' });
+    expect(planLab(withCni(BUILTIN_CLUSTER, 'calico-ipip'), 'abc123')).toEqual({ ok: false, reason: 'the lab does not build Calico IPIP (tunl0) yet; trace --cni calico-ipip shows the simulation' });
+    const bridge = { ...BUILTIN_CLUSTER, network: { ...BUILTIN_CLUSTER.network, cni: 'bridge' as const } };
+    expect(planLab(bridge, 'abc123')).toMatchObject({ ok: false, reason: expect.stringMatching(/this cluster uses bridge$/) });
+  });
+});
+
+function planOf(cni: CniKind): LabPlan {
+  const r = planLab(withCni(BUILTIN_CLUSTER, cni), 'abc123');
+  if (!r.ok) throw new Error(r.reason);
+  return r.plan;
+}
+
+function linesIn(p: LabPlan, ns: string, kind: 'ip' | 'bridge' = 'ip'): string[] {
+  return p.steps.flatMap((s) => (s.kind === kind && s.ns === ns ? s.lines : []));
+}
+
+describe.each(['flannel-host-gw', 'calico-bgp', 'calico-vxlan'] as const)('planLab --cni %s', (cni) => {
+  it('names only lab namespaces, and every step stays in them', () => {
+    const p = planOf(cni);
+    expect(p.cni).toBe(cni);
+    const mine = new Set(p.namespaces);
+    for (const ns of p.namespaces) expect(ns).toMatch(LAB_NAME_RE);
+    for (const s of p.steps) {
+      expect(mine.has(s.ns), `${s.kind} in ${s.ns}`).toBe(true);
+      if (s.kind === 'ip' || s.kind === 'bridge') {
+        expect(batchArgv(s).slice(0, 3)).toEqual([s.kind, '-n', s.ns]);
+        for (const line of s.lines) {
+          const m = / netns (\S+)/.exec(line);
+          if (m) expect(mine.has(m[1]!), line).toBe(true);
+        }
+      }
+    }
+  });
+
+  it("adds every route of the core's model (routes come from the simulator, not the lab)", () => {
+    const cluster = withCni(BUILTIN_CLUSTER, cni);
+    const p = planOf(cni);
+    for (const n of p.nodes) {
+      const lines = linesIn(p, n.ns);
+      for (const r of nodeRoutes(cluster, n.node)) if (!/proto kernel/.test(r.text)) expect(lines).toContain(`route add ${r.text}`);
+      const load = p.steps.find((s) => s.kind === 'iptables-restore' && s.ns === n.ns && !s.noflush);
+      expect(load && 'text' in load ? load.text : '').toBe(renderIptablesSave(nodeTables(cluster, n.node)));
+    }
+  });
+});
+
+describe('planLab --cni flannel-host-gw', () => {
+  it('no flannel.1: the other node\'s pod CIDR via its node IP on eth0; cni0 and the veths at the underlay MTU', () => {
+    const p = planOf('flannel-host-gw');
+    const lines = linesIn(p, 'kpt-abc123-node-1');
+    expect(lines.some((l) => l.includes('flannel.1'))).toBe(false);
+    expect(lines).toContain('route add 10.244.2.0/24 via 192.168.1.12 dev eth0');
+    expect(lines).toContain(`link add cni0 address ${BUILTIN_CLUSTER.nodes[0]!.bridgeMac} mtu 1500 type bridge`);
+    expect(p.steps.some((s) => s.kind === 'bridge')).toBe(false);
+    expect(p.nodes[0]!.captureDevices).toEqual(expect.arrayContaining(['eth0', 'cni0']));
+    expect(p.nodes[0]!.captureDevices).not.toContain('flannel.1');
+  });
+});
+
+describe('planLab --cni calico-*', () => {
+  it('calico-bgp: cali veths with ee:ee:ee:ee:ee:ee and proxy ARP, /32 and blackhole routes, BGP routes as proto bird, no bridge', () => {
+    const p = planOf('calico-bgp');
+    const podA = p.pods.find((x) => x.pod.name === 'pod-a')!;
+    const cali = caliVethName('default', 'pod-a');
+    expect(podA.hostVeth).toBe(cali);
+    const lines = linesIn(p, 'kpt-abc123-node-1');
+    expect(lines).toContain(`link add ${cali} mtu 1500 address ee:ee:ee:ee:ee:ee type veth peer name eth0 mtu 1500 address ${podA.pod.mac} netns kpt-abc123-pod-a`);
+    expect(lines.some((l) => /cni0|flannel|master|vxlan/.test(l))).toBe(false);
+    expect(lines).toContain(`route add 10.244.1.10 dev ${cali} scope link`);
+    expect(lines).toContain('route add blackhole 10.244.1.0/26 proto bird');
+    expect(lines).toContain('route add 10.244.2.0/26 via 192.168.1.12 dev eth0 proto bird');
+    const sysctls = p.steps.flatMap((s) => (s.kind === 'sysctl' && s.ns === 'kpt-abc123-node-1' ? s.values : []));
+    expect(sysctls).toEqual(expect.arrayContaining([[`net/ipv4/conf/${cali}/proxy_arp`, '1'], [`net/ipv4/neigh/${cali}/proxy_delay`, '0']]));
+    // The device sysctls come after the device exists.
+    const linkAt = p.steps.findIndex((s) => s.kind === 'ip' && s.lines.some((l) => l.startsWith(`link add ${cali}`)));
+    const sysAt = p.steps.findIndex((s) => s.kind === 'sysctl' && s.values.some(([k]) => k.includes(cali)));
+    expect(sysAt).toBeGreaterThan(linkAt);
+    expect(linesIn(p, podA.ns)).toEqual([
+      'link set lo up', 'addr add 10.244.1.10/32 dev eth0', 'link set eth0 up',
+      'route add 169.254.1.1 dev eth0 scope link', 'route add default via 169.254.1.1 dev eth0',
+    ]);
+    expect(p.nodes[0]!.captureDevices).toEqual(['eth0', ...p.nodes[0]!.captureDevices.slice(1)]);
+    expect(p.nodes[0]!.captureDevices).toContain(cali);
+    expect(p.nodes[0]!.captureDevices).not.toContain('cni0');
+    expect(p.nodes[0]!.ipsetText).toBe('create cali40all-ipam-pools hash:net family inet\nadd cali40all-ipam-pools 10.244.0.0/16\ncreate cali40masq-ipam-pools hash:net family inet\nadd cali40masq-ipam-pools 10.244.0.0/16\n');
+    expect(p.nodes[0]!.rawRestoreText).toBeNull();
+  });
+
+  it('calico-vxlan: vxlan.calico (VNI 4096, port 4789, MTU 1450) with Felix\'s neighbour and FDB entries, proto 80 routes, raw NOTRACK', () => {
+    const p = planOf('calico-vxlan');
+    const n1 = BUILTIN_CLUSTER.nodes[0]!;
+    const n2 = BUILTIN_CLUSTER.nodes[1]!;
+    const lines = linesIn(p, 'kpt-abc123-node-1');
+    expect(lines).toContain(`link add vxlan.calico address ${calicoVxlanMac(n1)} mtu 1450 type vxlan id 4096 dstport 4789 local 192.168.1.11 dev eth0 nolearning`);
+    expect(lines).toContain('addr add 10.244.1.0/32 dev vxlan.calico');
+    expect(lines).toContain(`neigh replace 10.244.2.0 lladdr ${calicoVxlanMac(n2)} dev vxlan.calico nud permanent`);
+    expect(lines).toContain('route add 10.244.2.0/26 via 10.244.2.0 dev vxlan.calico proto 80 onlink');
+    expect(lines).toContain('route add blackhole 10.244.1.0/26 proto 80');
+    expect(linesIn(p, 'kpt-abc123-node-1', 'bridge')).toEqual([`fdb append ${calicoVxlanMac(n2)} dev vxlan.calico dst 192.168.1.12 self permanent`]);
+    expect(p.nodes[0]!.captureDevices).toContain('vxlan.calico');
+    expect(p.nodes[0]!.ipsetText).toContain('create cali40all-vxlan-net hash:net family inet\nadd cali40all-vxlan-net 192.168.1.11/32\nadd cali40all-vxlan-net 192.168.1.12/32\n');
+    expect(p.nodes[0]!.rawRestoreText).toMatch(/-A cali-PREROUTING -p udp .*--dport 4789 -j NOTRACK/);
+    const raw = p.steps.find((s) => s.kind === 'iptables-restore' && s.ns === 'kpt-abc123-node-1' && s.noflush);
+    expect(raw && 'text' in raw ? raw.text : '').toBe(p.nodes[0]!.rawRestoreText);
+    // ipsets exist before the rules that match them.
+    const setAt = p.steps.findIndex((s) => s.kind === 'ipset' && s.ns === 'kpt-abc123-node-1');
+    const loadAt = p.steps.findIndex((s) => s.kind === 'iptables-restore' && s.ns === 'kpt-abc123-node-1');
+    expect(setAt).toBeGreaterThan(-1);
+    expect(setAt).toBeLessThan(loadAt);
+  });
+});
+
+describe('route hops: the input device for `ip route get ... iif`', () => {
+  it.each([
+    ['flannel-vxlan', ['cni0', 'flannel.1']],
+    ['flannel-host-gw', ['cni0', 'eth0']],
+    ['calico-bgp', [caliVethName('default', 'pod-a'), 'eth0']],
+    ['calico-vxlan', [caliVethName('default', 'pod-a'), 'vxlan.calico']],
+  ] as const)('%s: the first two route hops of cross-node-clusterip come in on %j', (cni, want) => {
+    const s = labScenarios(BUILTIN_CLUSTER)[0]!;
+    const trace = simulateScenario(withCni(BUILTIN_CLUSTER, cni), s);
+    const idx = trace.hops.map((h, i) => (h.step === 'route' ? i : -1)).filter((i) => i >= 0);
+    expect(idx.slice(0, 2).map((i) => routeIif(trace.hops, i))).toEqual(want);
   });
 });
 

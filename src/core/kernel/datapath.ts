@@ -16,7 +16,7 @@ import { traverse, type CtState, type PacketContext, type RecentLists, type Stat
 import { dnatText, noDnatText } from './nat-text.js';
 import { bridgeIP, lookupRoute, nodeLocalAddresses, nodeRoutes, nodeSubnet, nodeWithVtep, podRoutes, vtepIP, type Route } from './routing.js';
 import { vxlanSourcePort, VXLAN_OVERHEAD } from '../cni/vxlan.js';
-import { CALICO_GATEWAY, CALICO_VETH_MAC, CALICO_VXLAN_DEV, CALICO_VXLAN_PORT, CALICO_VXLAN_VNI, caliVethName, IPIP_DEV, IPIP_OVERHEAD, isCalico } from '../cni/calico/names.js';
+import { CALICO_GATEWAY, CALICO_VETH_MAC, CALICO_VXLAN_DEV, calicoVxlanMac, CALICO_VXLAN_PORT, CALICO_VXLAN_VNI, caliVethName, IPIP_DEV, IPIP_OVERHEAD, isCalico } from '../cni/calico/names.js';
 import { calicoNode, ipsetMembers, tunnelAddress } from '../cni/calico/ipam.js';
 import { podOfCaliVeth } from '../cni/calico/routes.js';
 import { inPolicySet } from '../cni/calico/policy.js';
@@ -368,6 +368,8 @@ export class Datapath {
       node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'filter-forward', packet, hook: 'FORWARD', entry, traversal: fwd,
       action: `filter FORWARD (priority 0): ${describeForward(fwd, ctstate, this.ipvsMode())}`,
     });
+    // MARK rules in FORWARD (Felix's accept mark 0x10000) stay on the skb for the later hooks.
+    packet.mark = fwd.mark;
 
     // nat POSTROUTING, or the reverse NAT (conntrack's, or IPVS's at FORWARD) for packets of a known connection.
     if (isNew) {
@@ -500,15 +502,26 @@ export class Datapath {
       proto: 'UDP', sport: vxlanSourcePort(packet), dport: CALICO_VXLAN_PORT, vni: CALICO_VXLAN_VNI, ttl: 64,
     };
     const mtu = this.cluster.network.underlayMtu - VXLAN_OVERHEAD;
+    // The outer packet is the node's own, untracked (raw NOTRACK: no conntrack entry, no nat table),
+    // and keeps the inner packet's skb mark: the vxlan driver scrubs the mark only when the tunnel
+    // crosses network namespaces. So a packet Felix accepted in FORWARD (mark 0x10000) is accepted
+    // again by cali-OUTPUT's first rule (seen on a real kernel by lab verify --cni calico-vxlan).
+    const outer = { ...this.outerPacket(packet), mark: packet.mark };
+    const output = traverse(this.tablesOf(node).filter, 'OUTPUT', this.ctx(node, outer, 'UNTRACKED', false, null, 'eth0'), this.options.chooser);
+    const accepted = output.fired.at(-1)?.line ?? '';
+    const how = /--mark 0x10000\/0x10000 -j ACCEPT/.test(accepted)
+      ? `cali-OUTPUT accepts it at once: the outer packet keeps the inner one's skb mark 0x10000 (Felix's accept mark, set in FORWARD), since the vxlan driver clears the mark only when the tunnel crosses network namespaces`
+      : `cali-OUTPUT accepts it ("Allow IPv4 VXLAN packets to other allowed hosts")`;
     this.hop({
-      node: node.name, netns: node.name, device: CALICO_VXLAN_DEV, component: 'vxlan', step: 'encap', packet,
-      action: `${CALICO_VXLAN_DEV} (VXLAN, VNI ${CALICO_VXLAN_VNI}, UDP ${CALICO_VXLAN_PORT}, MTU ${mtu}) resolves the gateway ${gwTunnel}, ${peer.name}'s tunnel address, with the permanent neighbour entry Felix programmed (${calicoVxlanMac(peer)}), and Felix's FDB entry maps that MAC to ${peer.internalIP}. The kernel wraps the frame: outer IPv4 ${node.internalIP} -> ${peer.internalIP}, UDP dport ${CALICO_VXLAN_PORT} (the IANA port; Flannel uses the kernel's 8472), VXLAN VNI ${CALICO_VXLAN_VNI}: ${VXLAN_OVERHEAD} bytes of headers. Felix's raw-table rule "-p udp --dport ${CALICO_VXLAN_PORT} -j NOTRACK" keeps the outer flow out of conntrack (Flannel's outer flow gets an entry), and filter OUTPUT's cali-OUTPUT accepts it ("Allow IPv4 VXLAN packets to other allowed hosts").`,
+      node: node.name, netns: node.name, device: CALICO_VXLAN_DEV, component: 'vxlan', step: 'encap', packet, also: [output],
+      action: `${CALICO_VXLAN_DEV} (VXLAN, VNI ${CALICO_VXLAN_VNI}, UDP ${CALICO_VXLAN_PORT}, MTU ${mtu}) resolves the gateway ${gwTunnel}, ${peer.name}'s tunnel address, with the permanent neighbour entry Felix programmed (${calicoVxlanMac(peer)}), and Felix's FDB entry maps that MAC to ${peer.internalIP}. The kernel wraps the frame: outer IPv4 ${node.internalIP} -> ${peer.internalIP}, UDP dport ${CALICO_VXLAN_PORT} (the IANA port; Flannel uses the kernel's 8472), VXLAN VNI ${CALICO_VXLAN_VNI}: ${VXLAN_OVERHEAD} bytes of headers. Felix's raw-table rule "-p udp --dport ${CALICO_VXLAN_PORT} -j NOTRACK" keeps the outer flow out of conntrack (Flannel's outer flow gets an entry) and so out of the nat table; in filter OUTPUT ${how}.`,
     });
     return this.wireTo(node, peer, packet);
   }
 
   private calicoDecap(node: NodeModel, peer: NodeModel, packet: Packet): DeliveryOutcome {
     const ipip = packet.outer?.proto === 'IPIP';
+    const outerOf = ipip ? null : this.outerPacket(packet);
     packet.outer = null;
     packet.mark = 0; // skb marks do not cross the wire
     if (ipip) {
@@ -518,10 +531,12 @@ export class Datapath {
       });
       return this.preRouting({ node: peer, inDev: IPIP_DEV, fromPod: null }, packet, 'routed');
     }
+    // The outer packet on the receiver: untracked (raw NOTRACK), so only filter INPUT sees it; no mark crosses the wire.
+    const input = traverse(this.tablesOf(peer).filter, 'INPUT', this.ctx(peer, { ...outerOf!, mark: 0 }, 'UNTRACKED', false, 'eth0', null), this.options.chooser);
     packet.srcMac = calicoVxlanMac(node);
     packet.dstMac = calicoVxlanMac(peer);
     this.hop({
-      node: peer.name, netns: peer.name, device: CALICO_VXLAN_DEV, component: 'vxlan', step: 'decap', packet,
+      node: peer.name, netns: peer.name, device: CALICO_VXLAN_DEV, component: 'vxlan', step: 'decap', packet, also: [input],
       action: `${peer.name} receives UDP ${CALICO_VXLAN_PORT} on eth0, untracked (raw NOTRACK); filter INPUT's cali-INPUT accepts it ("Allow IPv4 VXLAN packets from allowed hosts": ${node.internalIP} is in ipset cali40all-vxlan-net). The VXLAN socket of ${CALICO_VXLAN_DEV} (VNI ${CALICO_VXLAN_VNI}) strips the outer headers and the inner frame arrives on ${CALICO_VXLAN_DEV}.`,
     });
     return this.preRouting({ node: peer, inDev: CALICO_VXLAN_DEV, fromPod: null }, packet, 'routed');
@@ -1131,11 +1146,6 @@ export class Datapath {
 }
 
 // ---- pure helpers ------------------------------------------------------------------------------
-
-/** vxlan.calico's MAC: Felix keeps it in the Calico Node resource; not in a kubectl dump, so generated. */
-function calicoVxlanMac(node: NodeModel): string {
-  return macFor(`vxlan.calico@${node.name}`);
-}
 
 /** ipset membership on a Calico node: the IPAM pool sets, the host sets, and the policies' selector sets. */
 function calicoInSet(cluster: ClusterModel, set: string, ip: string): boolean {

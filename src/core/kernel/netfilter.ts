@@ -7,7 +7,8 @@ import type { IptRule, IptTable } from '../proxy/rule.js';
 import type { MatchSpec, Neg } from '../proxy/rule-spec.js';
 import { addressMatches, addressValue, compiledTable, type CompiledRule, type CompiledTable } from './compiled-table.js';
 
-export type CtState = 'NEW' | 'ESTABLISHED' | 'RELATED' | 'INVALID';
+/** UNTRACKED: a packet raw's NOTRACK exempted from conntrack (it skips the nat table). */
+export type CtState = 'NEW' | 'ESTABLISHED' | 'RELATED' | 'INVALID' | 'UNTRACKED';
 
 export interface PacketContext {
   readonly src: string;

@@ -181,3 +181,27 @@ export function calicoIptables(cluster: ClusterModel, node: NodeModel): CalicoTa
 
   return { inserted, appended, rules, chains: { filter: [...filterChains], nat: [...natChains] } };
 }
+
+/**
+ * Table raw in VXLAN mode, as restore input: Felix's "-p udp --dport 4789 -j NOTRACK" in raw
+ * cali-PREROUTING and cali-OUTPUT (what calicoRulesNotes says), so the outer VXLAN packets get no
+ * conntrack entry and skip the nat table. Felix's other raw rules (the rp_filter anti-spoofing
+ * checks on cali+) are not modelled. Null in the other modes.
+ */
+export function calicoRawRestore(cluster: ClusterModel): string | null {
+  if (cluster.network.cni !== 'calico-vxlan') return null;
+  const c = `-m comment --comment "${HASH_COMMENT}"`;
+  return [
+    '*raw',
+    ':PREROUTING ACCEPT [0:0]',
+    ':OUTPUT ACCEPT [0:0]',
+    ':cali-OUTPUT - [0:0]',
+    ':cali-PREROUTING - [0:0]',
+    `-A PREROUTING ${c} -j cali-PREROUTING`,
+    `-A OUTPUT ${c} -j cali-OUTPUT`,
+    `-A cali-OUTPUT -p udp ${c} -m udp --dport ${CALICO_VXLAN_PORT} -j NOTRACK`,
+    `-A cali-PREROUTING -p udp ${c} -m udp --dport ${CALICO_VXLAN_PORT} -j NOTRACK`,
+    'COMMIT',
+    '',
+  ].join('\n');
+}

@@ -9,8 +9,9 @@
 
 import { sha1 } from '@noble/hashes/legacy';
 import { sha256 } from '@noble/hashes/sha256';
-import type { CniKind } from '../../cluster/model.js';
+import type { CniKind, NodeModel } from '../../cluster/model.js';
 import { base64url } from '../../net/base-encoding.js';
+import { macFor } from '../../net/mac.js';
 
 export const CALICO_GATEWAY = '169.254.1.1';
 export const CALICO_VETH_MAC = 'ee:ee:ee:ee:ee:ee';
@@ -66,4 +67,9 @@ export function calicoMtu(cni: CniKind, underlay: number): number {
   if (cni === 'calico-ipip') return underlay - IPIP_OVERHEAD;
   if (cni === 'calico-vxlan') return underlay - 50;
   return underlay;
+}
+
+/** vxlan.calico's MAC: Felix keeps it in the Calico Node resource; not in a kubectl dump, so generated. */
+export function calicoVxlanMac(node: NodeModel): string {
+  return macFor(`vxlan.calico@${node.name}`);
 }
