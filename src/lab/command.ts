@@ -243,8 +243,14 @@ function upInstructions(plan: LabPlan, cluster: ClusterModel): string {
   lines.push(
     `  ip netns exec ${node.ns} iptables -t nat -L KUBE-SERVICES -n -v      # kube-proxy's rules, with counters`,
     `  ip netns exec ${node.ns} conntrack -L                                # the DNATed connections`,
-    `  ip netns exec ${other.ns} tcpdump -n -e -i eth0 -T vxlan udp port 8472   # the VXLAN overlay on the node network`,
-    `  ip netns exec ${node.ns} tcpdump -p -n -e -i cni0    # -p: a promiscuous cni0 would make KUBE-FORWARD drop copies as INVALID`,
+    plan.cni === 'flannel-vxlan'
+      ? `  ip netns exec ${other.ns} tcpdump -n -e -i eth0 -T vxlan udp port 8472   # the VXLAN overlay on the node network`
+      : plan.cni === 'calico-vxlan'
+      ? `  ip netns exec ${other.ns} tcpdump -n -e -i eth0 udp port 4789   # Calico's VXLAN overlay (VNI 4096) on the node network`
+      : `  ip netns exec ${other.ns} tcpdump -n -e -i eth0 net ${cluster.network.podNetwork}   # pod packets routed as they are, no tunnel`,
+    isCalico(plan.cni)
+      ? `  ip netns exec ${node.ns} tcpdump -p -n -e -i ${client?.hostVeth ?? 'eth0'}   # the pod's cali veth: proxy ARP for 169.254.1.1, ee:ee:ee:ee:ee:ee`
+      : `  ip netns exec ${node.ns} tcpdump -p -n -e -i cni0    # -p: a promiscuous cni0 would make KUBE-FORWARD drop copies as INVALID`,
     '',
     'Remove it: kube-packet-tour lab down',
   );
