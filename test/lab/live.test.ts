@@ -17,7 +17,8 @@ import { preflight } from '../../src/lab/preflight.js';
 import type { LabScenario } from '../../src/lab/scenarios.js';
 import { simulateScenario } from '../../src/lab/verify.js';
 import { KNOWN_STATIC_DIFFERENCES, unexplained } from './known-differences.js';
-import { missingUnDnat, wrongProbabilityOrder, wrongVxlanPort } from './mutations.js';
+import { missingUnDnat, wrongCalicoGatewayMac, wrongProbabilityOrder, wrongVxlanPort } from './mutations.js';
+import { withCni } from '../../src/core/cluster/variants.js';
 
 process.env.PATH = `${process.env.PATH ?? ''}:/usr/sbin:/sbin`;
 const pre = preflight();
@@ -190,11 +191,12 @@ describe.skipIf(!pre.ok)(`lab on a real kernel${pre.ok ? '' : ` (skipped: ${reas
   // The other data planes (--cni): the same scenarios, each lab built from the core's model of that data plane.
   it.each(['flannel-host-gw', 'calico-bgp', 'calico-vxlan'])('verify --cni %s: every scenario, and the kernel agrees with the simulator', async (cni) => {
     type Report = { ok: boolean; static: Parameters<typeof unexplained>[1]; scenarios: { scenario: string; rows: Parameters<typeof unexplained>[1] }[] };
-    let r = await runEntry(['verify', '--json', '--cni', cni]);
+    const record = join(dir, `record-${cni}.json`);
+    let r = await runEntry(['verify', '--json', '--cni', cni], { KPT_LAB_RECORD: record });
     let report = JSON.parse(r.stdout) as Report;
     // As above: one more run when a busy machine made the kernel retransmit a SYN.
     if (report.scenarios.some((s) => unexplained(s.scenario, s.rows).length > 0)) {
-      r = await runEntry(['verify', '--json', '--cni', cni]);
+      r = await runEntry(['verify', '--json', '--cni', cni], { KPT_LAB_RECORD: record });
       report = JSON.parse(r.stdout) as Report;
     }
     expect(r.stderr).toBe('');
@@ -215,6 +217,18 @@ describe.skipIf(!pre.ok)(`lab on a real kernel${pre.ok ? '' : ` (skipped: ${reas
     if (cni === 'calico-vxlan') expect(hops.some((x) => x.where.endsWith('/vxlan.calico') && x.what === 'encap' && x.status === 'ok')).toBe(true);
     if (cni === 'flannel-host-gw') expect(hops.some((x) => x.where.includes('flannel.1'))).toBe(false);
     expect(r.code).toBe(0);
+
+    // The same kernel run against deliberately wrong Calico simulators: the check bites.
+    if (cni.startsWith('calico')) {
+      const cluster = withCni(BUILTIN_CLUSTER, cni as 'calico-bgp' | 'calico-vxlan');
+      const rec = JSON.parse(readFileSync(record, 'utf8')) as { runs: { scenario: LabScenario; observation: Observation }[] };
+      const cross = rec.runs.find((x) => x.scenario.name === 'cross-node-clusterip')!;
+      const trace = simulateScenario(cluster, cross.scenario);
+      const base = compareScenario(trace, cross.observation, cluster).differences;
+      expect(base).toBe(0);
+      const mutants = [wrongCalicoGatewayMac, missingUnDnat, ...(cni === 'calico-vxlan' ? [(t: typeof trace) => wrongVxlanPort(t, 8472)] : [])];
+      for (const mutate of mutants) expect(compareScenario(mutate(trace), cross.observation, cluster).differences, mutate.name).toBeGreaterThan(base);
+    }
   }, 90_000);
 
   it('verify --cni calico-ipip exits 2 with one sentence: this kernel has no ipip module (tunl0)', async () => {

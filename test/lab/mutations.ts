@@ -45,3 +45,9 @@ export function wrongProbabilityOrder(trace: Trace): Trace {
     }),
   );
 }
+
+/** A simulator that forgets Calico's proxy ARP MAC: the pod's gateway 169.254.1.1 answered with another MAC. */
+export function wrongCalicoGatewayMac(trace: Trace, mac = '02:42:ac:11:00:01'): Trace {
+  const swap = (m: string | null): string | null => (m === 'ee:ee:ee:ee:ee:ee' ? mac : m);
+  return withHops(trace, trace.hops.map((h) => ({ ...h, packet: { ...h.packet, srcMac: swap(h.packet.srcMac), dstMac: swap(h.packet.dstMac) } })));
+}
