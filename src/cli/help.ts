@@ -68,7 +68,9 @@ Shared options:
                              -A -o yaml (or -o json)  [the built-in two-node cluster]; on Calico
                              also networkpolicies,ippools.crd.projectcalico.org
   --proxy-mode MODE          iptables or ipvs: kube-proxy's mode for trace, rules and lab  [the cluster's own:
-                             iptables for the built-in one, the kube-proxy ConfigMap's for a dump]
+                             iptables for the built-in one, the kube-proxy ConfigMap's for a dump];
+                             ipvs refuses what it does not model yet (a host-network client, a stale
+                             UDP flow, NetworkPolicy on Calico) with exit 2
   --cni flannel-vxlan        the CNI data plane for trace, rules and lab: flannel-vxlan,
                              flannel-host-gw, calico-bgp, calico-ipip or calico-vxlan
                              (bridge is not simulated yet); lab builds all but

@@ -4,6 +4,7 @@ import type { ClusterModel, NodeModel, PodModel, Protocol } from './cluster/mode
 import { podNslookup, resolveName } from './dns/index.js';
 import { makeChooser, makeIpvsChooser, instructiveEndpoint, pinEndpoint, type Pins } from './endpoint-choice.js';
 import { findServicePort } from './proxy/service-ports.js';
+import { ipvsGap } from './proxy/ipvs/unmodelled.js';
 import { Datapath, packetFlags, type DeliveryOutcome, type ExternalHost, type Packet } from './kernel/datapath.js';
 import { cidrContains, cidrHost, hostPort, isIPv4, splitHostPort } from './net/ipv4.js';
 import { macFor } from './net/mac.js';
@@ -17,7 +18,7 @@ import type { TraceOptions, TraceRequest } from './request.js';
 import type { DnsSection, EarlierConnection, Hop, Outcome, Trace, Verdict } from './trace-model.js';
 
 export interface SimulationError {
-  readonly field: 'from' | 'to' | 'endpoint' | 'proto';
+  readonly field: 'from' | 'to' | 'endpoint' | 'proto' | 'proxy-mode';
   readonly message: string;
 }
 
@@ -85,6 +86,8 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
   const proto: Protocol = request.proto ?? 'TCP';
   const who = resolveClient(cluster, request.from);
   if (!('kind' in who)) return fail(who.field, who.message);
+  const gap = ipvsGap(cluster, who.kind, options);
+  if (gap !== null) return fail(gap.field, gap.message);
   if (who.kind !== 'pod') return simulateOutside(cluster, who, request, options, proto);
   const client = who.pod;
 

@@ -34,4 +34,17 @@ describe('the Trace says which kube-proxy mode it was simulated in', () => {
     expect(JSON.parse(runCli(['trace', '--json', '--proxy-mode', 'ipvs']).stdout).proxyMode).toBe('ipvs');
     expect(runCli(['trace', '--proxy-mode', 'ipvs']).stdout.split('\n')[1]).toBe('kube-proxy: IPVS mode (kube-ipvs0, IPVS virtual services, ipsets)');
   });
+  it.each(['host-network-clusterip', 'stale-udp-conntrack', 'networkpolicy-deny'])('trace --proxy-mode ipvs --scenario %s: not modelled, so exit 2 with one line', (name) => {
+    const r = runCli(['trace', '--proxy-mode', 'ipvs', '--scenario', name]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('--proxy-mode:');
+  });
+
+  it.each(['nodeport-external', 'nodeport-local', 'nodeport-local-no-endpoint', 'session-affinity', 'headless', 'internal-local', 'internal-local-no-endpoint'])('trace --proxy-mode ipvs --scenario %s runs', (name) => {
+    const r = runCli(['trace', '--proxy-mode', 'ipvs', '--scenario', name, '--json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).proxyMode).toBe('ipvs');
+  });
 });

@@ -22,7 +22,8 @@ import { podOfCaliVeth } from '../cni/calico/routes.js';
 import { inPolicySet } from '../cni/calico/policy.js';
 import { findVirtualServer, ipsetMatches, ipvsNodeState } from '../proxy/ipvs/node-state.js';
 import { dummyLocalRoute, realServerRule } from '../proxy/ipvs/render.js';
-import { describeIpvsPrerouting, findReplyConn, ipvsConnLine, vsName, type IpvsChooser, type IpvsConn } from './ipvs.js';
+import { describeIpvsPrerouting, findReplyConn, ipvsConnLine, templateLine, vsName, type IpvsChooser, type IpvsConn } from './ipvs.js';
+import type { VirtualServer } from '../proxy/ipvs/node-state.js';
 
 export interface Packet {
   proto: Protocol;
@@ -88,6 +89,8 @@ export class Datapath {
   private readonly nodeContexts = new Map<string, NodeContext>();
   /** Per node: IPVS's own connection table (kube-proxy IPVS mode). */
   private readonly ipvsConns = new Map<string, IpvsConn[]>();
+  /** Per node: IPVS persistence templates (sessionAffinity ClientIP), kept across the connections of one trace. */
+  private readonly ipvsPersistence = new Map<string, IpvsConn[]>();
   /** The outside client, when there is one: the node network delivers to it. */
   external: ExternalHost | null = null;
 
@@ -286,7 +289,7 @@ export class Datapath {
           action: dnatText(t, natCtx, t.dnatTo, describeLottery(t)),
         });
       } else {
-        const ipvsText = this.ipvsMode() ? describeIpvsPrerouting(t, hostPort(packet.dst, packet.dport), this.cluster.proxy.clusterCIDR) : null;
+        const ipvsText = this.ipvsMode() ? describeIpvsPrerouting(t, hostPort(packet.dst, packet.dport), this.cluster.proxy.clusterCIDR, packet.src) : null;
         this.hop({
           node: node.name, netns: node.name, device: devOf(arrival, path), component: 'netfilter', step: 'no-dnat', packet, hook: 'PREROUTING', entry, traversal: t,
           action: ipvsText ?? noDnatText(t, { hook: 'PREROUTING', node: node.name, src: packet.src, dst: packet.dst, dport: packet.dport }, `nat PREROUTING (priority -100): no KUBE-SERVICES rule matches ${hostPort(packet.dst, packet.dport)}, so the destination stays as it is${node.name === this.nodeOfIP(packet.src)?.name ? '' : ' (any Service DNAT already happened on the client\'s node)'}.`),
@@ -308,7 +311,7 @@ export class Datapath {
     const routes = nodeRoutes(this.cluster, node);
     const route = lookupRoute(routes, packet.dst);
     if (route === null) return { kind: 'dropped', reason: `${node.name} has no route to ${packet.dst}` };
-    if (this.ipvsMode() && ipvsNodeState(this.cluster, node).dummyAddresses.includes(packet.dst)) return this.ipvsLocalIn(arrival, packet, path, entry);
+    if (this.ipvsMode() && this.ipvsTakes(node, packet)) return this.ipvsLocalIn(arrival, packet, path, entry);
     if (this.isLocal(node, packet.dst)) return this.deliverLocally(arrival, packet, path, entry, dir);
     if (route.blackhole) {
       this.hop({
@@ -401,7 +404,11 @@ export class Datapath {
         const byFlannel = out.verdictRule.chain === 'FLANNEL-POSTRTG';
         const byCalico = out.verdictRule.chain.startsWith('cali-');
         const loopBack = out.verdictRule.args.includes('KUBE-LOOP-BACK');
-        const who = byFlannel
+        // flanneld writes two MASQUERADE rules: pod network to the outside, and the outside to a pod network it does not route locally.
+        const intoPods = byFlannel && out.verdictRule.args.join(' ').includes('! -s');
+        const who = intoPods
+          ? `flanneld's FLANNEL-POSTRTG masquerades traffic from outside the pod network to a pod on another node ("! -s ${this.cluster.network.podNetwork} -d ${this.cluster.network.podNetwork}"), so that the pod's answer comes back through this node`
+          : byFlannel
           ? `flanneld's FLANNEL-POSTRTG masquerades traffic from the pod network to a destination outside it`
           : byCalico
             ? `Calico's cali-nat-outgoing masquerades traffic from an IP pool with natOutgoing (ipset cali40masq-ipam-pools) to a destination outside every pool (not in cali40all-ipam-pools)`
@@ -783,6 +790,22 @@ export class Datapath {
     return listOf(this.ipvsConns, nodeName);
   }
 
+  /** Persistence templates (ip_vs_sched_persist), per node: one per client IP and persistent virtual service. */
+  private ipvsTemplates(nodeName: string): IpvsConn[] {
+    return listOf(this.ipvsPersistence, nodeName);
+  }
+
+  /**
+   * IPVS takes a packet at LOCAL_IN when it is for a ClusterIP (bound to kube-ipvs0) or for a
+   * NodePort virtual service on one of the node's own addresses (kube-proxy creates one per node
+   * address and binds none of them to kube-ipvs0).
+   */
+  private ipvsTakes(node: NodeModel, packet: Packet): boolean {
+    const state = ipvsNodeState(this.cluster, node);
+    if (state.dummyAddresses.includes(packet.dst)) return true;
+    return this.isLocal(node, packet.dst) && findVirtualServer(state, packet.proto, packet.dst, packet.dport)?.kind === 'node-port';
+  }
+
   private ipvsReplyConn(node: NodeModel, packet: Packet): IpvsConn | null {
     if (!this.ipvsMode()) return null;
     return findReplyConn(this.ipvsTable(node.name), packet.proto, packet.src, packet.sport, packet.dst, packet.dport);
@@ -798,9 +821,13 @@ export class Datapath {
     const dev = devOf(arrival, path);
     const state = ipvsNodeState(this.cluster, node);
     const target = hostPort(packet.dst, packet.dport);
+    const found = findVirtualServer(state, packet.proto, packet.dst, packet.dport);
+    const nodePort = found?.kind === 'node-port';
     this.hop({
       node: node.name, netns: node.name, device: dev, component: 'routing', step: 'route', packet, entry,
-      action: `Routing: ${packet.dst} is bound to the dummy device kube-ipvs0, so the local table holds "${dummyLocalRoute(packet.dst)}": the packet is for this host (INPUT), not forwarded, and the TTL stays ${packet.ttl}.`,
+      action: nodePort
+        ? `Routing: ${packet.dst} is one of ${node.name}'s own addresses ("local ${packet.dst} dev ${this.deviceOf(node, packet.dst)} table local"), so the packet is for this host (INPUT), not forwarded, and the TTL stays ${packet.ttl}. No process listens on ${packet.dport}: kube-proxy made the IPVS virtual service ${vsName(found!)} on this address, one per node address for the NodePort (none of them is bound to kube-ipvs0).`
+        : `Routing: ${packet.dst} is bound to the dummy device kube-ipvs0, so the local table holds "${dummyLocalRoute(packet.dst)}": the packet is for this host (INPUT), not forwarded, and the TTL stays ${packet.ttl}.`,
     });
     const isNew = !entry.confirmed;
     const input = traverse(this.tablesOf(node).filter, 'INPUT', this.ctx(node, packet, isNew ? 'NEW' : 'ESTABLISHED', false, dev, null), this.options.chooser);
@@ -819,32 +846,44 @@ export class Datapath {
     const inSet = `${packet.dst},${ctProto(packet.proto)}:${packet.dport}`;
     this.hop({
       node: node.name, netns: node.name, device: dev, component: 'netfilter', step: 'filter-input', packet, hook: 'INPUT', entry, traversal: input,
-      action: `filter INPUT (priority 0) runs before IPVS: KUBE-IPVS-FILTER returns at once (${inSet} is in the ipset KUBE-CLUSTER-IP), and KUBE-PROXY-FIREWALL, KUBE-NODE-PORT and kubelet's KUBE-FIREWALL have nothing against it.`,
+      action: nodePort
+        ? `filter INPUT (priority 0) runs before IPVS: KUBE-IPVS-FILTER ends without a verdict (${packet.dst} is not a kube-ipvs0 address, so its REJECT for KUBE-IPVS-IPS does not apply), KUBE-NODE-PORT accepts only health-check node ports, and KUBE-PROXY-FIREWALL and kubelet's KUBE-FIREWALL have nothing against it.`
+        : `filter INPUT (priority 0) runs before IPVS: KUBE-IPVS-FILTER returns at once (${inSet} is in the ipset KUBE-CLUSTER-IP), and KUBE-PROXY-FIREWALL, KUBE-NODE-PORT and kubelet's KUBE-FIREWALL have nothing against it.`,
     });
-    const vs = findVirtualServer(state, packet.proto, packet.dst, packet.dport);
+    const vs = found;
     if (vs === null) return { kind: 'dropped', reason: `no IPVS virtual service for ${target} on ${node.name}` };
     if (vs.realServers.length === 0) {
+      const noLocal = this.noLocalEndpointsText(node, vs);
       this.hop({
         node: node.name, netns: node.name, device: dev, component: 'ipvs', step: 'reject', packet, hook: 'INPUT', entry,
-        action: `IPVS (ip_vs_in at LOCAL_IN, priority 99) finds the virtual service ${vsName(vs)}, but it has no real server: the scheduler finds no destination ("IPVS: ${vs.scheduler}: ${vs.protocol} ${target} - no destination available" in the kernel log), so ip_vs_leave answers with ICMP port unreachable and drops the packet, and its unconfirmed conntrack entry with it. kube-proxy writes no REJECT rule in IPVS mode: the empty virtual service is the whole story.`,
+        action: `IPVS (ip_vs_in at LOCAL_IN, priority 99) finds the virtual service ${vsName(vs)}, but it has no real server: the scheduler finds no destination ("IPVS: ${vs.scheduler}: ${vs.protocol} ${target} - no destination available" in the kernel log), so ip_vs_leave answers with ICMP port unreachable and drops the packet, and its unconfirmed conntrack entry with it.${noLocal === null ? '' : ` ${noLocal}`} kube-proxy writes no REJECT rule in IPVS mode: the empty virtual service is the whole story.`,
       });
       return this.icmpUnreachable(arrival, packet, {
         from: packet.dst,
-        reason: `the Service has no endpoints: its IPVS virtual service ${vsName(vs)} has no real server, so IPVS answers the ${packet.proto === 'UDP' ? 'datagram' : 'connection'} with ICMP port unreachable (from ${packet.dst}), and the client sees "Connection refused"`,
+        reason: `${noLocal === null ? 'the Service has no endpoints' : `the Service has endpoints, but none on ${node.name}, and internalTrafficPolicy is Local`}: its IPVS virtual service ${vsName(vs)} has no real server${noLocal === null ? '' : ' here (in IPVS mode kube-proxy writes no "has no local endpoints" DROP rule, unlike iptables mode)'}, so IPVS answers the ${packet.proto === 'UDP' ? 'datagram' : 'connection'} with ICMP port unreachable (from ${packet.dst}), and the client sees "Connection refused"`,
       });
     }
+    // sessionAffinity ClientIP makes the virtual service persistent (-p 10800): ip_vs_sched_persist
+    // looks for the template <client IP, VIP, port> first; only without one does the scheduler pick,
+    // and then a template is made that sends this client's next connections to the same real server.
+    const sameService = (c: IpvsConn) => c.vs.protocol === vs.protocol && c.vs.address === vs.address && c.vs.port === vs.port;
+    const template = vs.persistent === null ? null : this.ipvsTemplates(node.name).find((c) => sameService(c) && c.clientIP === packet.src) ?? null;
     const chosen = this.options.ipvsChooser?.(vs) ?? 0;
-    const rs = vs.realServers[Math.min(Math.max(chosen, 0), vs.realServers.length - 1)]!;
+    const rs = template?.rs ?? vs.realServers[Math.min(Math.max(chosen, 0), vs.realServers.length - 1)]!;
     const conn: IpvsConn = { protocol: packet.proto, clientIP: packet.src, clientPort: packet.sport, vs, rs };
     this.ipvsTable(node.name).push(conn);
+    const madeTemplate = vs.persistent !== null && template === null;
+    if (madeTemplate) this.ipvsTemplates(node.name).push({ ...conn, clientPort: 0 });
     packet.dst = rs.ip;
     packet.dport = rs.port;
     // vs/conntrack=1: ip_vs_update_conntrack points the entry's reply tuple at the real server.
     entry.reply = invert({ src: entry.orig.src, sport: entry.orig.sport, dst: rs.ip, dport: rs.port });
     const others = vs.realServers.filter((r) => r !== rs).map((r) => `${r.ip}:${r.port}`);
-    const rr = vs.realServers.length > 1
-      ? `The ${vs.scheduler} (round-robin) scheduler takes the next real server in the service's list: ${rs.ip}:${rs.port} this time (${others.join(', ')} ${others.length === 1 ? 'gets' : 'get'} the next connection${others.length === 1 ? '' : 's'}).`
-      : `Its only real server is ${rs.ip}:${rs.port}.`;
+    const rr = template !== null
+      ? `The service is persistent (ipvsadm: persistent ${vs.persistent}; kube-proxy's sessionAffinity ClientIP), and ip_vs_sched_persist finds the template ${packet.src}'s earlier connection left (ipvsadm -Lnc: ${templateLine(template, vs.persistent!).replace(/\s+/g, ' ').trim()}): the scheduler is not asked, and the connection goes to the same real server, ${rs.ip}:${rs.port}.`
+      : vs.realServers.length > 1
+        ? `The ${vs.scheduler} (round-robin) scheduler takes the next real server in the service's list: ${rs.ip}:${rs.port} this time (${others.join(', ')} ${others.length === 1 ? 'gets' : 'get'} the next ${madeTemplate ? 'scheduled ' : ''}connection${others.length === 1 ? '' : 's'}).${madeTemplate ? ` The service is persistent (persistent ${vs.persistent}: sessionAffinity ClientIP), so ip_vs_sched_persist also makes a template (client port 0) that sends ${packet.src}'s next connections to ${rs.ip}:${rs.port} for ${vs.persistent} s.` : ''}`
+        : `Its only real server is ${rs.ip}:${rs.port}.`;
     this.hop({
       node: node.name, netns: node.name, device: dev, component: 'ipvs', step: 'dnat', packet, hook: 'INPUT', entry,
       rewrite: { kind: 'DNAT', from: target, to: `${rs.ip}:${rs.port}`, table: 'ipvs', chain: vsName(vs), rule: realServerRule(vs, rs) },
@@ -874,6 +913,22 @@ export class Datapath {
     this.postroutingNew(node, packet, entry, route);
     // The frame leaves from the host's own stack (not from the pod's bridge port): no hairpin needed.
     return this.egress({ node, inDev: dev, fromPod: null }, packet, route, false);
+  }
+
+  /** The address's device on the node, for its local route ("local IP dev DEV table local"). */
+  private deviceOf(node: NodeModel, ip: string): string {
+    if (ip === bridgeIP(node)) return 'cni0';
+    if (ip === vtepIP(node)) return 'flannel.1';
+    return 'eth0';
+  }
+
+  /** Why a virtual service has no real server although its Service has endpoints (internalTrafficPolicy Local), or null. */
+  private noLocalEndpointsText(node: NodeModel, vs: VirtualServer): string | null {
+    const svc = this.cluster.services.find((s) => vs.spn.startsWith(`${s.namespace}/${s.name}:`) || vs.spn === `${s.namespace}/${s.name}`);
+    if (svc === undefined || vs.kind !== 'cluster-ip' || svc.internalTrafficPolicy !== 'Local') return null;
+    const hasAny = this.cluster.endpointSlices.some((es) => es.namespace === svc.namespace && es.serviceName === svc.name && es.endpoints.some((e) => e.ready));
+    if (!hasAny) return null;
+    return `${svc.namespace}/${svc.name} has endpoints, but internalTrafficPolicy is Local: kube-proxy gives its virtual service only the endpoints on ${node.name} (syncEndpoint: CategorizeEndpoints, then the local ones), and there are none.`;
   }
 
   /** A reply of an IPVS connection, at FORWARD (ip_vs_out, priority 100): the real server becomes the VIP again. */

@@ -120,6 +120,40 @@ describe('IPVS virtual servers, ipsets and rules: upstream TestNodePortIPv4', ()
   });
 });
 
+describe('upstream TestOnlyLocalNodePorts', () => {
+  it('externalTrafficPolicy Local: the NodePort virtual service keeps the local endpoint; both NodePort sets; KUBE-NODE-PORT RETURNs before marking', () => {
+    const slice = makeTestEndpointSlice('ns1', 'svc1', 1, (eps) => {
+      eps.endpoints = [{ addresses: ['10.180.0.1'], nodeName: TEST_NODE_NAME }, { addresses: ['10.180.1.1'], nodeName: 'other-node' }];
+      eps.ports = [{ name: 'p80', port: 80, protocol: 'TCP' }];
+    });
+    const c = ipvsCluster([nodePortService('TCP', true)], [slice]);
+    expect(ipvsSummary(c, ['100.101.102.103'])).toEqual([
+      'TCP 10.20.30.41:80 rr -> [10.180.0.1:80/1 10.180.1.1:80/1]',
+      'TCP 100.101.102.103:3001 rr -> [10.180.0.1:80/1]',
+    ]);
+    const sets = buildIpvsNodeState(c, c.nodes[0]!, ['100.101.102.103']).ipsets;
+    expect(sets.get('KUBE-NODE-PORT-TCP')).toEqual(['3001']);
+    expect(sets.get('KUBE-NODE-PORT-LOCAL-TCP')).toEqual(['3001']);
+    expect(chainSummary(c, 'KUBE-NODE-PORT')).toEqual([
+      { jump: 'RETURN', set: 'KUBE-NODE-PORT-LOCAL-TCP', src: '' },
+      { jump: 'KUBE-MARK-MASQ', set: 'KUBE-NODE-PORT-TCP', src: '' },
+      { jump: 'ACCEPT', set: 'KUBE-HEALTH-CHECK-NODE-PORT', src: '' },
+    ]);
+  });
+
+  it('sessionAffinity ClientIP: every virtual service of the Service is persistent for StickyMaxAgeSeconds (FlagPersistent, 10800)', () => {
+    const svc = makeTestService('ns1', 'svc1', (s) => {
+      s.type = 'NodePort';
+      s.clusterIP = '10.20.30.41';
+      s.ports = [{ name: 'p80', port: 80, protocol: 'TCP', nodePort: 3001 }];
+      s.sessionAffinity = 'ClientIP';
+    });
+    const c = ipvsCluster([svc], [oneEndpoint('TCP')]);
+    const state = buildIpvsNodeState(c, c.nodes[0]!, ['100.101.102.103']);
+    expect(state.virtualServers.map((v) => serviceLine(v))).toEqual(['TCP  10.20.30.41:80 rr persistent 10800', 'TCP  100.101.102.103:3001 rr persistent 10800']);
+  });
+});
+
 describe('upstream TestClusterIPNoEndpoint', () => {
   it('a ClusterIP Service without endpoints still gets its virtual server, with no destination', () => {
     const svc = makeTestService('ns1', 'svc1', (s) => {
