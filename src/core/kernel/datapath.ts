@@ -887,7 +887,7 @@ export class Datapath {
     this.hop({
       node: node.name, netns: node.name, device: dev, component: 'ipvs', step: 'dnat', packet, hook: 'INPUT', entry,
       rewrite: { kind: 'DNAT', from: target, to: `${rs.ip}:${rs.port}`, table: 'ipvs', chain: vsName(vs), rule: realServerRule(vs, rs) },
-      action: `IPVS (ip_vs_in at LOCAL_IN, priority 99, after filter INPUT) finds the virtual service ${vsName(vs)}. ${rr} It records the connection (ipvsadm -Lnc: ${ipvsConnLine(conn).replace(/\s+/g, ' ').trim()}), rewrites the destination to ${rs.ip}:${rs.port} (forwarding method Masq: NAT) and, because kube-proxy sets net.ipv4.vs.conntrack=1, points the conntrack entry's reply tuple at the real server.`,
+      action: `IPVS (ip_vs_in at LOCAL_IN, priority 99, after filter INPUT) finds the virtual service ${vsName(vs)}.${this.clusterFallbackText(node, vs)} ${rr} It records the connection (ipvsadm -Lnc: ${ipvsConnLine(conn).replace(/\s+/g, ' ').trim()}), rewrites the destination to ${rs.ip}:${rs.port} (forwarding method Masq: NAT) and, because kube-proxy sets net.ipv4.vs.conntrack=1, points the conntrack entry's reply tuple at the real server.`,
     });
     if (this.isLocal(node, rs.ip)) {
       // __ip_vs_get_out_rt: a real server on this node keeps the input route and its TTL, and
@@ -920,6 +920,18 @@ export class Datapath {
     if (ip === bridgeIP(node)) return 'cni0';
     if (ip === vtepIP(node)) return 'flannel.1';
     return 'eth0';
+  }
+
+  /**
+   * externalTrafficPolicy Local on a node without a local endpoint: kube-proxy's syncEndpoint gives
+   * the NodePort's virtual service the cluster's endpoints instead (kubernetes#97081), where iptables
+   * mode writes a DROP. Empty when that is not the case.
+   */
+  private clusterFallbackText(node: NodeModel, vs: VirtualServer): string {
+    if (vs.kind !== 'node-port' || vs.realServers.length === 0 || vs.realServers.some((r) => r.nodeName === node.name)) return '';
+    const svc = this.cluster.services.find((s) => vs.spn.startsWith(`${s.namespace}/${s.name}:`) || vs.spn === `${s.namespace}/${s.name}`);
+    if (svc === undefined || svc.externalTrafficPolicy !== 'Local') return '';
+    return ` ${svc.namespace}/${svc.name} has externalTrafficPolicy Local, but no endpoint on ${node.name}: kube-proxy's syncEndpoint then gives the virtual service the cluster's endpoints (kubernetes#97081, "Allow access from local PODs even if no local endpoints exist"), where iptables mode writes a "has no local endpoints" DROP; and the packet was not marked for masquerade, so kube-proxy expects the reply to come back from the pod's own address and be discarded by the client.`;
   }
 
   /** Why a virtual service has no real server although its Service has endpoints (internalTrafficPolicy Local), or null. */

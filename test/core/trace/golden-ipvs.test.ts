@@ -143,6 +143,8 @@ describe('the traffic scenarios in IPVS mode', () => {
     expect(t.hops.some((h) => h.rules.some((r) => r.includes('has no local endpoints')))).toBe(false);
     const dnat = t.hops.find((h) => h.rewrite?.kind === 'DNAT')!;
     expect([dnat.node, dnat.rewrite!.chain, dnat.rewrite!.to]).toEqual(['node-1', 'TCP 192.168.1.11:30081 rr', '10.244.2.7:8080']);
+    expect(dnat.action).toContain('kubernetes#97081');
+    expect(trace('nodeport-local').hops.find((h) => h.rewrite?.kind === 'DNAT')!.action).not.toContain('kubernetes#97081');
     // KUBE-NODE-PORT-LOCAL-TCP kept kube-proxy from marking it, but flanneld's "! -s pod-net -d pod-net" rule masquerades it.
     const masq = t.hops.find((h) => h.rewrite?.kind === 'MASQUERADE')!;
     expect([masq.node, masq.rewrite!.chain, masq.rules.at(-1)]).toEqual(['node-1', 'FLANNEL-POSTRTG', 'nat FLANNEL-POSTRTG: -A FLANNEL-POSTRTG ! -s 10.244.0.0/16 -d 10.244.0.0/16 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully']);
