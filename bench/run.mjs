@@ -44,6 +44,26 @@ function timePerOp(fn, minMs = 400) {
   return median(samples);
 }
 
+// Bytes allocated per call: V8's sampling heap profiler, counting the objects garbage collection
+// has already freed too (allocation, not retention, is what makes a trace pay for GC).
+async function allocatedPerCall(fn, calls = 500) {
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.enable');
+  await session.post('HeapProfiler.startSampling', { samplingInterval: 128, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  for (let i = 0; i < calls; i++) fn(i);
+  const { profile } = await session.post('HeapProfiler.stopSampling');
+  session.disconnect();
+  let total = 0;
+  const add = (node) => {
+    total += node.selfSize;
+    node.children.forEach(add);
+  };
+  add(profile.head);
+  return total / calls;
+}
+
 const groups = process.argv.slice(2);
 const unknown = groups.filter((g) => !['trace', 'load', 'startup', 'tour'].includes(g));
 if (unknown.length > 0) throw new Error(`unknown bench group(s): ${unknown.join(', ')} (trace, load, startup, tour)`);
@@ -61,6 +81,8 @@ if (want('trace')) {
   row('simulate() on the built-in cluster', traceMs, 'ms/trace', 'JSON round-trip of the Trace', jsonMs, 0.2);
   const directMs = timePerOp((i) => core.simulate(core.BUILTIN_CLUSTER, { from: 'pod-a', to: '10.244.2.6:8080' }, { seed: i }));
   row('simulate() pod IP (no DNS)', directMs, 'ms/trace', 'JSON round-trip of the Trace', jsonMs, 0.2);
+  const allocated = await allocatedPerCall((i) => core.simulate(core.BUILTIN_CLUSTER, request, { seed: i }));
+  row('allocated per built-in trace', allocated / 1024, 'KB', 'the Trace as JSON', JSON.stringify(sample).length / 1024, null);
 }
 
 // 2. a large dump

@@ -2,7 +2,7 @@
 // longest-prefix lookup. Lines are printed the way `ip route` prints them.
 
 import type { ClusterModel, NodeModel, PodModel } from '../cluster/model.js';
-import { memoByObject } from '../memo.js';
+import { memoByObject, memoByObjectAndKey } from '../memo.js';
 import { cidrContains, cidrHost, cidrNetwork, cidrPrefix, parseCidr } from '../net/ipv4.js';
 import { calicoNodeRoutes, calicoPodRoutes } from '../cni/calico/routes.js';
 import { isCalico } from '../cni/calico/names.js';
@@ -126,20 +126,8 @@ export function lookupRoute(routes: readonly Route[], ip: string): Route | null 
   return best;
 }
 
-const localAddressesOfCluster = memoByObject((_: ClusterModel) => new Map<NodeModel, readonly string[]>());
-
 /** Addresses the node owns (addrtype LOCAL): its IP, cni0's, flannel.1's, loopback (cached per cluster and node). */
-export function nodeLocalAddresses(cluster: ClusterModel, node: NodeModel): readonly string[] {
-  const cache = localAddressesOfCluster(cluster);
-  let addresses = cache.get(node);
-  if (addresses === undefined) {
-    addresses = buildNodeLocalAddresses(cluster, node);
-    cache.set(node, addresses);
-  }
-  return addresses;
-}
-
-function buildNodeLocalAddresses(cluster: ClusterModel, node: NodeModel): readonly string[] {
+export const nodeLocalAddresses = memoByObjectAndKey((cluster: ClusterModel, node: NodeModel): readonly string[] => {
   if (isCalico(cluster.network.cni)) {
     const tunnel = tunnelAddress(cluster, node);
     return tunnel === null ? [node.internalIP] : [node.internalIP, tunnel];
@@ -147,7 +135,7 @@ function buildNodeLocalAddresses(cluster: ClusterModel, node: NodeModel): readon
   const out = [node.internalIP, bridgeIP(node)];
   if (cluster.network.cni === 'flannel-vxlan') out.push(vtepIP(node));
   return out;
-}
+});
 
 /**
  * What `ip route get <dst> from <src> iif <dev>` prints on the node for a forwarded packet
