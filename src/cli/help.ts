@@ -51,6 +51,8 @@ Quiz options:
   --seed CODE                the quiz's seed, a code such as BVPJ-0987 or a number: the same code
                              gives the same cluster and questions everywhere; an older code keeps
                              its own questions  [a fresh one]
+  --quiz-format N            with a numeric --seed: the quiz format, 1 for a number handed out
+                             before version 0.2.0  [2, the current]
   --exam                     one try each, no hints, the score at the end; --time 20m sets a limit
   --retry-missed 2,5         the questions 2 and 5 of the --seed quiz again, on a fresh variant
   --export FORMAT            print the quiz with its answer key: json, gift, moodle-xml, markdown

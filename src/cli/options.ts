@@ -77,6 +77,7 @@ const OPTIONS = {
   out: { type: 'string' },
   results: { type: 'string' },
   'retry-missed': { type: 'string' },
+  'quiz-format': { type: 'string' },
   where: { type: 'boolean' },
   reset: { type: 'boolean' },
   yes: { type: 'boolean' },

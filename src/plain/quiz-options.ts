@@ -4,8 +4,8 @@ import type { Shared } from '../cli/options.js';
 import { UsageError } from '../cli/usage-error.js';
 import { EXPORT_FORMATS, type ExportFormat } from '../core/quiz/export/index.js';
 import { DEFAULT_COUNT, MAX_COUNT, quizLessons } from '../core/quiz/quiz.js';
-import { parseSeed } from '../core/quiz/seed.js';
-import type { QuizFormat } from '../core/quiz/types.js';
+import { parseSeed, seedToCode } from '../core/quiz/seed.js';
+import { QUIZ_FORMATS, type QuizFormat } from '../core/quiz/types.js';
 
 export type OptionValues = Readonly<Record<string, string | boolean | undefined>>;
 
@@ -25,7 +25,7 @@ export interface QuizCommand {
   readonly retryMissed: readonly number[] | null;
 }
 
-export const QUIZ_OPTIONS = ['lesson', 'count', 'seed', 'exam', 'time', 'export', 'out', 'results', 'retry-missed'] as const;
+export const QUIZ_OPTIONS = ['lesson', 'count', 'seed', 'quiz-format', 'exam', 'time', 'export', 'out', 'results', 'retry-missed'] as const;
 
 const str = (v: OptionValues, k: string): string | undefined => (typeof v[k] === 'string' ? (v[k] as string) : undefined);
 
@@ -58,6 +58,17 @@ export function parseQuizOptions(v: OptionValues, shared: Shared): QuizCommand {
     const parsed = parseSeed(seedText);
     if (!parsed.ok) throw new UsageError(`--seed ${JSON.stringify(seedText)}: ${parsed.reason}`);
     seed = { seed: parsed.seed, code: parsed.code, format: parsed.format };
+  }
+  // A code names its own format; a plain number has none, so --quiz-format picks an older one
+  // (a number handed out before 0.2.0 is format 1) and the quiz gets that format's code.
+  const formatText = str(v, 'quiz-format');
+  if (formatText !== undefined) {
+    const format = Number(formatText) as QuizFormat;
+    if (!/^\d+$/.test(formatText) || !QUIZ_FORMATS.includes(format)) throw new UsageError(`--quiz-format ${JSON.stringify(formatText)}: expected one of ${QUIZ_FORMATS.join(', ')}`);
+    if (seed === null) throw new UsageError('--quiz-format goes with a numeric --seed (a fresh quiz is always the current format)');
+    if (seedText !== undefined && !/^\s*\d+\s*$/.test(seedText)) {
+      if (seed.format !== format) throw new UsageError(`--quiz-format ${format}: the code ${seed.code} is a format-${seed.format} quiz; leave out --quiz-format`);
+    } else seed = { ...seed, code: seedToCode(seed.seed, format), format };
   }
   const exam = v.exam === true;
   let timeLimitMs: number | null = null;

@@ -53,6 +53,28 @@ describe('quiz, plain flow', () => {
     expect(saved[0].answers.map((a: { correct: boolean }) => a.correct)).toEqual([true, true, false, false]);
   });
 
+  it('--quiz-format 1 gives a numeric seed its questions from before format 2; a code keeps its own format', () => {
+    const old = runQuizCli(bin, ['quiz', '--seed', CODE, '--export', 'json'], { configDir: configDir() });
+    const numeric = runQuizCli(bin, ['quiz', '--seed', String(SEED), '--quiz-format', '1', '--export', 'json'], { configDir: configDir() });
+    expect(old.status).toBe(0);
+    expect(numeric.status).toBe(0);
+    expect(JSON.parse(numeric.stdout)).toEqual(JSON.parse(old.stdout));
+    expect(JSON.parse(old.stdout).format).toBe(1);
+    const current = runQuizCli(bin, ['quiz', '--seed', String(SEED), '--export', 'json'], { configDir: configDir() });
+    expect(JSON.parse(current.stdout).format).toBe(2);
+    expect(JSON.parse(current.stdout).code).not.toBe(CODE);
+    for (const [args, reason] of [
+      [['--seed', CODE, '--quiz-format', '2'], `the code ${CODE} is a format-1 quiz`],
+      [['--seed', '7', '--quiz-format', '9'], 'expected one of 1, 2'],
+      [['--quiz-format', '1'], 'goes with a numeric --seed'],
+    ] as const) {
+      const r = runQuizCli(bin, ['quiz', ...args, '--export', 'json'], { configDir: configDir() });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(reason);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+
   it('--retry-missed gives a fresh variant of the missed topics, the same every time', () => {
     const dir = configDir();
     const a = runQuizCli(bin, ['quiz', '--seed', CODE, '--count', '4', '--retry-missed', '3,4', '--export', 'json'], { configDir: dir });
