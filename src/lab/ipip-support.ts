@@ -3,15 +3,15 @@
 // Calico IPIP needs the kernel's ipip module: loading it creates tunl0, the catch-all IP-in-IP
 // device, in every network namespace ("ip link add tunl0 type ipip" fails without it).
 
-import { existsSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { existsSync } from 'node:fs';
+import { kernelConfig, kernelRelease, type ConfigValue } from './kernel-config.js';
 
 export interface IpipFacts {
   readonly kernel: string;
   /** /sys/module/ipip exists: the ipip module is loaded (or built in). */
   readonly moduleLoaded: boolean;
   /** CONFIG_NET_IPIP from /proc/config.gz: 'y', 'm', 'n' (not set), or null when the config is not readable. */
-  readonly config: 'y' | 'm' | 'n' | null;
+  readonly config: ConfigValue;
   /** /lib/modules/<kernel> exists (a module could be loaded from there). */
   readonly modulesDir: boolean;
 }
@@ -29,20 +29,6 @@ export function ipipVerdict(f: IpipFacts): IpipVerdict {
 }
 
 export function readIpipFacts(): IpipFacts {
-  let kernel = 'unknown';
-  try {
-    kernel = readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim();
-  } catch {
-    // keep "unknown"
-  }
-  let config: IpipFacts['config'] = null;
-  try {
-    const text = gunzipSync(readFileSync('/proc/config.gz')).toString('utf8');
-    if (/^CONFIG_NET_IPIP=y$/m.test(text)) config = 'y';
-    else if (/^CONFIG_NET_IPIP=m$/m.test(text)) config = 'm';
-    else if (/^# CONFIG_NET_IPIP is not set$/m.test(text)) config = 'n';
-  } catch {
-    // no /proc/config.gz (CONFIG_IKCONFIG_PROC off): unknown
-  }
-  return { kernel, moduleLoaded: existsSync('/sys/module/ipip'), config, modulesDir: existsSync(`/lib/modules/${kernel}`) };
+  const kernel = kernelRelease();
+  return { kernel, moduleLoaded: existsSync('/sys/module/ipip'), config: kernelConfig('CONFIG_NET_IPIP'), modulesDir: existsSync(`/lib/modules/${kernel}`) };
 }

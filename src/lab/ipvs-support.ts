@@ -1,15 +1,15 @@
 // Can this kernel run kube-proxy's IPVS mode for the lab? One sentence when it cannot, naming why.
 // Facts are gathered by readIpvsFacts (files only: no module is loaded); ipvsVerdict decides.
 
-import { existsSync, readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
+import { existsSync } from 'node:fs';
+import { kernelConfig, kernelRelease, type ConfigValue } from './kernel-config.js';
 
 export interface IpvsFacts {
   readonly kernel: string;
   /** /proc/net/ip_vs exists: the ip_vs module is loaded (or built in). */
   readonly procIpVs: boolean;
   /** CONFIG_IP_VS from /proc/config.gz: 'y', 'm', 'n' (not set), or null when the config is not readable. */
-  readonly config: 'y' | 'm' | 'n' | null;
+  readonly config: ConfigValue;
   /** /lib/modules/<kernel> exists (a module could be loaded from there). */
   readonly modulesDir: boolean;
 }
@@ -26,20 +26,6 @@ export function ipvsVerdict(f: IpvsFacts): IpvsVerdict {
 }
 
 export function readIpvsFacts(): IpvsFacts {
-  let kernel = 'unknown';
-  try {
-    kernel = readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim();
-  } catch {
-    // keep "unknown"
-  }
-  let config: IpvsFacts['config'] = null;
-  try {
-    const text = gunzipSync(readFileSync('/proc/config.gz')).toString('utf8');
-    if (/^CONFIG_IP_VS=y$/m.test(text)) config = 'y';
-    else if (/^CONFIG_IP_VS=m$/m.test(text)) config = 'm';
-    else if (/^# CONFIG_IP_VS is not set$/m.test(text)) config = 'n';
-  } catch {
-    // no /proc/config.gz (CONFIG_IKCONFIG_PROC off): unknown
-  }
-  return { kernel, procIpVs: existsSync('/proc/net/ip_vs'), config, modulesDir: existsSync(`/lib/modules/${kernel}`) };
+  const kernel = kernelRelease();
+  return { kernel, procIpVs: existsSync('/proc/net/ip_vs'), config: kernelConfig('CONFIG_IP_VS'), modulesDir: existsSync(`/lib/modules/${kernel}`) };
 }

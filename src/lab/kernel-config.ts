@@ -1,0 +1,39 @@
+// What the running kernel says about itself, from files only (nothing is loaded): its release and
+// the build options in /proc/config.gz. The lab's feature checks (ipvs-support, ipip-support) use it.
+
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+
+/** 'y' built in, 'm' a module, 'n' not set, null when /proc/config.gz is not readable (CONFIG_IKCONFIG_PROC off). */
+export type ConfigValue = 'y' | 'm' | 'n' | null;
+
+export function kernelRelease(): string {
+  try {
+    return readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+let configText: string | null | undefined;
+
+function readConfig(): string | null {
+  if (configText === undefined) {
+    try {
+      configText = gunzipSync(readFileSync('/proc/config.gz')).toString('utf8');
+    } catch {
+      configText = null;
+    }
+  }
+  return configText;
+}
+
+/** One option of the kernel's build configuration, e.g. kernelConfig('CONFIG_IP_VS'). */
+export function kernelConfig(option: string): ConfigValue {
+  const text = readConfig();
+  if (text === null) return null;
+  if (new RegExp(`^${option}=y$`, 'm').test(text)) return 'y';
+  if (new RegExp(`^${option}=m$`, 'm').test(text)) return 'm';
+  if (new RegExp(`^# ${option} is not set$`, 'm').test(text)) return 'n';
+  return null;
+}
