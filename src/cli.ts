@@ -64,6 +64,7 @@ async function run(argv: readonly string[]): Promise<number> {
         json: command.shared.json,
         proxyMode: command.shared.proxyMode,
         cni: command.cni,
+        scenarios: command.scenarios ?? null,
       });
     }
     case 'quiz': {

@@ -6,6 +6,7 @@ import type { CniKind, ProxyMode } from '../core/cluster/model.js';
 import type { AnyScenarioName } from '../core/request.js';
 import { ALL_SCENARIO_NAMES } from '../core/scenarios.js';
 import { UsageError } from './usage-error.js';
+import { LAB_SCENARIO_CHOICES } from '../lab/scenarios.js';
 import { parseProgressOptions, PROGRESS_OPTIONS, type ProgressCommand } from '../plain/progress-options.js';
 import { parseQuizOptions, QUIZ_OPTIONS, type QuizCommand } from '../plain/quiz-options.js';
 
@@ -44,7 +45,7 @@ export type Command =
       readonly compareCnis: readonly [CniKind, CniKind] | null;
     }
   | { readonly kind: 'rules'; readonly shared: Shared; readonly node: string | null; readonly format: 'save' | 'restore'; readonly cni: CniKind | null }
-  | { readonly kind: 'lab'; readonly shared: Shared; readonly action: 'verify' | 'up' | 'down'; readonly cni: CniKind | null }
+  | { readonly kind: 'lab'; readonly shared: Shared; readonly action: 'verify' | 'up' | 'down'; readonly cni: CniKind | null; readonly scenarios?: readonly string[] | null }
   | QuizCommand
   | ProgressCommand;
 
@@ -94,7 +95,7 @@ const PER_COMMAND: Record<string, readonly string[]> = {
   lesson: [],
   trace: ['from', 'to', 'proto', 'scenario', 'seed', 'endpoint', 'resolver', 'compare'],
   rules: ['node', 'format'],
-  lab: [],
+  lab: ['scenario'],
   quiz: QUIZ_OPTIONS,
   progress: PROGRESS_OPTIONS,
 };
@@ -204,7 +205,15 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
       if (action === undefined) throw new UsageError('lab needs an action: "kube-packet-tour lab verify", "lab up" or "lab down"');
       if (action !== 'verify' && action !== 'up' && action !== 'down') throw new UsageError(`lab ${JSON.stringify(action)}: expected verify, up or down`);
       if (action === 'down' && cniChoice !== null) throw new UsageError('--cni does not apply to "lab down": it removes every lab, whatever its data plane');
-      return { kind: 'lab', shared, action, cni: cniChoice };
+      let scenarios: string[] | null = null;
+      if (v.scenario !== undefined) {
+        if (action !== 'verify') throw new UsageError(`--scenario applies to "lab verify" only`);
+        if (shared.cluster !== null) throw new UsageError('lab verify --scenario runs the built-in cluster\'s named scenarios; leave out --cluster (with a cluster file the lab picks its own journeys)');
+        scenarios = v.scenario.split(',').map((x) => x.trim()).filter(Boolean);
+        if (scenarios.length === 0) throw new UsageError('--scenario needs a name, or several as A,B');
+        for (const one of scenarios) oneOf('scenario', one, LAB_SCENARIO_CHOICES, 'traffic');
+      }
+      return { kind: 'lab', shared, action, cni: cniChoice, scenarios };
     }
     case 'quiz':
       return parseQuizOptions(v, shared);

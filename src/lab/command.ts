@@ -20,7 +20,7 @@ import { Lab } from './lab.js';
 import { planLab, type LabPlan } from './plan.js';
 import { currentEnv, findTool, preflight } from './preflight.js';
 import { renderRows, renderScenario } from './report.js';
-import { labScenarios } from './scenarios.js';
+import { expandLabScenarioNames, externalClientIP, labScenarios, namedLabScenarios, needsTrafficCluster, type LabScenario } from './scenarios.js';
 import { attachFrames, Ports, prepareClients, runScenario, simulateScenario, type ScenarioRun } from './verify.js';
 
 export type LabAction = 'verify' | 'up' | 'down';
@@ -39,6 +39,8 @@ export interface LabIo {
   readonly cni?: CniKind | null;
   /** What the kernel offers for IP-in-IP (injected by tests). */
   readonly ipipFacts?: () => IpipFacts;
+  /** --scenario when given (lab verify): names from LAB_SCENARIO_CHOICES; "traffic" is every traffic scenario. */
+  readonly scenarios?: readonly string[] | null;
 }
 
 function ensureSbinOnPath(): void {
@@ -67,7 +69,9 @@ async function withSignals<T>(lab: Lab, fn: () => Promise<T>): Promise<T> {
 
 export async function runLab(action: LabAction, loaded: ClusterModel, io: LabIo): Promise<number> {
   // The built-in cluster is built as the source text's: its recorded kernel runs predate the traffic scenarios' Services.
-  let given = loaded === BUILTIN_CLUSTER ? SOURCE_TEXT_CLUSTER : loaded;
+  // lab verify --scenario with a traffic scenario builds the whole built-in cluster (its extra Services and web's pods).
+  const named = io.scenarios ? expandLabScenarioNames(io.scenarios) : null;
+  let given = loaded === BUILTIN_CLUSTER && !(named !== null && needsTrafficCluster(named)) ? SOURCE_TEXT_CLUSTER : loaded;
   if (action !== 'down') {
     try {
       given = clusterWithCni(given, io.cni ?? null);
@@ -118,13 +122,21 @@ export async function runLab(action: LabAction, loaded: ClusterModel, io: LabIo)
   }
 
   const runId = randomBytes(3).toString('hex');
-  const planned = planLab(cluster, runId);
+  let scenarios: LabScenario[];
+  try {
+    scenarios = named !== null && action === 'verify' ? namedLabScenarios(named) : labScenarios(cluster);
+  } catch (e) {
+    io.writeErr(`kube-packet-tour: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const planned = planLab(cluster, runId, { external: action === 'verify' ? externalClientIP(cluster, scenarios) : null });
   if (!planned.ok) {
     io.writeErr(`kube-packet-tour: ${planned.reason}\n`);
     return 2;
   }
   const plan = planned.plan;
-  const lab = new Lab(plan, cluster);
+  const hostClients = scenarios.filter((s) => s.request.from.startsWith('node/')).map((s) => s.request.from.slice('node/'.length));
+  const lab = new Lab(plan, cluster, action === 'verify' ? hostClients : []);
   const progress = (s: string): void => { if (!io.json) io.writeErr(`${s}\n`); };
   if (action === 'up') {
     try {
@@ -154,7 +166,6 @@ export async function runLab(action: LabAction, loaded: ClusterModel, io: LabIo)
       await prepareClients(lab);
       await lab.startCaptures();
       const tBuilt = Date.now();
-      const scenarios = labScenarios(cluster);
       const ports = new Ports();
       const runs: ScenarioRun[] = [];
       for (const s of scenarios) {

@@ -383,6 +383,13 @@ function conntrackRows(trace: Trace, obs: Observation, map: PortMap, hops: reado
 
 function hopRow(h: Hop, trace: Trace, obs: Observation, map: PortMap, fired: Map<string, Set<string>>): Row {
   const base = { section: 'hop' as const, ref: String(h.index), where: `${h.node ?? '-'}/${h.netns}/${h.device}`, what: h.step };
+  if ((h.step === 'send' || h.step === 'deliver') && h.node !== null && h.netns === h.node) {
+    // A host process (node/NAME, a hostNetwork pod): its socket hands the packet to the node's own IP
+    // stack, and the reply is delivered from it. No device carries the packet in this state (the
+    // request leaves through the device of its hops after nat OUTPUT and POSTROUTING, already
+    // rewritten), so there is nothing for tcpdump to compare here: the hops around it are checked.
+    return { ...base, simulator: describeHopPacket(h, map), kernel: `a socket in ${h.node}'s own namespace: no device carries the packet in this state (see the hops around it)`, status: 'info' };
+  }
   if (CAPTURE_STEPS.has(h.step)) return captureRow(h, obs, map, base, trace.hops);
   if (h.step === 'bridge-in') {
     // A frame for cni0's own MAC is meant for the node's IP stack: `tcpdump -p -i cni0` should show it
@@ -431,6 +438,13 @@ function hopRow(h: Hop, trace: Trace, obs: Observation, map: PortMap, fired: Map
       const dst = splitAddr(mapAddr(h.packet.dst, map)).ip;
       if (got === undefined) return { ...base, simulator: `${dst} via dev ${h.device}`, kernel: 'not looked up', status: 'info' };
       const dev = /\bdev (\S+)/.exec(got)?.[1] ?? '?';
+      // A packet for the node itself: the simulator's next hop on this node is filter INPUT (its hop
+      // names the device the packet came in on); the kernel's lookup answers from the local table.
+      const next = trace.hops[trace.hops.indexOf(h) + 1];
+      if (next !== undefined && next.node === h.node && next.step === 'filter-input') {
+        const local = /^local /.test(got.trim());
+        return { ...base, simulator: `${dst} is ${h.node}'s own: local delivery (to INPUT)`, kernel: got.trim().split('\n')[0] ?? '', status: local ? 'ok' : 'diff' };
+      }
       return { ...base, simulator: `${dst} dev ${h.device}`, kernel: got.trim().split('\n')[0] ?? '', status: dev === h.device ? 'ok' : 'diff' };
     }
     case 'conntrack-new':
@@ -500,7 +514,11 @@ function dnsRows(trace: Trace, obs: Observation): Row[] {
   }
   if (obs.lookup !== null) {
     const answered = dns.queries.filter((q) => q.type === 'A' && q.answer !== null).map((q) => q.answer!);
-    const simAnswer = answered.length === 0 ? 'no address' : answered.join(',');
+    // A query's `answer` is the address the journey goes on with; the whole answer (a headless
+    // Service has one A record per ready endpoint) is in the simulator's nslookup text.
+    const all = [...(dns.nslookup ?? '').matchAll(/^Address: (\S+)$/gm)].map((m) => m[1]!);
+    const simList = all.length > 0 && answered.length > 0 && all[0] === answered[answered.length - 1] ? all : answered;
+    const simAnswer = simList.length === 0 ? 'no address' : simList.join(',');
     const realAnswer = obs.lookup.ok ? obs.lookup.answers.join(',') : 'no address';
     rows.push({ section: 'dns', ref: 'ans', where: trace.request.from, what: 'getaddrinfo', simulator: simAnswer, kernel: realAnswer, status: simAnswer === realAnswer ? 'ok' : 'diff' });
   }

@@ -21,6 +21,21 @@ export interface Capture {
   readonly child: ChildProcess;
 }
 
+/**
+ * Who sends a scenario's first packet: a pod (its own namespace), a host process (a node's own
+ * namespace, as `--from node/NAME`) or the outside client (`--from external`, its own namespace on
+ * the lan bridge).
+ */
+export interface LabClient {
+  readonly kind: 'pod' | 'host' | 'external';
+  readonly ns: string;
+  readonly ip: string;
+  /** The node whose conntrack holds the client's flow first: its own node, or (outside) the node it connects to. */
+  readonly node: string | null;
+  /** The pod, for a pod client (its resolv.conf). */
+  readonly pod: PodPlan | null;
+}
+
 export class Lab {
   readonly agents = new Map<string, AgentHandle>();
   private captures: Capture[] = [];
@@ -29,6 +44,8 @@ export class Lab {
   constructor(
     readonly plan: LabPlan,
     readonly cluster: ClusterModel,
+    /** Nodes whose own namespace runs a client (host-network scenarios): they get an agent too. */
+    readonly hostClients: readonly string[] = [],
   ) {}
 
   get tmpDir(): string {
@@ -88,6 +105,12 @@ export class Lab {
       });
       this.agents.set(p.ns, agent);
     }
+    // Clients only (no servers): the outside client, and the nodes that act as host-network clients.
+    const clientOnly = [
+      ...(this.plan.external ? [{ ns: this.plan.external.ns, name: 'external', ip: this.plan.external.ip }] : []),
+      ...this.plan.nodes.filter((n) => this.hostClients.includes(n.node.name)).map((n) => ({ ns: n.ns, name: n.node.name, ip: n.node.internalIP })),
+    ];
+    for (const c of clientOnly) this.agents.set(c.ns, AgentHandle.start(c.ns, { name: c.name, ip: c.ip, tcp: [], udp: [], dns: null, daemon }));
     await Promise.all([...this.agents.values()].map((a) => a.ready()));
     if (daemon) {
       // Let them run on without us: close our ends of their pipes.
@@ -98,6 +121,29 @@ export class Lab {
         a.child.unref();
       }
     }
+  }
+
+  /** The client a trace starts from (its request.from): a pod, node/NAME or external[/IP]. */
+  clientFor(from: string, target: string | null): LabClient | null {
+    if (from === 'external' || from.startsWith('external/')) {
+      const x = this.plan.external;
+      if (x === null) return null;
+      const ip = target === null ? null : target.slice(0, target.lastIndexOf(':'));
+      const node = this.plan.nodes.find((n) => n.node.internalIP === ip)?.node.name ?? null;
+      return { kind: 'external', ns: x.ns, ip: x.ip, node, pod: null };
+    }
+    if (from.startsWith('node/')) {
+      const n = this.plan.nodes.find((x) => x.node.name === from.slice('node/'.length));
+      return n ? { kind: 'host', ns: n.ns, ip: n.node.internalIP, node: n.node.name, pod: null } : null;
+    }
+    const p = this.podByRef(from);
+    return p ? { kind: 'pod', ns: p.ns, ip: p.ip, node: p.node, pod: p } : null;
+  }
+
+  agentIn(ns: string): AgentHandle {
+    const a = this.agents.get(ns);
+    if (!a) throw new Error(`no agent in ${ns}`);
+    return a;
   }
 
   agentFor(pod: PodPlan): AgentHandle {
@@ -126,6 +172,8 @@ export class Lab {
       }
     }
     for (const p of this.plan.pods) points.push({ key: captureKey(p.node, p.pod.name, 'eth0'), ns: p.ns, device: 'eth0' });
+    // The outside client is the simulator's netns "client", on no node.
+    if (this.plan.external) points.push({ key: captureKey(null, 'client', 'eth0'), ns: this.plan.external.ns, device: 'eth0' });
     const started = points.map((pt, i) => {
       const file = join(this.tmpDir, `cap-${i}.pcap`);
       // -p, never promiscuous: a promiscuous cni0 also hands the host a copy of the frames it switches
@@ -163,6 +211,11 @@ export class Lab {
   async resetNodes(): Promise<void> {
     const script = 'iptables -Z && iptables -t nat -Z && { conntrack -F 2>/dev/null; true; } && for f in /proc/net/xt_recent/*; do [ -e "$f" ] && echo / > "$f"; done; true';
     await Promise.all(this.plan.nodes.map((n) => run(inNs(n.ns, ['sh', '-c', script]))));
+  }
+
+  /** Zeroes the nodes' filter and nat counters only (conntrack and the -m recent lists stay). */
+  async zeroCounters(): Promise<void> {
+    await Promise.all(this.plan.nodes.map((n) => run(inNs(n.ns, ['sh', '-c', 'iptables -Z && iptables -t nat -Z']))));
   }
 
   async conntrack(): Promise<Record<string, string>> {

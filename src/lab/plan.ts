@@ -34,8 +34,9 @@ import { calicoRawRestore } from '../core/cni/calico/iptables.js';
 import { CALICO_VETH_MAC, CALICO_VXLAN_DEV, CALICO_VXLAN_PORT, CALICO_VXLAN_VNI, calicoMtu, calicoVxlanMac, caliVethName, isCalico } from '../core/cni/calico/names.js';
 import { podHostsEntries } from '../core/dns/hosts.js';
 import { VXLAN_OVERHEAD } from '../core/cni/vxlan.js';
-import { bridgeIP, nodeRoutes, podRoutes, vtepIP, type Route } from '../core/kernel/routing.js';
-import { cidrPrefix } from '../core/net/ipv4.js';
+import { bridgeIP, nodeRoutes, nodeSubnet, podRoutes, vtepIP, type Route } from '../core/kernel/routing.js';
+import { macFor } from '../core/net/mac.js';
+import { cidrContains, cidrPrefix } from '../core/net/ipv4.js';
 import { nodeTables, type NodeTables } from '../core/proxy/node-tables.js';
 import { renderIptablesSave, renderKubeProxyRestore } from '../core/proxy/render-rules.js';
 import { restoreLine, type IptTable } from '../core/proxy/rule.js';
@@ -112,6 +113,26 @@ export interface LabPlan {
   readonly skipped: readonly string[];
   /** A DNS table for the stand-in CoreDNS: FQDN (no trailing dot) -> A records. */
   readonly dnsRecords: Readonly<Record<string, readonly string[]>>;
+  /** The outside client, when a scenario needs one. */
+  readonly external: ExternalPlan | null;
+}
+
+/**
+ * The outside client of the NodePort scenarios (`--from external`): a namespace of its own whose
+ * eth0 is one more port on the lan bridge, with the simulator's address and MAC for it. Like the
+ * nodes it has no link to the host's namespace.
+ */
+export interface ExternalPlan {
+  readonly ns: string;
+  readonly ip: string;
+  readonly mac: string;
+  /** Its peer on the lan bridge (inside the lan namespace). */
+  readonly lanPort: string;
+}
+
+export interface PlanOptions {
+  /** Add the outside client at this address (on the nodes' network), as `--from external/IP`. */
+  readonly external?: string | null;
 }
 
 export type PlanResult = { readonly ok: true; readonly plan: LabPlan } | { readonly ok: false; readonly reason: string };
@@ -199,7 +220,7 @@ function addOrder(routes: readonly Route[]): Route[] {
   return [...routes.filter((r) => r.via === null), ...routes.filter((r) => r.via !== null)];
 }
 
-export function planLab(cluster: ClusterModel, runId: string): PlanResult {
+export function planLab(cluster: ClusterModel, runId: string, options: PlanOptions = {}): PlanResult {
   if (!/^[0-9a-f]{6}$/.test(runId)) return { ok: false, reason: `bad run id ${runId}` };
   const cni = cluster.network.cni;
   if (!LAB_CNIS.includes(cni) && cni !== 'calico-ipip') return { ok: false, reason: `the lab builds ${LAB_CNIS.join(', ')} (and calico-ipip where the kernel has ipip); this cluster uses ${cni}` };
@@ -288,7 +309,15 @@ export function planLab(cluster: ClusterModel, runId: string): PlanResult {
   }
 
   const steps: Step[] = [];
-  const namespaces = [lanNs, ...nodes.map((n) => n.ns), ...pods.map((p) => p.ns)];
+  let external: ExternalPlan | null = null;
+  if (options.external) {
+    const ip = options.external;
+    const subnets = cluster.nodes.map((n) => nodeSubnet(n));
+    if (!subnets.some((c) => cidrContains(c, ip)) || cluster.nodes.some((n) => n.internalIP === ip)) return { ok: false, reason: `the outside client ${ip} is not a free address on the nodes' network` };
+    // The simulator's MAC for this client (trace.ts resolveClient): eth0@external/IP.
+    external = { ns: uniqueName(`${prefix}external`, used), ip, mac: macFor(`eth0@external/${ip}`), lanPort: 'x0' };
+  }
+  const namespaces = [lanNs, ...nodes.map((n) => n.ns), ...pods.map((p) => p.ns), ...(external ? [external.ns] : [])];
   for (const ns of namespaces) steps.push({ kind: 'netns-add', ns });
   // IPv6 off everywhere first, so no router solicitation or DAD ever shows up in a capture.
   const noV6: [string, string][] = [['net/ipv6/conf/all/disable_ipv6', '1'], ['net/ipv6/conf/default/disable_ipv6', '1']];
@@ -297,6 +326,7 @@ export function planLab(cluster: ClusterModel, runId: string): PlanResult {
     steps.push({ kind: 'sysctl', ns: n.ns, values: [...noV6, ['net/ipv4/ip_forward', '1'], ['net/bridge/bridge-nf-call-iptables', cluster.network.brNetfilter ? '1' : '0']] });
   }
   for (const p of pods) steps.push({ kind: 'sysctl', ns: p.ns, values: noV6 });
+  if (external) steps.push({ kind: 'sysctl', ns: external.ns, values: noV6 });
 
   steps.push({ kind: 'ip', ns: lanNs, lines: ['link set lo up', 'link add br0 type bridge', 'link set br0 up'] });
   const overlayMtu = mtu - VXLAN_OVERHEAD;
@@ -374,7 +404,24 @@ export function planLab(cluster: ClusterModel, runId: string): PlanResult {
     }
     if (fdb.length > 0) steps.push({ kind: 'bridge', ns: n.ns, lines: fdb });
   }
-  steps.push({ kind: 'ip', ns: lanNs, lines: nodes.flatMap((n) => [`link set ${n.lanPort} master br0`, `link set ${n.lanPort} up`]) });
+  if (external) {
+    const subnet = nodeSubnet(cluster.nodes[0]!);
+    steps.push({
+      kind: 'ip',
+      ns: external.ns,
+      lines: [
+        'link set lo up',
+        `link add eth0 mtu ${mtu} address ${external.mac} type veth peer name ${external.lanPort} mtu ${mtu} netns ${lanNs}`,
+        `addr add ${external.ip}/${cidrPrefix(subnet)} dev eth0`,
+        'link set eth0 up',
+      ],
+    });
+  }
+  steps.push({
+    kind: 'ip',
+    ns: lanNs,
+    lines: [...nodes.map((n) => n.lanPort), ...(external ? [external.lanPort] : [])].flatMap((port) => [`link set ${port} master br0`, `link set ${port} up`]),
+  });
   for (const p of pods) {
     const prefixLen = calico ? 32 : cidrPrefix(nodeByName.get(p.node)!.node.podCIDR);
     const lines = ['link set lo up', `addr add ${p.ip}/${prefixLen} dev eth0`, 'link set eth0 up'];
@@ -388,7 +435,7 @@ export function planLab(cluster: ClusterModel, runId: string): PlanResult {
     steps.push({ kind: 'iptables-restore', ns: n.ns, text: n.saveText, noflush: false });
     if (n.rawRestoreText !== null) steps.push({ kind: 'iptables-restore', ns: n.ns, text: n.rawRestoreText, noflush: true });
   }
-  return { ok: true, plan: { runId, cni, prefix, lanNs, nodes, pods, namespaces, steps, skipped, dnsRecords: clusterARecords(cluster) } };
+  return { ok: true, plan: { runId, cni, prefix, lanNs, nodes, pods, namespaces, steps, skipped, dnsRecords: clusterARecords(cluster), external } };
 }
 
 /** The `ip`/`bridge` argv for a step's batch: always `-n <lab namespace>`, so nothing lands in the host's. */

@@ -4,7 +4,9 @@
 import type { ClusterModel } from '../core/cluster/model.js';
 import { proxyServicePorts } from '../core/proxy/service-ports.js';
 import type { TraceOptions, TraceRequest } from '../core/request.js';
-import { SCENARIOS } from '../core/scenarios.js';
+import { ALL_SCENARIOS, SCENARIOS } from '../core/scenarios.js';
+import type { AnyScenarioName } from '../core/request.js';
+import { defaultExternalIP } from '../core/trace.js';
 
 export interface LabScenario {
   readonly name: string;
@@ -48,4 +50,54 @@ export function labScenarios(cluster: ClusterModel): LabScenario[] {
   if (empty) out.push({ name: 'no-endpoints', title: `${ref(client)} to ${empty.spn}, which has no endpoints`, request: { from: ref(client), to: `${empty.service.name}.${empty.service.namespace}.svc.${domain}:${empty.port.port}` }, options: {} });
   out.push({ name: 'nxdomain', title: `${ref(client)} looks up a name that does not exist`, request: { from: ref(client), to: 'kpt-no-such-name' }, options: {} });
   return out;
+}
+
+/**
+ * The traffic beyond the source text that `lab verify --scenario` builds (src/core/traffic-scenarios.ts):
+ * they need the built-in cluster's extra Deployment and Services (web, web-local, web-internal,
+ * myapp-sticky, myapp-headless), a host-network client (the node's own namespace) or an outside
+ * client (one more namespace on the lan bridge). `--scenario traffic` names them all.
+ */
+export const LAB_TRAFFIC_SCENARIO_NAMES = [
+  'host-network-clusterip',
+  'nodeport-external',
+  'nodeport-local',
+  'nodeport-local-no-endpoint',
+  'internal-local',
+  'internal-local-no-endpoint',
+  'session-affinity',
+  'headless',
+] as const satisfies readonly AnyScenarioName[];
+
+/** What `lab verify --scenario` accepts: the source text's scenarios, the traffic ones, and "traffic" for all of those. */
+export const LAB_SCENARIO_CHOICES: readonly string[] = [...Object.keys(SCENARIOS), ...LAB_TRAFFIC_SCENARIO_NAMES, 'traffic'];
+
+/** Expands --scenario's list ("traffic" -> every traffic scenario), in the order given, without repeats. */
+export function expandLabScenarioNames(names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const n of names) for (const x of n === 'traffic' ? LAB_TRAFFIC_SCENARIO_NAMES : [n]) if (!out.includes(x)) out.push(x);
+  return out;
+}
+
+export function needsTrafficCluster(names: readonly string[]): boolean {
+  return names.some((n) => (LAB_TRAFFIC_SCENARIO_NAMES as readonly string[]).includes(n));
+}
+
+/** The named scenarios on the built-in cluster (the traffic ones need BUILTIN_CLUSTER's extras). */
+export function namedLabScenarios(names: readonly string[]): LabScenario[] {
+  return names.map((n) => {
+    const s = ALL_SCENARIOS[n as AnyScenarioName];
+    if (s === undefined || s.cluster !== undefined) throw new Error(`the lab does not build the scenario ${n}`);
+    return { name: s.name, title: s.title, request: s.request, options: s.options };
+  });
+}
+
+/** The outside client's address when one of the scenarios starts outside the cluster. */
+export function externalClientIP(cluster: ClusterModel, scenarios: readonly LabScenario[]): string | null {
+  for (const s of scenarios) {
+    const from = s.request.from;
+    if (from === 'external') return defaultExternalIP(cluster);
+    if (from.startsWith('external/')) return from.slice('external/'.length);
+  }
+  return null;
 }

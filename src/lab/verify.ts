@@ -31,6 +31,8 @@ import type { PodPlan } from './plan.js';
 import type { LabScenario } from './scenarios.js';
 
 export const TCP_CLIENT_PORTS: readonly [number, number] = [43512, 44999];
+/** How long a client waits for a SYN the simulator says is dropped: less than the 1 s initial RTO. */
+export const DROP_WAIT_MS = 800;
 export const UDP_CLIENT_PORTS: readonly [number, number] = [51234, 52999];
 /** The chance that a correct rule set never picks the pinned endpoint in maxAttempts tries. */
 const MISS_PROBABILITY = 1e-6;
@@ -60,11 +62,15 @@ class Ports {
 /** Prepares the pods for one-packet-each-way connections (see the top of this file). */
 export async function prepareClients(lab: Lab): Promise<void> {
   const [lo, hi] = TCP_CLIENT_PORTS;
-  await Promise.all(
-    lab.plan.pods.map((p) =>
-      run(inNs(p.ns, ['sh', '-c', `echo 0 > /proc/sys/net/ipv4/tcp_synack_retries && iptables -A OUTPUT -p tcp --sport ${lo}:${hi} --tcp-flags SYN NONE -j DROP`])),
-    ),
-  );
+  const drop = `-p tcp --sport ${lo}:${hi} --tcp-flags SYN NONE -j DROP`;
+  await Promise.all([
+    ...lab.plan.pods.map((p) => run(inNs(p.ns, ['sh', '-c', `echo 0 > /proc/sys/net/ipv4/tcp_synack_retries && iptables -A OUTPUT ${drop}`]))),
+    ...(lab.plan.external ? [run(inNs(lab.plan.external.ns, ['sh', '-c', `iptables -A OUTPUT ${drop}`]))] : []),
+    // A host-network client shares its node's tables: its drop goes in table raw (OUTPUT, before
+    // conntrack and every nat/filter chain), whose counters the comparison leaves out, so the
+    // filter and nat counters still count only the SYN and the SYN-ACK.
+    ...lab.plan.nodes.filter((n) => lab.hostClients.includes(n.node.name)).map((n) => run(inNs(n.ns, ['sh', '-c', `iptables -t raw -A OUTPUT ${drop}`]))),
+  ]);
 }
 
 export function simulateScenario(cluster: ClusterModel, s: LabScenario): Trace {
@@ -107,7 +113,8 @@ export function routeIif(hops: readonly Hop[], i: number): string | null {
   const node = hops[i]!.node;
   for (let j = i - 1; j >= 0; j--) {
     const h = hops[j]!;
-    if (h.node !== node) return h.step === 'wire' ? 'eth0' : null;
+    // From the wire, or from the outside client (on no node: its frame arrives on the node's eth0).
+    if (h.node !== node) return h.step === 'wire' || h.node === null ? 'eth0' : null;
     if (h.step === 'bridge-in') return 'cni0';
     if (h.step === 'decap') return h.device;
     if (h.step === 'veth' && h.netns === node) return h.device;
@@ -118,9 +125,9 @@ export function routeIif(hops: readonly Hop[], i: number): string | null {
 
 export async function runScenario(lab: Lab, s: LabScenario, trace: Trace, ports: Ports): Promise<ScenarioRun> {
   const started = Date.now();
-  const client = lab.podByRef(trace.request.from);
+  const client = lab.clientFor(trace.request.from, trace.target);
   if (client === null) throw new Error(`${s.name}: the client ${trace.request.from} is not in the lab`);
-  const agent = lab.agentFor(client);
+  const agent = lab.agentIn(client.ns);
   const proto = trace.request.proto === 'UDP' || s.options.dnsOnly ? 'UDP' : 'TCP';
 
   // 1. The resolver's walk, when the scenario starts from a name.
@@ -154,19 +161,33 @@ export async function runScenario(lab: Lab, s: LabScenario, trace: Trace, ports:
   const clientNode = client.node;
   if (targetIP !== null && targetPort !== null) {
     const question = trace.dns?.queries.at(-1);
+    // The simulator follows one SYN; when it says the SYN is dropped, the client gives up before its
+    // first retransmission (the initial RTO is 1 s), so the counters count that one SYN only.
+    const dropped = trace.outcome === 'dropped' && proto === 'TCP';
+    const once = async (localPort: number): Promise<AgentReply> =>
+      s.options.dnsOnly
+        ? agent.request({ op: 'dns', server: targetIP, port: targetPort, localPort, name: question?.name ?? host, type: question?.type ?? 'A' })
+        : agent.request({ op: 'connect', host: targetIP, port: targetPort, localPort, ...(dropped ? { timeoutMs: DROP_WAIT_MS } : {}) });
     while (attempts < limit) {
       attempts++;
       port = ports.next(proto);
       await lab.resetNodes();
-      const reply = s.options.dnsOnly
-        ? await agent.request({ op: 'dns', server: targetIP, port: targetPort, localPort: port, name: question?.name ?? host, type: question?.type ?? 'A' })
-        : await agent.request({ op: 'connect', host: targetIP, port: targetPort, localPort: port });
-      result = clientResult(reply);
+      result = clientResult(await once(port));
       conntrack = await lab.conntrack();
-      if (pinned === null) break;
-      const entry = parseConntrackList(conntrack[clientNode] ?? '').find((e) => e.orig.src === client.ip && e.orig.sport === port);
-      const chosen = entry ? `${entry.reply.src}:${entry.reply.sport}` : null;
-      if (chosen === pinned || chosen === null) break;
+      if (pinned !== null) {
+        const entry = parseConntrackList(conntrack[clientNode ?? ''] ?? '').find((e) => e.orig.src === client.ip && e.orig.sport === port);
+        const chosen = entry ? `${entry.reply.src}:${entry.reply.sport}` : null;
+        if (chosen !== pinned && chosen !== null) continue;
+      }
+      if (s.options.secondConnection) {
+        // sessionAffinity: the trace follows the second connection, from a new port, with the first
+        // one's conntrack entry and -m recent entry left in place; only the counters start again.
+        await lab.zeroCounters();
+        port = ports.next(proto);
+        result = clientResult(await once(port));
+        conntrack = await lab.conntrack();
+      }
+      break;
     }
   }
   const counters = attempts > 0 ? await lab.counters() : {};
@@ -220,7 +241,7 @@ export async function runScenario(lab: Lab, s: LabScenario, trace: Trace, ports:
       routes,
       dnsLog,
       lookup,
-      resolvConf: trace.dns !== null ? client.files['resolv.conf'] : null,
+      resolvConf: trace.dns !== null ? client.pod?.files['resolv.conf'] ?? null : null,
       portRange: [range[0] || 32768, range[1] || 60999],
       vxlanPort: lab.plan.cni === 'calico-vxlan' ? CALICO_VXLAN_PORT : lab.cluster.network.vxlan.port,
       bridgeMacs: isCalico(lab.plan.cni) ? {} : Object.fromEntries(lab.cluster.nodes.map((n) => [n.name, n.bridgeMac])),
