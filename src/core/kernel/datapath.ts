@@ -14,7 +14,7 @@ import type { Component, Direction, Hop, HopStep, OuterHeader, PacketView, Rewri
 import { conntrackLine, invert, lookup, newEntry, type CtEntry, type CtProto, type Tuple } from './conntrack.js';
 import { traverse, type CtState, type PacketContext, type RecentLists, type StatisticChooser, type Traversal } from './netfilter.js';
 import { dnatText, noDnatText } from './nat-text.js';
-import { bridgeIP, lookupRoute, nodeLocalAddresses, nodeRoutes, nodeSubnet, nodeWithVtep, podRoutes, vtepIP, type Route } from './routing.js';
+import { bridgeIP, localAddressDevice, lookupRoute, nodeLocalAddresses, nodeRoutes, nodeSubnet, nodeWithVtep, podRoutes, vtepIP, type Route } from './routing.js';
 import { vxlanSourcePort, VXLAN_OVERHEAD } from '../cni/vxlan.js';
 import { CALICO_GATEWAY, CALICO_VETH_MAC, CALICO_VXLAN_DEV, calicoVxlanMac, CALICO_VXLAN_PORT, CALICO_VXLAN_VNI, caliVethName, IPIP_DEV, IPIP_OVERHEAD, isCalico } from '../cni/calico/names.js';
 import { calicoNode, ipsetMembers, tunnelAddress } from '../cni/calico/ipam.js';
@@ -68,6 +68,7 @@ export interface DatapathOptions {
 
 interface NodeContext {
   readonly isLocalAddress: (ip: string) => boolean;
+  readonly localAddressDevice: (ip: string) => string | null;
   readonly recent: RecentLists;
 }
 
@@ -1006,10 +1007,20 @@ export class Datapath {
       entry.srcNat = true;
       entry.reply = { ...entry.reply, dst: packet.src, dport: packet.sport };
       const byFlannel = post.verdictRule.chain === 'FLANNEL-POSTRTG';
+      // Felix's rule for its tunnel device (calico-vxlan, calico-ipip): a node-local source that is not
+      // the tunnel's own address (addrtype ! --src-type LOCAL --limit-iface-out, then --src-type LOCAL).
+      // cali-POSTROUTING comes before KUBE-POSTROUTING, so it masquerades first (seen in the lab: 0
+      // packets on KUBE-POSTROUTING, 1 on this rule).
+      const byCalicoTunnel = post.verdictRule.chain === 'cali-POSTROUTING';
+      const who = byFlannel
+        ? `flanneld's FLANNEL-POSTRTG masquerades traffic entering the pod network from outside it`
+        : byCalicoTunnel
+          ? `Felix's cali-POSTROUTING rule for ${out.dev} matches first: the source ${from.split(':')[0]} is one of the node's own addresses but not ${out.dev}'s (-m addrtype ! --src-type LOCAL --limit-iface-out, then --src-type LOCAL), so it MASQUERADEs before KUBE-POSTROUTING is reached (the 0x4000 mark stays set, unused)`
+          : `KUBE-POSTROUTING sees the 0x4000 mark, clears it and MASQUERADEs`;
       this.hop({
         node: node.name, netns: node.name, device: out.dev, component: 'netfilter', step: 'masquerade', packet, hook: 'POSTROUTING', entry, traversal: post,
         rewrite: { kind: 'MASQUERADE', from, to: hostPort(packet.src, packet.sport), table: 'nat', chain: post.verdictRule.chain, rule: restoreLine(post.verdictRule) },
-        action: `nat POSTROUTING (priority +100): ${byFlannel ? `flanneld's FLANNEL-POSTRTG masquerades traffic entering the pod network from outside it` : `KUBE-POSTROUTING sees the 0x4000 mark, clears it and MASQUERADEs`}: the source becomes ${packet.src}, the address of the outgoing device ${out.dev}${this.cluster.proxy.randomFully ? ', with a random source port (--random-fully)' : ''}. The endpoint will see ${packet.src}, not ${from.split(':')[0]}. conntrack confirms the entry.`,
+        action: `nat POSTROUTING (priority +100): ${who}: the source becomes ${packet.src}, the address of the outgoing device ${out.dev}${this.cluster.proxy.randomFully ? ', with a random source port (--random-fully)' : ''}. The endpoint will see ${packet.src}, not ${from.split(':')[0]}. conntrack confirms the entry.`,
       });
     } else {
       this.hop({
@@ -1111,6 +1122,7 @@ export class Datapath {
       ctstate,
       ctDnat,
       isLocalAddress: own.isLocalAddress,
+      localAddressDevice: own.localAddressDevice,
       inIface,
       outIface,
       inSet: this.calicoInSet,
@@ -1128,6 +1140,7 @@ export class Datapath {
       const lists = new Map<string, Set<string>>();
       own = {
         isLocalAddress: (ip) => local.has(ip) || ip.startsWith('127.'),
+        localAddressDevice: (ip) => localAddressDevice(this.cluster, node, ip) ?? (local.has(ip) ? 'kube-ipvs0' : null),
         recent: {
           has: (name, ip) => lists.get(name)?.has(ip) ?? false,
           add: (name, ip) => {

@@ -21,6 +21,8 @@ export interface PacketContext {
   /** Whether conntrack has already DNATed this connection (for `--ctstate DNAT`). */
   readonly ctDnat: boolean;
   readonly isLocalAddress: (ip: string) => boolean;
+  /** The device a local address sits on (null: not local), for `-m addrtype --limit-iface-out`. */
+  readonly localAddressDevice?: (ip: string) => string | null;
   readonly inIface: string | null;
   readonly outIface: string | null;
   /** ipset membership for `-m set --match-set NAME src|dst` (Calico's ipsets); absent: no set matches. */
@@ -91,8 +93,12 @@ function matchOne(m: MatchSpec, pkt: PacketContext, mark: number, rule: IptRule,
       return negate(m.ctstate, hit);
     }
     case 'addrtype': {
-      if (m.srcType && !negate(m.srcType, m.srcType.value === 'LOCAL' && pkt.isLocalAddress(pkt.src))) return false;
-      if (m.dstType && !negate(m.dstType, m.dstType.value === 'LOCAL' && pkt.isLocalAddress(pkt.dst))) return false;
+      // --limit-iface-out: LOCAL only for an address of the outgoing device itself (xt_addrtype looks
+      // the address up with inet_dev_addr_type(dev)); the node's eth0 address leaving a tunnel is not.
+      const local = (ip: string): boolean =>
+        m.limitIfaceOut && pkt.outIface !== null && pkt.localAddressDevice !== undefined ? pkt.localAddressDevice(ip) === pkt.outIface : pkt.isLocalAddress(ip);
+      if (m.srcType && !negate(m.srcType, m.srcType.value === 'LOCAL' && local(pkt.src))) return false;
+      if (m.dstType && !negate(m.dstType, m.dstType.value === 'LOCAL' && local(pkt.dst))) return false;
       return true;
     }
     case 'recent':

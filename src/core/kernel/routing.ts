@@ -5,7 +5,7 @@ import type { ClusterModel, NodeModel, PodModel } from '../cluster/model.js';
 import { memoByObject, memoByObjectAndKey } from '../memo.js';
 import { cidrContains, cidrHost, cidrNetwork, cidrPrefix, parseCidr } from '../net/ipv4.js';
 import { calicoNodeRoutes, calicoPodRoutes } from '../cni/calico/routes.js';
-import { isCalico } from '../cni/calico/names.js';
+import { CALICO_VXLAN_DEV, IPIP_DEV, isCalico } from '../cni/calico/names.js';
 import { tunnelAddress } from '../cni/calico/ipam.js';
 
 export interface Route {
@@ -124,6 +124,21 @@ export function lookupRoute(routes: readonly Route[], ip: string): Route | null 
     }
   }
   return best;
+}
+
+/**
+ * The device a node's own address sits on (its "local ... dev X" route in table local), or null when
+ * the address is not the node's: what `-m addrtype --limit-iface-out` compares with the outgoing device.
+ */
+export function localAddressDevice(cluster: ClusterModel, node: NodeModel, ip: string): string | null {
+  if (ip === node.internalIP) return 'eth0';
+  if (ip.startsWith('127.')) return 'lo';
+  if (isCalico(cluster.network.cni)) {
+    return ip === tunnelAddress(cluster, node) ? (cluster.network.cni === 'calico-ipip' ? IPIP_DEV : CALICO_VXLAN_DEV) : null;
+  }
+  if (ip === bridgeIP(node)) return 'cni0';
+  if (cluster.network.cni === 'flannel-vxlan' && ip === vtepIP(node)) return 'flannel.1';
+  return null;
 }
 
 /** Addresses the node owns (addrtype LOCAL): its IP, cni0's, flannel.1's, loopback (cached per cluster and node). */

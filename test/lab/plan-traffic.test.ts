@@ -1,0 +1,80 @@
+// lab verify --scenario (traffic beyond the source text), pure: the whole built-in cluster, the
+// outside client's namespace on the lan bridge, the scenarios' names, and the CLI contract.
+
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_CLUSTER } from '../../src/core/cluster/builtin.js';
+import { TRAFFIC_SCENARIOS, TRAFFIC_FAILURE_SCENARIOS } from '../../src/core/traffic-scenarios.js';
+import { parseCommandLine } from '../../src/cli/options.js';
+import { batchArgv, LAB_NAME_RE, planLab } from '../../src/lab/plan.js';
+import { expandLabScenarioNames, externalClientIP, LAB_TRAFFIC_SCENARIO_NAMES, namedLabScenarios, needsTrafficCluster } from '../../src/lab/scenarios.js';
+import { routeIif, simulateScenario } from '../../src/lab/verify.js';
+
+describe('lab verify --scenario', () => {
+  it('"traffic" is every traffic scenario the lab builds; names keep their order, without repeats', () => {
+    expect(expandLabScenarioNames(['traffic'])).toEqual([...LAB_TRAFFIC_SCENARIO_NAMES]);
+    expect(expandLabScenarioNames(['headless', 'pod-ip', 'headless'])).toEqual(['headless', 'pod-ip']);
+    expect(needsTrafficCluster(['pod-ip'])).toBe(false);
+    expect(needsTrafficCluster(['pod-ip', 'nodeport-local'])).toBe(true);
+    for (const n of LAB_TRAFFIC_SCENARIO_NAMES) expect({ ...TRAFFIC_SCENARIOS, ...TRAFFIC_FAILURE_SCENARIOS }).toHaveProperty(n);
+  });
+
+  it('every traffic scenario simulates on the built-in cluster (no variant of its own)', () => {
+    for (const s of namedLabScenarios(expandLabScenarioNames(['traffic']))) {
+      expect(() => simulateScenario(BUILTIN_CLUSTER, s), s.name).not.toThrow();
+    }
+    expect(() => namedLabScenarios(['vxlan-mtu'])).toThrow(/does not build/);
+  });
+
+  it('the CLI: lab verify --scenario A,B; unknown names, other actions and --cluster are usage errors', () => {
+    const c = parseCommandLine(['lab', 'verify', '--scenario', 'traffic,pod-ip', '--cni', 'calico-bgp'], {});
+    expect(c).toMatchObject({ kind: 'lab', action: 'verify', cni: 'calico-bgp', scenarios: ['traffic', 'pod-ip'] });
+    expect(parseCommandLine(['lab', 'verify'], {})).toMatchObject({ kind: 'lab', scenarios: null });
+    expect(() => parseCommandLine(['lab', 'verify', '--scenario', 'vxlan-mtu'], {})).toThrow(/not one of/);
+    expect(() => parseCommandLine(['lab', 'up', '--scenario', 'headless'], {})).toThrow(/lab verify/);
+    expect(() => parseCommandLine(['lab', 'verify', '--scenario', 'headless', '--cluster', 'x.json'], {})).toThrow(/--cluster/);
+  });
+});
+
+describe('planLab with the outside client', () => {
+  const scenarios = namedLabScenarios(['nodeport-external']);
+  const ip = externalClientIP(BUILTIN_CLUSTER, scenarios);
+  const r = planLab(BUILTIN_CLUSTER, 'abc123', { external: ip });
+  if (!r.ok) throw new Error(r.reason);
+  const p = r.plan;
+
+  it('is 192.168.1.50 with the simulator\'s MAC, in its own lab namespace', () => {
+    expect(ip).toBe('192.168.1.50');
+    const trace = simulateScenario(BUILTIN_CLUSTER, scenarios[0]!);
+    expect(p.external).toMatchObject({ ns: 'kpt-abc123-external', ip: '192.168.1.50', mac: trace.hops[0]!.packet.srcMac });
+    expect(p.namespaces.at(-1)).toBe('kpt-abc123-external');
+    for (const ns of p.namespaces) expect(ns).toMatch(LAB_NAME_RE);
+  });
+
+  it('its eth0 is a veth whose peer is one more port of the lan bridge: nothing else, nothing of the host\'s', () => {
+    const mine = new Set(p.namespaces);
+    const ext = p.steps.filter((s) => s.ns === 'kpt-abc123-external' && s.kind === 'ip');
+    expect(ext).toHaveLength(1);
+    const lines = ext[0]!.kind === 'ip' ? ext[0]!.lines : [];
+    expect(lines).toContain('addr add 192.168.1.50/24 dev eth0');
+    expect(lines.find((l) => l.startsWith('link add eth0'))).toMatch(/peer name x0 mtu 1500 netns kpt-abc123-lan$/);
+    for (const s of p.steps) {
+      expect(mine.has(s.ns)).toBe(true);
+      if (s.kind === 'ip' || s.kind === 'bridge') expect(batchArgv(s).slice(0, 3)).toEqual([s.kind, '-n', s.ns]);
+    }
+    const lan = p.steps.filter((s) => s.ns === 'kpt-abc123-lan' && s.kind === 'ip').flatMap((s) => (s.kind === 'ip' ? s.lines : []));
+    expect(lan).toContain('link set x0 master br0');
+  });
+
+  it('the whole built-in cluster: web\'s pod is in the lab; no outside client without a scenario that needs one', () => {
+    expect(p.pods.some((x) => x.pod.name.startsWith('web-'))).toBe(true);
+    const plain = planLab(BUILTIN_CLUSTER, 'abc123');
+    expect(plain.ok && plain.plan.external).toBe(null);
+    expect(externalClientIP(BUILTIN_CLUSTER, namedLabScenarios(['headless']))).toBe(null);
+  });
+
+  it('a route hop right after the outside client looks the route up as arriving on eth0', () => {
+    const trace = simulateScenario(BUILTIN_CLUSTER, scenarios[0]!);
+    const i = trace.hops.findIndex((h) => h.step === 'route');
+    expect(routeIif(trace.hops, i)).toBe('eth0');
+  });
+});
