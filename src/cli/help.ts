@@ -39,6 +39,15 @@ Trace options:
                              hop by hop, differences marked
   --json                     the Trace as JSON (with --compare: both traces and the alignment)
 
+Lab options:
+  --scenario NAME[,NAME]     lab verify: only these scenarios (the source text's names above), or
+                             the traffic beyond it, on the whole built-in cluster (web's pod and
+                             Services, myapp-sticky, myapp-headless): host-network-clusterip (the
+                             node's own namespace as client), nodeport-external, nodeport-local,
+                             nodeport-local-no-endpoint (an outside client namespace on the lan
+                             bridge), internal-local, internal-local-no-endpoint, session-affinity,
+                             headless; "traffic" for all of those  [the source text's scenarios]
+
 Rules options:
   --node NAME                whose rules  [the first node]
   --format save|restore      what iptables-save prints on the node, or what kube-proxy

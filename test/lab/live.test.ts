@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SOURCE_TEXT_CLUSTER as BUILTIN_CLUSTER } from '../../src/core/cluster/builtin.js';
+import { BUILTIN_CLUSTER as FULL_CLUSTER, SOURCE_TEXT_CLUSTER as BUILTIN_CLUSTER } from '../../src/core/cluster/builtin.js';
 import { compareScenario, type Observation } from '../../src/lab/compare.js';
 import { preflight } from '../../src/lab/preflight.js';
 import type { LabScenario } from '../../src/lab/scenarios.js';
@@ -249,6 +249,39 @@ describe.skipIf(!pre.ok)(`lab on a real kernel${pre.ok ? '' : ` (skipped: ${reas
     expect(existsSync(join(tmpdir(), `kpt-lab-${r.runId}`))).toBe(false);
     await new Promise((res) => setTimeout(res, 300));
     expect(processesOf(r.runId)).toEqual([]);
+  }, 90_000);
+
+  // Traffic beyond the source text (lab verify --scenario traffic): the whole built-in cluster, a
+  // host-network client (the node's own namespace) and an outside client on the lan bridge.
+  it.each(['flannel-vxlan', 'calico-vxlan'])('verify --scenario traffic --cni %s: NodePorts, traffic policies, host network, affinity, headless', async (cni) => {
+    type Report = { ok: boolean; static: Parameters<typeof unexplained>[1]; scenarios: { scenario: string; rows: Parameters<typeof unexplained>[1] }[] };
+    const record = join(dir, `record-traffic-${cni}.json`);
+    let r = await runEntry(['verify', '--json', '--cni', cni, '--scenario', 'traffic'], { KPT_LAB_RECORD: record });
+    let report = JSON.parse(r.stdout) as Report;
+    // As above: one more run when a busy machine made the kernel retransmit a SYN.
+    if (report.scenarios.some((s) => unexplained(s.scenario, s.rows).length > 0)) {
+      r = await runEntry(['verify', '--json', '--cni', cni, '--scenario', 'traffic'], { KPT_LAB_RECORD: record });
+      report = JSON.parse(r.stdout) as Report;
+    }
+    expect(r.stderr).toBe('');
+    expect(report.static.filter((x) => x.status === 'diff')).toEqual([]);
+    expect(report.scenarios.map((s) => s.scenario)).toEqual([
+      'host-network-clusterip', 'nodeport-external', 'nodeport-local', 'nodeport-local-no-endpoint',
+      'internal-local', 'internal-local-no-endpoint', 'session-affinity', 'headless',
+    ]);
+    for (const s of report.scenarios) {
+      expect(unexplained(s.scenario, s.rows).map((x) => `${s.scenario} ${x.ref} ${x.what} ${x.where}: ${x.simulator} | ${x.kernel}`)).toEqual([]);
+    }
+    expect(r.code).toBe(0);
+    // The check bites: the outside client's frames, and the masquerading rule of the host client.
+    const rec = JSON.parse(readFileSync(record, 'utf8')) as { runs: { scenario: LabScenario; trace: Parameters<typeof compareScenario>[0]; observation: Observation }[] };
+    const cluster = withCni(FULL_CLUSTER, cni as 'flannel-vxlan' | 'calico-vxlan');
+    const ext = rec.runs.find((x) => x.scenario.name === 'nodeport-external')!;
+    const wrongMac = { ...ext.trace, hops: ext.trace.hops.map((h) => (h.step === 'send' && h.node === null ? { ...h, packet: { ...h.packet, srcMac: '02:00:00:00:00:01' } } : h)) };
+    expect(compareScenario(wrongMac, ext.observation, cluster).differences).toBeGreaterThan(0);
+    const host = rec.runs.find((x) => x.scenario.name === 'host-network-clusterip')!;
+    const notMasqueraded = { ...host.trace, hops: host.trace.hops.map((h) => ({ ...h, rules: h.rules.filter((x) => !/MASQUERADE/.test(x)) })) };
+    expect(compareScenario(notMasqueraded, host.observation, cluster).differences).toBeGreaterThan(0);
   }, 90_000);
 
   it('verify killed with SIGKILL halfway leaves a lab that `lab down` removes', async () => {

@@ -1,4 +1,4 @@
-// What the live tests run: `kube-packet-tour lab ACTION [--json] [--cluster FILE] [--cni CNI]`, bundled from
+// What the live tests run: `kube-packet-tour lab ACTION [--json] [--cluster FILE] [--cni CNI] [--scenario A,B]`, bundled from
 // src/lab alone (so another command's work in progress cannot break these tests).
 
 import { loadCluster } from '../../../src/cli/load-cluster.js';
@@ -12,6 +12,8 @@ const i = args.indexOf('--cluster');
 const cluster = (await loadCluster(i >= 0 ? args[i + 1]! : null)).cluster;
 const c = args.indexOf('--cni');
 const cni = c >= 0 ? (args[c + 1] as CniKind) : null;
+const sc = args.indexOf('--scenario');
+const scenarios = sc >= 0 ? args[sc + 1]!.split(',') : null;
 process.exitCode = await runLab(action, cluster, {
   write: (s) => process.stdout.write(s),
   writeErr: (s) => process.stderr.write(s),
@@ -19,4 +21,5 @@ process.exitCode = await runLab(action, cluster, {
   ascii: true,
   json,
   cni,
+  scenarios,
 });
