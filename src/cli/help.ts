@@ -46,7 +46,9 @@ Lab options:
                              node's own namespace as client), nodeport-external, nodeport-local,
                              nodeport-local-no-endpoint (an outside client namespace on the lan
                              bridge), internal-local, internal-local-no-endpoint, session-affinity,
-                             headless; "traffic" for all of those  [the source text's scenarios]
+                             headless; "traffic" for all of those; networkpolicy-deny alone, on
+                             its own cluster (with --cni calico-bgp or calico-vxlan)
+                             [the source text's scenarios]
 
 Rules options:
   --node NAME                whose rules  [the first node]

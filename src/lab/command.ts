@@ -20,7 +20,7 @@ import { Lab } from './lab.js';
 import { planLab, type LabPlan } from './plan.js';
 import { currentEnv, findTool, preflight } from './preflight.js';
 import { renderRows, renderScenario } from './report.js';
-import { expandLabScenarioNames, externalClientIP, labScenarios, namedLabScenarios, needsTrafficCluster, type LabScenario } from './scenarios.js';
+import { expandLabScenarioNames, externalClientIP, labScenarios, namedLabScenarios, needsTrafficCluster, sharedVariant, type LabScenario } from './scenarios.js';
 import { attachFrames, Ports, prepareClients, runScenario, simulateScenario, type ScenarioRun } from './verify.js';
 
 export type LabAction = 'verify' | 'up' | 'down';
@@ -71,10 +71,21 @@ export async function runLab(action: LabAction, loaded: ClusterModel, io: LabIo)
   // The built-in cluster is built as the source text's: its recorded kernel runs predate the traffic scenarios' Services.
   // lab verify --scenario with a traffic scenario builds the whole built-in cluster (its extra Services and web's pods).
   const named = io.scenarios ? expandLabScenarioNames(io.scenarios) : null;
+  let namedScenarios: LabScenario[] | null = null;
+  let variant: ((base: ClusterModel) => ClusterModel) | undefined;
+  try {
+    namedScenarios = named !== null && action === 'verify' ? namedLabScenarios(named) : null;
+    variant = namedScenarios ? sharedVariant(namedScenarios) : undefined;
+  } catch (e) {
+    io.writeErr(`kube-packet-tour: ${(e as Error).message}\n`);
+    return 2;
+  }
   let given = loaded === BUILTIN_CLUSTER && !(named !== null && needsTrafficCluster(named)) ? SOURCE_TEXT_CLUSTER : loaded;
   if (action !== 'down') {
     try {
       given = clusterWithCni(given, io.cni ?? null);
+      // A failure scenario's own cluster, as trace --scenario builds it (networkpolicy-deny: Calico, the deny policy).
+      if (variant) given = variant(given);
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
       io.writeErr(`kube-packet-tour: ${e.message}\n`);
@@ -122,13 +133,7 @@ export async function runLab(action: LabAction, loaded: ClusterModel, io: LabIo)
   }
 
   const runId = randomBytes(3).toString('hex');
-  let scenarios: LabScenario[];
-  try {
-    scenarios = named !== null && action === 'verify' ? namedLabScenarios(named) : labScenarios(cluster);
-  } catch (e) {
-    io.writeErr(`kube-packet-tour: ${(e as Error).message}\n`);
-    return 2;
-  }
+  const scenarios: LabScenario[] = namedScenarios ?? labScenarios(cluster);
   const planned = planLab(cluster, runId, { external: action === 'verify' ? externalClientIP(cluster, scenarios) : null });
   if (!planned.ok) {
     io.writeErr(`kube-packet-tour: ${planned.reason}\n`);

@@ -9,7 +9,7 @@ import { AgentHandle } from './agent-process.js';
 import { labTmpDir, removeRun, writeMarker } from './cleanup.js';
 import { inNs, run, spawnInNs, waitExit } from './exec.js';
 import { normaliseSave } from './kernel-text.js';
-import { batchArgv, type LabPlan, type PodPlan, type Step } from './plan.js';
+import { batchArgv, fromLabNames, type LabPlan, type PodPlan, type Step } from './plan.js';
 import { captureKey, type Row } from './compare.js';
 import { readPcap, type CapturedFrame } from './pcap.js';
 
@@ -229,7 +229,7 @@ export class Lab {
   async counters(): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
     await Promise.all(this.plan.nodes.map(async (n) => {
-      out[n.node.name] = (await run(inNs(n.ns, ['iptables-save', '-c']))).stdout;
+      out[n.node.name] = fromLabNames((await run(inNs(n.ns, ['iptables-save', '-c']))).stdout, this.plan.names);
     }));
     return out;
   }

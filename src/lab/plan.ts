@@ -28,7 +28,9 @@
 // Nothing is connected to the host's namespace: the lan bridge has only the nodes' eth0 peers, and
 // the nodes' default route points at 192.168.x.1, an address nobody in the lab owns.
 
+import { createHash } from 'node:crypto';
 import type { ClusterModel, CniKind, NodeModel, PodModel } from '../core/cluster/model.js';
+import { policySets } from '../core/cni/calico/policy.js';
 import { ipsetMembers, tunnelAddress, calicoNode } from '../core/cni/calico/ipam.js';
 import { calicoRawRestore } from '../core/cni/calico/iptables.js';
 import { CALICO_VETH_MAC, CALICO_VXLAN_DEV, CALICO_VXLAN_PORT, CALICO_VXLAN_VNI, calicoMtu, calicoVxlanMac, caliVethName, isCalico } from '../core/cni/calico/names.js';
@@ -115,6 +117,8 @@ export interface LabPlan {
   readonly dnsRecords: Readonly<Record<string, readonly string[]>>;
   /** The outside client, when a scenario needs one. */
   readonly external: ExternalPlan | null;
+  /** Lab name -> the core's placeholder, for Felix's hashed policy chain and ipset names (see labName). */
+  readonly names: ReadonlyMap<string, string>;
 }
 
 /**
@@ -136,6 +140,37 @@ export interface PlanOptions {
 }
 
 export type PlanResult = { readonly ok: true; readonly plan: LabPlan } | { readonly ok: false; readonly reason: string };
+
+/**
+ * Felix names policy chains and selector ipsets by hashes, which the core prints as placeholders:
+ * cali-pi-_<knp.default.NAME> (too long for iptables: a chain name must be under 29 characters)
+ * and cali40s:<hash-N>. The lab loads them under names of Felix's own shape instead: the prefix,
+ * then the base64url SHA-224 of the placeholder, cut to Felix's lengths (cali-pi-_ + 19 = 28
+ * characters; cali40s: + 22 = 30, under ipset's 31). The same placeholder always gets the same
+ * name; what the kernel prints back is mapped to the placeholders before it is compared.
+ */
+const PLACEHOLDER_RE = /cali-p[io]-_<[^>\s]+>|cali40s:<hash-\d+>/g;
+
+export function labName(placeholder: string): string {
+  const h = createHash('sha224').update(placeholder).digest('base64url');
+  return placeholder.startsWith('cali40s:') ? `cali40s:${h.slice(0, 22)}` : `${placeholder.slice(0, 9)}${h.slice(0, 19)}`;
+}
+
+/** Rewrites every placeholder in `text` to its lab name, recording the pair in `names`. */
+export function toLabNames(text: string, names: Map<string, string>): string {
+  return text.replace(PLACEHOLDER_RE, (m) => {
+    const n = labName(m);
+    names.set(n, m);
+    return n;
+  });
+}
+
+/** The kernel's text with the lab names back as the core's placeholders. */
+export function fromLabNames(text: string, names: ReadonlyMap<string, string>): string {
+  let out = text;
+  for (const [n, placeholder] of names) out = out.split(n).join(placeholder);
+  return out;
+}
 
 export function labPrefix(runId: string): string {
   return `${LAB_PREFIX}${runId}-`;
@@ -207,7 +242,7 @@ function ipsetRestore(cluster: ClusterModel, saveText: string): string | null {
   if (names.length === 0) return null;
   const lines: string[] = [];
   for (const name of names) {
-    const members = ipsetMembers(cluster, name);
+    const members = ipsetMembers(cluster, name) ?? policySets(cluster).members.get(name) ?? null;
     if (members === null) throw new Error(`the lab cannot build the ipset ${name} yet`);
     lines.push(`create ${name} hash:net family inet`);
     for (const m of members) lines.push(`add ${name} ${m}`);
@@ -235,6 +270,7 @@ export function planLab(cluster: ClusterModel, runId: string, options: PlanOptio
   // The pods' MTU: Flannel's (the subnet.env FLANNEL_MTU: underlay-50 with VXLAN, the underlay's with host-gw) or Calico's.
   const podMtu = calico ? calicoMtu(cni, mtu) : cni === 'flannel-host-gw' ? mtu : mtu - VXLAN_OVERHEAD;
 
+  const names = new Map<string, string>();
   const nodes: NodePlan[] = cluster.nodes.map((node, i) => {
     const tables = nodeTables(cluster, node);
     const kp = tables.kubeProxy;
@@ -252,12 +288,12 @@ export function planLab(cluster: ClusterModel, runId: string, options: PlanOptio
       ns: uniqueName(`${prefix}${node.name}`, used),
       lanPort: `n${i}`,
       tables,
-      saveText,
-      baseRestoreText: `${[...baseRestore(tables.filter, kpSet), ...baseRestore(tables.nat, kpSet)].join('\n')}\n`,
-      kubeProxyRestoreText: renderKubeProxyRestore(kp),
+      saveText: toLabNames(saveText, names),
+      baseRestoreText: toLabNames(`${[...baseRestore(tables.filter, kpSet), ...baseRestore(tables.nat, kpSet)].join('\n')}\n`, names),
+      kubeProxyRestoreText: toLabNames(renderKubeProxyRestore(kp), names),
       nfacct,
       routes: nodeRoutes(cluster, node),
-      ipsetText: ipsetRestore(cluster, saveText),
+      ipsetText: (() => { const t = ipsetRestore(cluster, saveText); return t === null ? null : toLabNames(t, names); })(),
       rawRestoreText: calicoRawRestore(cluster),
       captureDevices: devices,
     };
@@ -435,7 +471,7 @@ export function planLab(cluster: ClusterModel, runId: string, options: PlanOptio
     steps.push({ kind: 'iptables-restore', ns: n.ns, text: n.saveText, noflush: false });
     if (n.rawRestoreText !== null) steps.push({ kind: 'iptables-restore', ns: n.ns, text: n.rawRestoreText, noflush: true });
   }
-  return { ok: true, plan: { runId, cni, prefix, lanNs, nodes, pods, namespaces, steps, skipped, dnsRecords: clusterARecords(cluster), external } };
+  return { ok: true, plan: { runId, cni, prefix, lanNs, nodes, pods, namespaces, steps, skipped, dnsRecords: clusterARecords(cluster), external, names } };
 }
 
 /** The `ip`/`bridge` argv for a step's batch: always `-n <lab namespace>`, so nothing lands in the host's. */

@@ -13,6 +13,8 @@ export interface LabScenario {
   readonly title: string;
   readonly request: TraceRequest;
   readonly options: TraceOptions;
+  /** The scenario's cluster variant (networkpolicy-deny: a default-deny NetworkPolicy), applied after --cni. */
+  readonly cluster?: (base: ClusterModel) => ClusterModel;
 }
 
 export function labScenarios(cluster: ClusterModel): LabScenario[] {
@@ -69,14 +71,30 @@ export const LAB_TRAFFIC_SCENARIO_NAMES = [
   'headless',
 ] as const satisfies readonly AnyScenarioName[];
 
-/** What `lab verify --scenario` accepts: the source text's scenarios, the traffic ones, and "traffic" for all of those. */
-export const LAB_SCENARIO_CHOICES: readonly string[] = [...Object.keys(SCENARIOS), ...LAB_TRAFFIC_SCENARIO_NAMES, 'traffic'];
+/**
+ * Failure scenarios on a cluster variant of their own that the lab builds: networkpolicy-deny (Calico
+ * only, with --cni calico-bgp or calico-vxlan here; Felix's policy chain and ipsets from the core).
+ */
+export const LAB_VARIANT_SCENARIO_NAMES = ['networkpolicy-deny'] as const satisfies readonly AnyScenarioName[];
+
+/** What `lab verify --scenario` accepts: the source text's scenarios, the traffic ones, "traffic" for all of those, and the variant ones. */
+export const LAB_SCENARIO_CHOICES: readonly string[] = [...Object.keys(SCENARIOS), ...LAB_TRAFFIC_SCENARIO_NAMES, 'traffic', ...LAB_VARIANT_SCENARIO_NAMES];
 
 /** Expands --scenario's list ("traffic" -> every traffic scenario), in the order given, without repeats. */
 export function expandLabScenarioNames(names: readonly string[]): string[] {
   const out: string[] = [];
   for (const n of names) for (const x of n === 'traffic' ? LAB_TRAFFIC_SCENARIO_NAMES : [n]) if (!out.includes(x)) out.push(x);
   return out;
+}
+
+/** The one cluster variant the named scenarios share (undefined: none); throws when they need different clusters. */
+export function sharedVariant(scenarios: readonly LabScenario[]): ((base: ClusterModel) => ClusterModel) | undefined {
+  const variants = [...new Set(scenarios.map((s) => s.cluster))];
+  if (variants.length > 1) {
+    const own = scenarios.filter((s) => s.cluster !== undefined).map((s) => s.name);
+    throw new Error(`${own.join(', ')} runs on a cluster of its own (a variant of the built-in one): give it to lab verify --scenario alone`);
+  }
+  return variants[0];
 }
 
 export function needsTrafficCluster(names: readonly string[]): boolean {
@@ -87,8 +105,8 @@ export function needsTrafficCluster(names: readonly string[]): boolean {
 export function namedLabScenarios(names: readonly string[]): LabScenario[] {
   return names.map((n) => {
     const s = ALL_SCENARIOS[n as AnyScenarioName];
-    if (s === undefined || s.cluster !== undefined) throw new Error(`the lab does not build the scenario ${n}`);
-    return { name: s.name, title: s.title, request: s.request, options: s.options };
+    if (s === undefined || (s.cluster !== undefined && !(LAB_VARIANT_SCENARIO_NAMES as readonly string[]).includes(n))) throw new Error(`the lab does not build the scenario ${n}`);
+    return { name: s.name, title: s.title, request: s.request, options: s.options, ...(s.cluster ? { cluster: s.cluster } : {}) };
   });
 }
 

@@ -24,7 +24,7 @@ import { simulate } from '../core/trace.js';
 import type { AgentReply } from './agent.js';
 import { frameInFlow, orderDnsLog, type ClientResult, type DnsLogEntry, type Observation } from './compare.js';
 import { inNs, run } from './exec.js';
-import { parseConntrackList, type Tuple } from './kernel-text.js';
+import { parseConntrackList, parseSaveCounters, type Tuple } from './kernel-text.js';
 import type { Lab } from './lab.js';
 import type { CapturedFrame } from './pcap.js';
 import type { PodPlan } from './plan.js';
@@ -176,7 +176,14 @@ export async function runScenario(lab: Lab, s: LabScenario, trace: Trace, ports:
       conntrack = await lab.conntrack();
       if (pinned !== null) {
         const entry = parseConntrackList(conntrack[clientNode ?? ''] ?? '').find((e) => e.orig.src === client.ip && e.orig.sport === port);
-        const chosen = entry ? `${entry.reply.src}:${entry.reply.sport}` : null;
+        let chosen = entry ? `${entry.reply.src}:${entry.reply.sport}` : null;
+        if (chosen === null && dropped) {
+          // A SYN dropped in FORWARD on the client's own node never confirms its conntrack entry, so
+          // `conntrack -L` cannot say where it was DNATed: the DNAT rule that counted it can.
+          const save = (await run(inNs(lab.nodeNs(clientNode ?? ''), ['iptables-save', '-c', '-t', 'nat']), { allowFail: true })).stdout;
+          const dnat = parseSaveCounters(save).find((c) => c.packets > 0 && /-j DNAT --to-destination \S+/.test(c.text));
+          chosen = dnat ? /--to-destination (\S+)/.exec(dnat.text)![1]! : null;
+        }
         if (chosen !== pinned && chosen !== null) continue;
       }
       if (s.options.secondConnection) {

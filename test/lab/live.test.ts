@@ -284,6 +284,17 @@ describe.skipIf(!pre.ok)(`lab on a real kernel${pre.ok ? '' : ` (skipped: ${reas
     expect(compareScenario(notMasqueraded, host.observation, cluster).differences).toBeGreaterThan(0);
   }, 90_000);
 
+  // networkpolicy-deny on its own cluster variant: Felix's policy chain under a name iptables accepts.
+  it('verify --scenario networkpolicy-deny --cni calico-bgp: cali-tw drops the SYN, as the simulator says', async () => {
+    const r = await runEntry(['verify', '--json', '--cni', 'calico-bgp', '--scenario', 'networkpolicy-deny']);
+    const report = JSON.parse(r.stdout) as { ok: boolean; static: Parameters<typeof unexplained>[1]; scenarios: { scenario: string; rows: Parameters<typeof unexplained>[1] }[] };
+    expect(r.stderr).toBe('');
+    expect(report.static.filter((x) => x.status === 'diff')).toEqual([]);
+    expect(report.scenarios.map((s) => s.scenario)).toEqual(['networkpolicy-deny']);
+    for (const s of report.scenarios) expect(unexplained(s.scenario, s.rows).map((x) => `${x.ref} ${x.what} ${x.where}: ${x.simulator} | ${x.kernel}`)).toEqual([]);
+    expect(r.code).toBe(0);
+  }, 60_000);
+
   it('verify killed with SIGKILL halfway leaves a lab that `lab down` removes', async () => {
     const r = await interrupt('SIGKILL', /running pod-ip/);
     expect(r.signal).toBe('SIGKILL');

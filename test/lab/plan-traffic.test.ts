@@ -2,11 +2,15 @@
 // outside client's namespace on the lan bridge, the scenarios' names, and the CLI contract.
 
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_CLUSTER } from '../../src/core/cluster/builtin.js';
+import { BUILTIN_CLUSTER, SOURCE_TEXT_CLUSTER } from '../../src/core/cluster/builtin.js';
+import { withDefaultDenyIngress } from '../../src/core/cluster/policy-variants.js';
+import { withCni } from '../../src/core/cluster/variants.js';
+import { nodeTables } from '../../src/core/proxy/node-tables.js';
+import { renderIptablesSave } from '../../src/core/proxy/render-rules.js';
 import { TRAFFIC_SCENARIOS, TRAFFIC_FAILURE_SCENARIOS } from '../../src/core/traffic-scenarios.js';
 import { parseCommandLine } from '../../src/cli/options.js';
-import { batchArgv, LAB_NAME_RE, planLab } from '../../src/lab/plan.js';
-import { expandLabScenarioNames, externalClientIP, LAB_TRAFFIC_SCENARIO_NAMES, namedLabScenarios, needsTrafficCluster } from '../../src/lab/scenarios.js';
+import { batchArgv, fromLabNames, LAB_NAME_RE, labName, planLab } from '../../src/lab/plan.js';
+import { expandLabScenarioNames, externalClientIP, LAB_TRAFFIC_SCENARIO_NAMES, namedLabScenarios, needsTrafficCluster, sharedVariant } from '../../src/lab/scenarios.js';
 import { routeIif, simulateScenario } from '../../src/lab/verify.js';
 
 describe('lab verify --scenario', () => {
@@ -30,6 +34,7 @@ describe('lab verify --scenario', () => {
     expect(c).toMatchObject({ kind: 'lab', action: 'verify', cni: 'calico-bgp', scenarios: ['traffic', 'pod-ip'] });
     expect(parseCommandLine(['lab', 'verify'], {})).toMatchObject({ kind: 'lab', scenarios: null });
     expect(() => parseCommandLine(['lab', 'verify', '--scenario', 'vxlan-mtu'], {})).toThrow(/not one of/);
+    expect(parseCommandLine(['lab', 'verify', '--scenario', 'networkpolicy-deny', '--cni', 'calico-bgp'], {})).toMatchObject({ scenarios: ['networkpolicy-deny'] });
     expect(() => parseCommandLine(['lab', 'up', '--scenario', 'headless'], {})).toThrow(/lab verify/);
     expect(() => parseCommandLine(['lab', 'verify', '--scenario', 'headless', '--cluster', 'x.json'], {})).toThrow(/--cluster/);
   });
@@ -76,5 +81,36 @@ describe('planLab with the outside client', () => {
     const trace = simulateScenario(BUILTIN_CLUSTER, scenarios[0]!);
     const i = trace.hops.findIndex((h) => h.step === 'route');
     expect(routeIif(trace.hops, i)).toBe('eth0');
+  });
+});
+
+describe('networkpolicy-deny in the lab: Felix\'s placeholder names mapped to valid ones', () => {
+  const cluster = withDefaultDenyIngress(withCni(SOURCE_TEXT_CLUSTER, 'calico-bgp'));
+  const r = planLab(cluster, 'abc123');
+  if (!r.ok) throw new Error(r.reason);
+  const p = r.plan;
+
+  it('no placeholder reaches iptables or ipset; each maps to one name of Felix\'s shape, and back', () => {
+    const node2 = p.nodes.find((n) => n.node.name === 'node-2')!;
+    const core = renderIptablesSave(nodeTables(cluster, node2.node));
+    expect(core).toContain('cali-pi-_<knp.default.default-deny-ingress>');
+    for (const n of p.nodes) {
+      expect(n.saveText).not.toMatch(/cali-p[io]-_<|cali40s:</);
+      expect(n.baseRestoreText).not.toMatch(/cali-p[io]-_<|cali40s:</);
+      expect(fromLabNames(n.saveText, p.names)).toBe(renderIptablesSave(nodeTables(cluster, n.node)));
+    }
+    expect([...p.names.values()]).toContain('cali-pi-_<knp.default.default-deny-ingress>');
+    for (const [name, placeholder] of p.names) {
+      expect(name).toBe(labName(placeholder));
+      expect(name.length).toBeLessThanOrEqual(placeholder.startsWith('cali40s:') ? 31 : 28);
+      expect(name).toMatch(/^(cali-p[io]-_|cali40s:)[A-Za-z0-9_-]+$/);
+    }
+    expect(labName('cali40s:<hash-1>')).toMatch(/^cali40s:[A-Za-z0-9_-]{22}$/);
+  });
+
+  it('lab verify --scenario networkpolicy-deny runs alone: mixed with scenarios of another cluster it is refused', () => {
+    expect(sharedVariant(namedLabScenarios(['networkpolicy-deny']))).toBe(withDefaultDenyIngress);
+    expect(() => sharedVariant(namedLabScenarios(['networkpolicy-deny', 'pod-ip']))).toThrow(/alone/);
+    expect(sharedVariant(namedLabScenarios(['traffic'].flatMap((x) => expandLabScenarioNames([x]))))).toBe(undefined);
   });
 });
