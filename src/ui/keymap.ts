@@ -167,6 +167,7 @@ export function keyHelp(ascii: boolean): KeyHelpSection[] {
       title: 'Lesson pages',
       keys: [
         { keys: `${right} n  ${left} p`, what: 'next, previous page' },
+        { keys: 'Space', what: 'read on: the rest of a tall page a screenful at a time, then the next page' },
         { keys: 'Home End  g G', what: 'first, last page' },
         { keys: `${up} ${down}  PgUp PgDn`, what: 'scroll a page taller than the screen' },
         { keys: 'Enter  1-9', what: "follow the packet: the page's simulation (or its n-th)" },

@@ -435,6 +435,11 @@ function lessonCommand(state: AppState, env: Env, screen: Extract<Screen, { kind
       return goto(0);
     case 'last':
       return goto(last);
+    case 'play': {
+      // Space reads on, as in a pager: the rest of a tall page a screenful at a time, then the next page.
+      const down = scrollCommand(state, env, { type: 'pageDown' }, screen.scroll, (scroll) => ({ ...screen, scroll }));
+      return down !== state ? down : goto(screen.page + 1);
+    }
     case 'nextLesson':
       if (screen.page !== last) return { ...state, status: 'N opens the next lesson from the last page.' };
       return nextLesson(state, env, lesson);

@@ -96,6 +96,25 @@ describe('lessons', () => {
     expect(top(s)).toMatchObject({ page: 2 });
   });
 
+  it('Space reads on: a screenful down while the page has more, then the next page', () => {
+    // A short screen: page 1 is taller than it, so Space scrolls first.
+    let s = run(start(env), env, { type: 'resize', size: { columns: 40, rows: 8 } }, { type: 'digit', digit: 1 });
+    expect(top(s)).toMatchObject({ kind: 'lesson', page: 0, scroll: 0 });
+    s = run(s, env, { type: 'play' });
+    expect(top(s)).toMatchObject({ page: 0 });
+    expect((top(s) as { scroll: number }).scroll).toBeGreaterThan(0);
+    let presses = 1;
+    while ((top(s) as { page: number }).page === 0 && presses < 50) {
+      s = run(s, env, { type: 'play' });
+      presses++;
+    }
+    expect(top(s)).toMatchObject({ page: 1, scroll: 0 });
+    expect(s.positions[1]).toEqual({ page: 1, hop: null });
+    // A tall screen: the whole page shows, so Space turns the page at once.
+    s = run(start(env), env, { type: 'resize', size: { columns: 100, rows: 200 } }, { type: 'digit', digit: 1 }, { type: 'play' });
+    expect(top(s)).toMatchObject({ page: 1, scroll: 0 });
+  });
+
   it('continues where the learner left off', () => {
     let s = run(start(env), env, { type: 'digit', digit: 1 }, { type: 'next' }, { type: 'back' });
     expect(s.lastLesson).toBe(1);
