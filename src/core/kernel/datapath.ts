@@ -275,12 +275,7 @@ export class Datapath {
       const t = traverse(tables.nat, 'PREROUTING', this.ctx(node, packet, 'NEW', false, devOf(arrival, path), null), this.options.chooser);
       packet.mark = t.mark;
       if (t.verdict === 'DNAT' && t.dnatTo !== null && t.verdictRule !== null) {
-        const from = hostPort(packet.dst, packet.dport);
-        const to = splitHostPort(t.dnatTo);
-        packet.dst = to.ip;
-        packet.dport = to.port ?? packet.dport;
-        entry.reply = invert({ src: entry.orig.src, sport: entry.orig.sport, dst: packet.dst, dport: packet.dport });
-        entry.dstNat = true;
+        const from = this.applyDnat(packet, entry, t.dnatTo);
         dstChanged = true;
         const sep = t.verdictRule.chain;
         const natCtx = { hook: 'PREROUTING' as const, node: node.name, src: entry.orig.src, dst: entry.orig.dst, dport: entry.orig.dport };
@@ -973,12 +968,7 @@ export class Datapath {
     const natCtx = { hook: 'OUTPUT' as const, node: node.name, src: packet.src, dst: packet.dst, dport: packet.dport };
     let out = route;
     if (t.verdict === 'DNAT' && t.dnatTo !== null && t.verdictRule !== null) {
-      const from = hostPort(packet.dst, packet.dport);
-      const to = splitHostPort(t.dnatTo);
-      packet.dst = to.ip;
-      packet.dport = to.port ?? packet.dport;
-      entry.reply = invert({ src: entry.orig.src, sport: entry.orig.sport, dst: packet.dst, dport: packet.dport });
-      entry.dstNat = true;
+      const from = this.applyDnat(packet, entry, t.dnatTo);
       this.hop({
         node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'dnat', packet, hook: 'OUTPUT', entry, traversal: t,
         rewrite: { kind: 'DNAT', from, to: t.dnatTo, table: 'nat', chain: t.verdictRule.chain, rule: restoreLine(t.verdictRule) },
@@ -1183,6 +1173,17 @@ export class Datapath {
 
   private macOfPodIP(ip: string): string | null {
     return this.podByIP(ip)?.mac ?? null;
+  }
+
+  /** A nat-table DNAT on a NEW connection: rewrites the packet and points the entry's reply tuple at the new destination. Returns the old "ip:port". */
+  private applyDnat(packet: Packet, entry: CtEntry, dnatTo: string): string {
+    const from = hostPort(packet.dst, packet.dport);
+    const to = splitHostPort(dnatTo);
+    packet.dst = to.ip;
+    packet.dport = to.port ?? packet.dport;
+    entry.reply = invert({ src: entry.orig.src, sport: entry.orig.sport, dst: packet.dst, dport: packet.dport });
+    entry.dstNat = true;
+    return from;
   }
 
   private hop(h: {

@@ -18,6 +18,7 @@ import { seededRng } from '../../../src/core/random.js';
 import { simulate } from '../../../src/core/trace.js';
 import type { Hop, Trace } from '../../../src/core/trace-model.js';
 import { generateCluster, type GeneratedCluster } from '../../support/cluster-gen.js';
+import { indexViolations, ttlViolations } from '../../support/trace-invariants.js';
 
 const MODES = ['calico-bgp', 'calico-ipip', 'calico-vxlan'] as const;
 const CLUSTERS = 25;
@@ -83,15 +84,8 @@ const ipOf = (hp: string) => hp.split(':')[0]!;
 function structural(c: Case): string[] {
   const v: string[] = [];
   const hops = c.trace.hops;
-  hops.forEach((h, i) => {
-    if (h.index !== i + 1) v.push(`hop ${i + 1} has index ${h.index}`);
-  });
-  for (const d of ['request', 'reply'] as const) {
-    const ttl = hops.filter((h) => h.direction === d).map((h) => h.packet.ttl);
-    ttl.forEach((x, i) => {
-      if (i > 0 && x > ttl[i - 1]!) v.push(`${d} TTL rises ${ttl[i - 1]} -> ${x}`);
-    });
-  }
+  v.push(...indexViolations(hops));
+  v.push(...ttlViolations(hops));
   let tunnel: Hop | null = null;
   for (const h of hops) {
     if (h.step === 'encap') tunnel = h;

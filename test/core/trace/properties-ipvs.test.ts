@@ -17,6 +17,7 @@ import { simulate } from '../../../src/core/trace.js';
 import type { Hop, Trace } from '../../../src/core/trace-model.js';
 import { BUILTIN_CLUSTER } from '../../../src/core/cluster/builtin.js';
 import { generateCluster, type GeneratedService } from '../../support/cluster-gen.js';
+import { indexViolations, ttlViolations } from '../../support/trace-invariants.js';
 
 const CLUSTERS = 40;
 const REQUESTS_PER_CLUSTER = 6;
@@ -86,15 +87,8 @@ const noEndpoints = ran.filter((c) => c.svc !== null && c.svc.endpointPods.lengt
 function structural(c: Ran): string[] {
   const v: string[] = [];
   const hops = c.trace.hops;
-  hops.forEach((h, i) => {
-    if (h.index !== i + 1) v.push(`hop ${i + 1} has index ${h.index}`);
-  });
-  for (const d of ['request', 'reply'] as const) {
-    const ttl = hops.filter((h) => h.direction === d).map((h) => h.packet.ttl);
-    ttl.forEach((x, i) => {
-      if (i > 0 && x > ttl[i - 1]!) v.push(`${d} TTL rises ${ttl[i - 1]} -> ${x}`);
-    });
-  }
+  v.push(...indexViolations(hops));
+  v.push(...ttlViolations(hops));
   for (const h of hops) if (h.conntrack !== null && !CT_LINE.test(h.conntrack)) v.push(`hop ${h.index}: conntrack line does not parse`);
   // IPVS mode never DNATs in the nat table, and writes no per-Service iptables chain.
   for (const h of hops) if (h.rules.some((r) => /KUBE-(SVC|SEP)-/.test(r))) v.push(`hop ${h.index} fired a KUBE-SVC/SEP rule`);

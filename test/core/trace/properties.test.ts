@@ -11,6 +11,7 @@ import { simulate } from '../../../src/core/trace.js';
 import type { Hop, Trace } from '../../../src/core/trace-model.js';
 import { BUILTIN_CLUSTER } from '../../../src/core/cluster/builtin.js';
 import { describeCluster, generateCluster, type GeneratedCluster, type GeneratedService } from '../../support/cluster-gen.js';
+import { indexViolations, ttlViolations } from '../../support/trace-invariants.js';
 
 const CLUSTERS = 60;
 const REQUESTS_PER_CLUSTER = 6;
@@ -98,17 +99,10 @@ const rewrites = (t: Trace, kind: NonNullable<Hop['rewrite']>['kind']) => t.hops
 function structural(c: Ran): string[] {
   const v: string[] = [];
   const hops = c.trace.hops;
-  hops.forEach((h, i) => {
-    if (h.index !== i + 1) v.push(`hop ${i + 1} has index ${h.index}`);
-  });
+  v.push(...indexViolations(hops));
   const firstReply = hops.findIndex((h) => h.direction === 'reply');
   if (firstReply >= 0 && hops.slice(firstReply).some((h) => h.direction === 'request')) v.push('a request hop follows a reply hop');
-  for (const d of ['request', 'reply'] as const) {
-    const ttl = hops.filter((h) => h.direction === d).map((h) => h.packet.ttl);
-    ttl.forEach((x, i) => {
-      if (i > 0 && x > ttl[i - 1]!) v.push(`${d} TTL rises ${ttl[i - 1]} -> ${x}`);
-    });
-  }
+  v.push(...ttlViolations(hops));
   // An outer header exists exactly from the encap hop up to (not including) the decap hop (reference 6.4).
   let tunnel: Hop | null = null;
   for (const h of hops) {

@@ -9,6 +9,7 @@ import { BUILTIN_CLUSTER } from '../../../src/core/cluster/builtin.js';
 import { splitHostPort } from '../../../src/core/net/ipv4.js';
 import { simulate } from '../../../src/core/trace.js';
 import type { Hop, Trace } from '../../../src/core/trace-model.js';
+import { ttlViolations } from '../../support/trace-invariants.js';
 
 const SEEDS = Array.from({ length: 25 }, (_, i) => i + 1);
 const ip = (endpoint: string) => splitHostPort(endpoint).ip;
@@ -29,12 +30,7 @@ function run(c: Case): Trace {
 /** Invariants of one connection's hops (request then reply). Empty when it holds. */
 function violations(hops: readonly Hop[], verdict: string, clientIP: string, target: string, service: boolean): string[] {
   const v: string[] = [];
-  for (const d of ['request', 'reply'] as const) {
-    const ttl = hops.filter((h) => h.direction === d).map((h) => h.packet.ttl);
-    ttl.forEach((x, i) => {
-      if (i > 0 && x > ttl[i - 1]!) v.push(`${d} TTL rises ${ttl[i - 1]} -> ${x}`);
-    });
-  }
+  v.push(...ttlViolations(hops));
   if (verdict !== 'delivered') return v;
   const req = hops.filter((h) => h.direction === 'request');
   const rep = hops.filter((h) => h.direction === 'reply');
