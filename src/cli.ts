@@ -75,7 +75,7 @@ async function run(argv: readonly string[]): Promise<number> {
         const loaded = await loadCluster(command.shared.cluster);
         const { runTour } = await loadTour();
         return runTour({
-          start: { screen: 'quiz', count: command.count, lesson: command.lesson, seed: command.seed?.seed ?? randomInt(0, 2 ** 32) },
+          start: { screen: 'quiz', count: command.count, lesson: command.lesson, seed: command.seed?.seed ?? randomInt(0, 2 ** 32), format: command.seed?.format },
           ascii: command.shared.ascii,
           color: command.shared.color,
           screenReader: command.shared.screenReader,

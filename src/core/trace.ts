@@ -45,7 +45,8 @@ export function defaultExternalIP(cluster: ClusterModel): string | null {
   return node ? cidrHost(nodeSubnet(node), 50) : null;
 }
 
-function resolveClient(cluster: ClusterModel, from: string): Client | SimulationError {
+/** Who sends: a pod, a node's own namespace (node/NAME or a host-network pod), or a host outside the cluster (external[/IP]). */
+export function resolveClient(cluster: ClusterModel, from: string): Client | SimulationError {
   if (from === 'external' || from.startsWith('external/')) {
     const ip = from === 'external' ? defaultExternalIP(cluster) : from.slice('external/'.length);
     if (ip === null) return { field: 'from', message: 'the cluster has no nodes, so there is no node network for an outside client' };
@@ -201,7 +202,7 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
   const dnat = hops.find((h) => h.rewrite?.kind === 'DNAT');
   const verdict = verdictOf(result);
   if (options.staleEntryTo !== undefined && verdict.verdict === 'dropped') {
-    verdict.reason = `${verdict.reason}. The datagram matched the conntrack entry left by this socket's earlier datagrams, so node-1 applied that entry's DNAT to ${options.staleEntryTo} without consulting kube-proxy's rules, which no longer list it. The app gets no error, only silence (a resolver times out after 5 s and retries from the same socket). Every datagram refreshes the entry (UDP conntrack timeout 30 s, 120 s once replies were seen), so this lasts until kube-proxy deletes it: after each sync its CleanStaleEntries (pkg/proxy/conntrack/cleanup.go, over netlink) removes UDP entries whose original destination is a Service IP:port and whose reply source is no longer a serving endpoint, like "conntrack -D -p udp --orig-dst 10.96.0.10 --reply-src ${splitHostPort(options.staleEntryTo).ip}". The failure is seen in the window before that sync, or for good when the cleanup cannot run (kube-proxy down, or an old kube-proxy without the conntrack binary). A new socket (new source port) makes a NEW entry and reaches a live endpoint.`;
+    verdict.reason = `${verdict.reason}. The datagram matched the conntrack entry left by this socket's earlier datagrams, so ${client.nodeName} applied that entry's DNAT to ${options.staleEntryTo} without consulting kube-proxy's rules, which no longer list it. The app gets no error, only silence (a resolver times out after 5 s and retries from the same socket). Every datagram refreshes the entry (UDP conntrack timeout 30 s, 120 s once replies were seen), so this lasts until kube-proxy deletes it: after each sync its CleanStaleEntries (pkg/proxy/conntrack/cleanup.go, over netlink) removes UDP entries whose original destination is a Service IP:port and whose reply source is no longer a serving endpoint, like "conntrack -D -p udp --orig-dst ${targetIP} --reply-src ${splitHostPort(options.staleEntryTo).ip}". The failure is seen in the window before that sync, or for good when the cleanup cannot run (kube-proxy down, or an old kube-proxy without the conntrack binary). A new socket (new source port) makes a NEW entry and reaches a live endpoint.`;
   }
   return ok({
     request: { from: `${client.namespace}/${client.name}`, to: request.to, proto },
@@ -217,7 +218,11 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
   });
 }
 
-/** The next connection's source port: Linux hands out ephemeral ports in steps of 2 from a random start (RFC 6056 algorithm 3 with "i += 2", kernel 6.x __inet_hash_connect). */
+/**
+ * The next connection's source port. Linux's connect() prefers ports of one parity and walks them
+ * from a per-destination offset (RFC 6056 algorithm 3, __inet_hash_connect); since 5.19 it also adds
+ * a small random even step, so "+2" is the model's simplification: the next even-parity port.
+ */
 function nextPort(port: number): number {
   return port + 2 > 60999 ? 32768 + (port % 2) : port + 2;
 }

@@ -20,7 +20,7 @@ import { Lab } from './lab.js';
 import { planLab, type LabPlan } from './plan.js';
 import { currentEnv, findTool, preflight } from './preflight.js';
 import { renderRows, renderScenario } from './report.js';
-import { expandLabScenarioNames, externalClientIP, labScenarios, namedLabScenarios, needsTrafficCluster, sharedVariant, type LabScenario } from './scenarios.js';
+import { expandLabScenarioNames, externalClient, labScenarios, namedLabScenarios, needsTrafficCluster, sharedVariant, type LabScenario } from './scenarios.js';
 import { attachFrames, Ports, prepareClients, runScenario, simulateScenario, type ScenarioRun } from './verify.js';
 
 export type LabAction = 'verify' | 'up' | 'down';
@@ -134,7 +134,7 @@ export async function runLab(action: LabAction, loaded: ClusterModel, io: LabIo)
 
   const runId = randomBytes(3).toString('hex');
   const scenarios: LabScenario[] = namedScenarios ?? labScenarios(cluster);
-  const planned = planLab(cluster, runId, { external: action === 'verify' ? externalClientIP(cluster, scenarios) : null });
+  const planned = planLab(cluster, runId, { external: action === 'verify' ? externalClient(cluster, scenarios) : null });
   if (!planned.ok) {
     io.writeErr(`kube-packet-tour: ${planned.reason}\n`);
     return 2;

@@ -37,11 +37,11 @@ import { CALICO_VETH_MAC, CALICO_VXLAN_DEV, CALICO_VXLAN_PORT, CALICO_VXLAN_VNI,
 import { podHostsEntries } from '../core/dns/hosts.js';
 import { VXLAN_OVERHEAD } from '../core/cni/vxlan.js';
 import { bridgeIP, nodeRoutes, nodeSubnet, podRoutes, vtepIP, type Route } from '../core/kernel/routing.js';
-import { macFor } from '../core/net/mac.js';
-import { cidrContains, cidrPrefix } from '../core/net/ipv4.js';
+import { cidrPrefix } from '../core/net/ipv4.js';
 import { nodeTables, type NodeTables } from '../core/proxy/node-tables.js';
 import { renderIptablesSave, renderKubeProxyRestore } from '../core/proxy/render-rules.js';
 import { restoreLine, type IptTable } from '../core/proxy/rule.js';
+import type { ExternalHost } from '../core/kernel/datapath.js';
 
 /** Every lab namespace starts with this, then a 6-hex run id and a dash. */
 export const LAB_PREFIX = 'kpt-';
@@ -135,8 +135,8 @@ export interface ExternalPlan {
 }
 
 export interface PlanOptions {
-  /** Add the outside client at this address (on the nodes' network), as `--from external/IP`. */
-  readonly external?: string | null;
+  /** Add the outside client (its address on the nodes' network and its MAC, as the simulator resolved `--from external[/IP]`). */
+  readonly external?: ExternalHost | null;
 }
 
 export type PlanResult = { readonly ok: true; readonly plan: LabPlan } | { readonly ok: false; readonly reason: string };
@@ -346,13 +346,8 @@ export function planLab(cluster: ClusterModel, runId: string, options: PlanOptio
 
   const steps: Step[] = [];
   let external: ExternalPlan | null = null;
-  if (options.external) {
-    const ip = options.external;
-    const subnets = cluster.nodes.map((n) => nodeSubnet(n));
-    if (!subnets.some((c) => cidrContains(c, ip)) || cluster.nodes.some((n) => n.internalIP === ip)) return { ok: false, reason: `the outside client ${ip} is not a free address on the nodes' network` };
-    // The simulator's MAC for this client (trace.ts resolveClient): eth0@external/IP.
-    external = { ns: uniqueName(`${prefix}external`, used), ip, mac: macFor(`eth0@external/${ip}`), lanPort: 'x0' };
-  }
+  // The core has checked the address (a free host on the nodes' network) and chosen its MAC.
+  if (options.external) external = { ns: uniqueName(`${prefix}external`, used), ip: options.external.ip, mac: options.external.mac, lanPort: 'x0' };
   const namespaces = [lanNs, ...nodes.map((n) => n.ns), ...pods.map((p) => p.ns), ...(external ? [external.ns] : [])];
   for (const ns of namespaces) steps.push({ kind: 'netns-add', ns });
   // IPv6 off everywhere first, so no router solicitation or DAD ever shows up in a capture.

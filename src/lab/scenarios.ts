@@ -6,7 +6,8 @@ import { proxyServicePorts } from '../core/proxy/service-ports.js';
 import type { TraceOptions, TraceRequest } from '../core/request.js';
 import { ALL_SCENARIOS, SCENARIOS } from '../core/scenarios.js';
 import type { AnyScenarioName } from '../core/request.js';
-import { defaultExternalIP } from '../core/trace.js';
+import type { ExternalHost } from '../core/kernel/datapath.js';
+import { resolveClient } from '../core/trace.js';
 
 export interface LabScenario {
   readonly name: string;
@@ -110,12 +111,11 @@ export function namedLabScenarios(names: readonly string[]): LabScenario[] {
   });
 }
 
-/** The outside client's address when one of the scenarios starts outside the cluster. */
-export function externalClientIP(cluster: ClusterModel, scenarios: readonly LabScenario[]): string | null {
+/** The outside client (address and MAC, as the simulator resolves it) when one of the scenarios starts outside the cluster. */
+export function externalClient(cluster: ClusterModel, scenarios: readonly LabScenario[]): ExternalHost | null {
   for (const s of scenarios) {
-    const from = s.request.from;
-    if (from === 'external') return defaultExternalIP(cluster);
-    if (from.startsWith('external/')) return from.slice('external/'.length);
+    const client = resolveClient(cluster, s.request.from);
+    if ('kind' in client && client.kind === 'external') return client.host;
   }
   return null;
 }

@@ -1,6 +1,7 @@
 // (state, action) -> state, pure. The only place commands get their meaning on each screen.
 // Opening a trace calls simulate(), which is itself pure; nothing here reads a clock or a terminal.
 
+import type { QuizFormat } from '../core/quiz/types.js';
 import type { CompareBlock, Lesson, PredictBlock, SimBlock } from '../content/types.js';
 import { isComparisonName, runComparison, type ComparisonName } from '../core/comparisons.js';
 import type { QuizRecord } from '../core/progress.js';
@@ -704,8 +705,8 @@ export function quizRecord(q: QuizScreenState): QuizRecord {
   };
 }
 
-function startQuiz(state: AppState, spec: { readonly count: number; readonly lesson: number | null; readonly seed: number }, at: number): AppState {
-  const quiz = generateQuiz({ seed: spec.seed, count: spec.count, lesson: spec.lesson, topics: null });
+function startQuiz(state: AppState, spec: { readonly count: number; readonly lesson: number | null; readonly seed: number; readonly format?: QuizFormat }, at: number): AppState {
+  const quiz = generateQuiz({ seed: spec.seed, format: spec.format, count: spec.count, lesson: spec.lesson, topics: null });
   const session = startSession(quiz, sessionConfig('practice'), at);
   const q: QuizScreenState = { session, cursor: 0, id: `${isoOf(at)}-${quiz.code}`, lesson: spec.lesson, scroll: 0 };
   return emit(push(state, { kind: 'quiz', quiz: q }), { kind: 'quiz', record: quizRecord(q) });

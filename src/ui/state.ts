@@ -8,7 +8,7 @@ import type { AnyScenarioName } from '../core/request.js';
 import type { SimulationResult, simulate } from '../core/trace.js';
 import type { QuizRecord } from '../core/progress.js';
 import type { SessionState } from '../core/quiz/session.js';
-import type { PredictAsk, Question } from '../core/quiz/types.js';
+import type { PredictAsk, Question, QuizFormat } from '../core/quiz/types.js';
 import type { Direction, HopStep } from '../core/trace-model.js';
 import type { LessonPosition, PredictionRecord } from './progress.js';
 import type { ThemeOptions } from './theme.js';
@@ -181,7 +181,8 @@ export type StartScreen =
   | { readonly screen: 'home' }
   | { readonly screen: 'lesson'; readonly lesson: number }
   | { readonly screen: 'simulator' }
-  | { readonly screen: 'quiz'; readonly count: number; readonly lesson: number | null; readonly seed: number };
+  /** `format`: the quiz format the seed's code names (an older code keeps its questions); the current one when absent. */
+  | { readonly screen: 'quiz'; readonly count: number; readonly lesson: number | null; readonly seed: number; readonly format?: QuizFormat };
 
 /** Milliseconds per hop while playing, slowest first. */
 export const SPEEDS: readonly number[] = [3000, 2000, 1200, 700, 400];

@@ -10,7 +10,7 @@ import { renderIptablesSave } from '../../src/core/proxy/render-rules.js';
 import { TRAFFIC_SCENARIOS, TRAFFIC_FAILURE_SCENARIOS } from '../../src/core/traffic-scenarios.js';
 import { parseCommandLine } from '../../src/cli/options.js';
 import { batchArgv, fromLabNames, LAB_NAME_RE, labName, planLab } from '../../src/lab/plan.js';
-import { expandLabScenarioNames, externalClientIP, LAB_TRAFFIC_SCENARIO_NAMES, namedLabScenarios, needsTrafficCluster, sharedVariant } from '../../src/lab/scenarios.js';
+import { expandLabScenarioNames, externalClient, LAB_TRAFFIC_SCENARIO_NAMES, namedLabScenarios, needsTrafficCluster, sharedVariant } from '../../src/lab/scenarios.js';
 import { routeIif, simulateScenario } from '../../src/lab/verify.js';
 
 describe('lab verify --scenario', () => {
@@ -42,13 +42,13 @@ describe('lab verify --scenario', () => {
 
 describe('planLab with the outside client', () => {
   const scenarios = namedLabScenarios(['nodeport-external']);
-  const ip = externalClientIP(BUILTIN_CLUSTER, scenarios);
-  const r = planLab(BUILTIN_CLUSTER, 'abc123', { external: ip });
+  const client = externalClient(BUILTIN_CLUSTER, scenarios);
+  const r = planLab(BUILTIN_CLUSTER, 'abc123', { external: client });
   if (!r.ok) throw new Error(r.reason);
   const p = r.plan;
 
   it('is 192.168.1.50 with the simulator\'s MAC, in its own lab namespace', () => {
-    expect(ip).toBe('192.168.1.50');
+    expect(client?.ip).toBe('192.168.1.50');
     const trace = simulateScenario(BUILTIN_CLUSTER, scenarios[0]!);
     expect(p.external).toMatchObject({ ns: 'kpt-abc123-external', ip: '192.168.1.50', mac: trace.hops[0]!.packet.srcMac });
     expect(p.namespaces.at(-1)).toBe('kpt-abc123-external');
@@ -74,7 +74,7 @@ describe('planLab with the outside client', () => {
     expect(p.pods.some((x) => x.pod.name.startsWith('web-'))).toBe(true);
     const plain = planLab(BUILTIN_CLUSTER, 'abc123');
     expect(plain.ok && plain.plan.external).toBe(null);
-    expect(externalClientIP(BUILTIN_CLUSTER, namedLabScenarios(['headless']))).toBe(null);
+    expect(externalClient(BUILTIN_CLUSTER, namedLabScenarios(['headless']))).toBe(null);
   });
 
   it('a route hop right after the outside client looks the route up as arriving on eth0', () => {

@@ -8,6 +8,8 @@ import { questionNumbers, sessionConfig, sessionReducer, startSession, unanswere
 import type { ViewContext } from '../../src/ui/frame.js';
 import { quizView } from '../../src/ui/screens/quiz.js';
 import { makeTheme } from '../../src/ui/theme.js';
+import { current } from '../../src/ui/state.js';
+import { makeEnv, start } from './helpers.js';
 
 const SEED = (parseSeed('BVPJ-09D0') as { seed: number }).seed;
 
@@ -73,5 +75,20 @@ describe('quiz summary after stopping early', () => {
     s = sessionReducer(s, { type: 'skip', at: 1 });
     if (s.phase === 'feedback') s = sessionReducer(s, { type: 'next', at: 1 });
     expect(unansweredIndexes(s)).toEqual([1, 2]);
+  });
+});
+
+describe("the tour's quiz from a seed code", () => {
+  it("keeps the format the code names: a format-1 code gives its own quiz, not the current format's", () => {
+    const env = makeEnv();
+    for (const format of [1, 2] as const) {
+      const s = start(env, { screen: 'quiz', count: 3, lesson: null, seed: SEED, format });
+      const screen = current(s);
+      if (screen.kind !== 'quiz') throw new Error(`expected the quiz, got ${screen.kind}`);
+      const want = generateQuiz({ seed: SEED, format, count: 3, lesson: null, topics: null });
+      expect(screen.quiz.session.quiz.code).toBe(want.code);
+      expect(screen.quiz.session.quiz.questions.map((q) => q.id)).toEqual(want.questions.map((q) => q.id));
+    }
+    expect(generateQuiz({ seed: SEED, format: 1, count: 3, lesson: null, topics: null }).code).toBe('BVPJ-09D0');
   });
 });

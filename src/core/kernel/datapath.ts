@@ -822,7 +822,7 @@ export class Datapath {
     this.hop({
       node: node.name, netns: node.name, device: dev, component: 'routing', step: 'route', packet, entry,
       action: nodePort
-        ? `Routing: ${packet.dst} is one of ${node.name}'s own addresses ("local ${packet.dst} dev ${this.deviceOf(node, packet.dst)} table local"), so the packet is for this host (INPUT), not forwarded, and the TTL stays ${packet.ttl}. No process listens on ${packet.dport}: kube-proxy made the IPVS virtual service ${vsName(found!)} on this address, one per node address for the NodePort (none of them is bound to kube-ipvs0).`
+        ? `Routing: ${packet.dst} is one of ${node.name}'s own addresses ("local ${packet.dst} dev ${localAddressDevice(this.cluster, node, packet.dst) ?? 'eth0'} table local"), so the packet is for this host (INPUT), not forwarded, and the TTL stays ${packet.ttl}. No process listens on ${packet.dport}: kube-proxy made the IPVS virtual service ${vsName(found!)} on this address, one per node address for the NodePort (none of them is bound to kube-ipvs0).`
         : `Routing: ${packet.dst} is bound to the dummy device kube-ipvs0, so the local table holds "${dummyLocalRoute(packet.dst)}": the packet is for this host (INPUT), not forwarded, and the TTL stays ${packet.ttl}.`,
     });
     const isNew = !entry.confirmed;
@@ -909,13 +909,6 @@ export class Datapath {
     this.postroutingNew(node, packet, entry, route);
     // The frame leaves from the host's own stack (not from the pod's bridge port): no hairpin needed.
     return this.egress({ node, inDev: dev, fromPod: null }, packet, route, false);
-  }
-
-  /** The address's device on the node, for its local route ("local IP dev DEV table local"). */
-  private deviceOf(node: NodeModel, ip: string): string {
-    if (ip === bridgeIP(node)) return 'cni0';
-    if (ip === vtepIP(node)) return 'flannel.1';
-    return 'eth0';
   }
 
   /**
