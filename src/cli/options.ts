@@ -6,7 +6,7 @@ import type { CniKind, ProxyMode } from '../core/cluster/model.js';
 import type { AnyScenarioName } from '../core/request.js';
 import { ALL_SCENARIO_NAMES } from '../core/scenarios.js';
 import { UsageError } from './usage-error.js';
-import { LAB_SCENARIO_CHOICES } from '../lab/scenarios.js';
+import { LAB_SCENARIO_CHOICES } from '../lab/scenario-names.js';
 import { parseProgressOptions, PROGRESS_OPTIONS, type ProgressCommand } from '../plain/progress-options.js';
 import { parseQuizOptions, QUIZ_OPTIONS, type QuizCommand } from '../plain/quiz-options.js';
 

@@ -35,6 +35,7 @@
 // and timestamps are random on a real node; here they are derived from the flow so they stay stable.
 
 import type { ClusterModel, NodeModel, PodModel } from './cluster/model.js';
+import { podMtu } from './cni/mtu.js';
 import { VXLAN_OVERHEAD } from './cni/vxlan.js';
 import { fnv1a32 } from './net/hash.js';
 import { cidrContains, splitHostPort } from './net/ipv4.js';
@@ -462,7 +463,7 @@ function noLocalEndpointsObservation(hop: Hop, cluster: ClusterModel, node: Node
 
 function linkMtuObservation(cluster: ClusterModel, node: NodeModel, dev: string): Observation {
   const u = cluster.network.underlayMtu;
-  const mtu = dev === 'eth0' ? u : dev === 'flannel.1' ? u - VXLAN_OVERHEAD : podMtu(cluster);
+  const mtu = dev === 'eth0' ? u : dev === 'flannel.1' ? u - VXLAN_OVERHEAD : podMtu(cluster.network.cni, cluster.network.underlayMtu);
   const line = dev === 'flannel.1'
     ? `${dev}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu ${mtu} qdisc noqueue state UNKNOWN mode DEFAULT group default`
     : `${dev}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu ${mtu} qdisc ${dev === 'eth0' ? 'mq' : 'noqueue'} state UP mode DEFAULT group default`;
@@ -673,14 +674,6 @@ function tcpdumpObservation(hop: Hop, cluster: ClusterModel, where: ObservationW
   };
 }
 
-/** The pod-side MTU: the overlay takes its headers out of the underlay's MTU. */
-function podMtu(cluster: ClusterModel): number {
-  const u = cluster.network.underlayMtu;
-  if (cluster.network.cni === 'flannel-vxlan' || cluster.network.cni === 'calico-vxlan') return u - VXLAN_OVERHEAD;
-  if (cluster.network.cni === 'calico-ipip') return u - 20;
-  return u;
-}
-
 /** tcpdump's rendering of "ip:port": the port follows a dot. */
 function dotted(endpoint: string): string {
   const { ip, port } = splitHostPort(endpoint);
@@ -778,7 +771,7 @@ export function tcpdumpLines(hop: Hop, cluster: ClusterModel, context: ObserveCo
   // server behind `kubernetes`) sits on the node's uplink, not on the overlay.
   const server = context.trace?.hops.find((h) => h.direction === 'reply')?.packet.src ?? p.src;
   const hostServer = p.flags === 'S.' && !cidrContains(cluster.network.podNetwork, ipOf(server));
-  const mtu = hostServer ? cluster.network.underlayMtu : podMtu(cluster);
+  const mtu = hostServer ? cluster.network.underlayMtu : podMtu(cluster.network.cni, cluster.network.underlayMtu);
   const payload = p.proto === 'ICMP' ? icmpPayload(hop, context) : p.proto === 'UDP' ? udpPayload(hop, context) : tcpPayload(hop, mtu, context);
   const ips = p.proto === 'ICMP' ? `${ipOf(p.src)} > ${ipOf(p.dst)}` : `${dotted(p.src)} > ${dotted(p.dst)}`;
   const frame = payload.ipLength + 14;

@@ -39,6 +39,28 @@ export interface TraceRequest {
   readonly proto?: Protocol;
 }
 
+/** A pod named as "name" (namespace default) or "ns/name". */
+export function parsePodRef(ref: string): { readonly namespace: string; readonly name: string } {
+  const [namespace, name] = ref.includes('/') ? ref.split('/', 2) : ['default', ref];
+  return { namespace: namespace!, name: name! };
+}
+
+/** TraceRequest.from taken apart, before any cluster is consulted. */
+export type ClientRef =
+  /** "external" (ip null: the default address) or "external/IP" (ip as given, checked by resolveClient). */
+  | { readonly kind: 'external'; readonly ip: string | null }
+  /** "node/NAME": a process in that node's own network namespace. */
+  | { readonly kind: 'node'; readonly node: string }
+  /** Anything else names a pod (a hostNetwork pod sends as its node, which only the cluster can say). */
+  | { readonly kind: 'pod'; readonly namespace: string; readonly name: string };
+
+export function parseClientRef(from: string): ClientRef {
+  if (from === 'external') return { kind: 'external', ip: null };
+  if (from.startsWith('external/')) return { kind: 'external', ip: from.slice('external/'.length) };
+  if (from.startsWith('node/')) return { kind: 'node', node: from.slice('node/'.length) };
+  return { kind: 'pod', ...parsePodRef(from) };
+}
+
 export interface TraceOptions {
   /** Seeds kube-proxy's random endpoint choice and the client's ephemeral port. */
   readonly seed?: number;

@@ -127,6 +127,12 @@ export interface DnsSection {
   readonly answeredBy: string | null;
   /** How `nslookup` in the pod would print the answer. */
   readonly nslookup: string | null;
+  /**
+   * The whole answer the client's resolver returns (getaddrinfo's list), in order: one address, or
+   * one A record per ready endpoint of a headless Service; empty when the name did not resolve.
+   * `queries[].answer` holds only each query's first address.
+   */
+  readonly answers: readonly string[];
   /** The query whose own journey `hops` follows: the last A query (the answer, or the last NXDOMAIN). */
   readonly journeyQuery: DnsQuery | null;
   /** That query's journey: UDP to the kube-dns ClusterIP, DNATed to a CoreDNS pod, and back. */

@@ -14,7 +14,7 @@ import type { ProxyServicePort } from './proxy/service-ports.js';
 import { memoByObject } from './memo.js';
 import { anyPodWithIP, nodeNamed, podNamed, serviceWithClusterIP } from './cluster/lookup.js';
 import { seededRng, type Rng } from './random.js';
-import type { TraceOptions, TraceRequest } from './request.js';
+import { parseClientRef, parsePodRef, type TraceOptions, type TraceRequest } from './request.js';
 import type { DnsSection, EarlierConnection, Hop, Outcome, Trace, Verdict } from './trace-model.js';
 
 export interface SimulationError {
@@ -29,8 +29,8 @@ export const DEFAULT_CLIENT_PORT = 43512;
 export const DEFAULT_DNS_CLIENT_PORT = 51234;
 
 export function findPod(cluster: ClusterModel, ref: string): PodModel | null {
-  const [ns, name] = ref.includes('/') ? ref.split('/', 2) : ['default', ref];
-  return podNamed(cluster, ns!, name!);
+  const { namespace, name } = parsePodRef(ref);
+  return podNamed(cluster, namespace, name);
 }
 
 /** Who sends: a pod in its own network namespace, a process in a node's (hostNetwork), or a host outside the cluster. */
@@ -47,8 +47,9 @@ export function defaultExternalIP(cluster: ClusterModel): string | null {
 
 /** Who sends: a pod, a node's own namespace (node/NAME or a host-network pod), or a host outside the cluster (external[/IP]). */
 export function resolveClient(cluster: ClusterModel, from: string): Client | SimulationError {
-  if (from === 'external' || from.startsWith('external/')) {
-    const ip = from === 'external' ? defaultExternalIP(cluster) : from.slice('external/'.length);
+  const ref = parseClientRef(from);
+  if (ref.kind === 'external') {
+    const ip = ref.ip ?? defaultExternalIP(cluster);
     if (ip === null) return { field: 'from', message: 'the cluster has no nodes, so there is no node network for an outside client' };
     if (!isIPv4(ip)) return { field: 'from', message: `"${from}": expected external or external/IPV4` };
     const subnets = [...new Set(cluster.nodes.map((n) => nodeSubnet(n)))];
@@ -56,12 +57,12 @@ export function resolveClient(cluster: ClusterModel, from: string): Client | Sim
     if (cluster.nodes.some((n) => n.internalIP === ip) || ip.endsWith('.0') || ip.endsWith('.1') || ip.endsWith('.255')) return { field: 'from', message: `external/${ip} is a node's, the network's or its gateway's address; pick another host address` };
     return { kind: 'external', label: `external/${ip}`, host: { ip, mac: macFor(`eth0@external/${ip}`) }, nodeName: null };
   }
-  if (from.startsWith('node/')) {
-    const node = nodeNamed(cluster, from.slice('node/'.length));
-    if (node === null) return { field: 'from', message: `no node "${from.slice('node/'.length)}" in ${cluster.source} (nodes: ${cluster.nodes.map((n) => n.name).join(', ')})` };
+  if (ref.kind === 'node') {
+    const node = nodeNamed(cluster, ref.node);
+    if (node === null) return { field: 'from', message: `no node "${ref.node}" in ${cluster.source} (nodes: ${cluster.nodes.map((n) => n.name).join(', ')})` };
     return { kind: 'host', label: `node/${node.name}`, node, pod: null, nodeName: node.name };
   }
-  const pod = findPod(cluster, from);
+  const pod = podNamed(cluster, ref.namespace, ref.name);
   if (pod === null) return { field: 'from', message: `no pod "${from}" in ${cluster.source} (use NAME for namespace default, NAMESPACE/NAME, node/NODE or external)` };
   if (pod.ip === null) return { field: 'from', message: `pod ${pod.namespace}/${pod.name} has no IP yet (status.podIP is empty), so it cannot send` };
   const label = `${pod.namespace}/${pod.name}`;
@@ -122,6 +123,7 @@ export function simulate(cluster: ClusterModel, request: TraceRequest, options: 
       server,
       answeredBy,
       nslookup: cachedNslookup(cluster, client, host),
+      answers: resolution.answers,
       journeyQuery,
       hops: dnsHops,
     };

@@ -9,18 +9,19 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import type { ClusterModel, CniKind, ProxyMode } from '../core/cluster/model.js';
 import { isCalico } from '../core/cni/calico/names.js';
-import { clusterWithCni } from '../plain/cni-choice.js';
-import { UsageError } from '../cli/usage-error.js';
-import { ipipVerdict, readIpipFacts, type IpipFacts } from './ipip-support.js';
+import { chooseCni } from '../core/cluster/variants.js';
+import { ipipRefusal, readIpipFacts, type IpipFacts } from './ipip-support.js';
 import { withProxyMode } from '../core/cluster/proxy-mode.js';
-import { ipvsVerdict, readIpvsFacts, type IpvsFacts } from './ipvs-support.js';
+import { parseClientRef } from '../core/request.js';
+import { ipvsRefusal, readIpvsFacts, type IpvsFacts } from './ipvs-support.js';
 import { labDown } from './cleanup.js';
 import { compareScenario, type Row, type ScenarioComparison } from './compare.js';
 import { Lab } from './lab.js';
 import { planLab, type LabPlan } from './plan.js';
 import { currentEnv, findTool, preflight } from './preflight.js';
 import { renderRows, renderScenario } from './report.js';
-import { expandLabScenarioNames, externalClient, labScenarios, namedLabScenarios, needsTrafficCluster, sharedVariant, type LabScenario } from './scenarios.js';
+import { expandLabScenarioNames, needsTrafficCluster } from './scenario-names.js';
+import { externalClient, LabScenarioError, labScenarios, namedLabScenarios, sharedVariant, type LabScenario } from './scenarios.js';
 import { attachFrames, Ports, prepareClients, runScenario, simulateScenario, type ScenarioRun } from './verify.js';
 
 export type LabAction = 'verify' | 'up' | 'down';
@@ -77,36 +78,30 @@ export async function runLab(action: LabAction, loaded: ClusterModel, io: LabIo)
     namedScenarios = named !== null && action === 'verify' ? namedLabScenarios(named) : null;
     variant = namedScenarios ? sharedVariant(namedScenarios) : undefined;
   } catch (e) {
-    io.writeErr(`kube-packet-tour: ${(e as Error).message}\n`);
+    if (!(e instanceof LabScenarioError)) throw e;
+    io.writeErr(`kube-packet-tour: ${e.message}\n`);
     return 2;
   }
   let given = loaded === BUILTIN_CLUSTER && !(named !== null && needsTrafficCluster(named)) ? SOURCE_TEXT_CLUSTER : loaded;
   if (action !== 'down') {
-    try {
-      given = clusterWithCni(given, io.cni ?? null);
-      // A failure scenario's own cluster, as trace --scenario builds it (networkpolicy-deny: Calico, the deny policy).
-      if (variant) given = variant(given);
-    } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
-      io.writeErr(`kube-packet-tour: ${e.message}\n`);
+    const chosen = chooseCni(given, io.cni ?? null);
+    if (!chosen.ok) {
+      io.writeErr(`kube-packet-tour: ${chosen.reason}\n`);
       return 2;
     }
-    // Calico IPIP needs tunl0, from the ipip module: say in one sentence why it cannot be had.
+    given = chosen.cluster;
+    // A failure scenario's own cluster, as trace --scenario builds it (networkpolicy-deny: Calico, the deny policy).
+    if (variant) given = variant(given);
+    // Calico IPIP needs tunl0, which the lab does not build yet: say in one sentence why it cannot be had here.
     if (given.network.cni === 'calico-ipip') {
-      const verdict = ipipVerdict((io.ipipFacts ?? readIpipFacts)());
-      if (!verdict.ok) {
-        io.writeErr(`kube-packet-tour: ${verdict.reason}\n`);
-        return 2;
-      }
+      io.writeErr(`kube-packet-tour: ${ipipRefusal((io.ipipFacts ?? readIpipFacts)())}\n`);
+      return 2;
     }
   }
-  // --proxy-mode ipvs asks for IPVS on this kernel: say in one sentence why it cannot be had.
+  // --proxy-mode ipvs: the lab does not build IPVS yet; say in one sentence why it cannot be had here.
   if (io.proxyMode === 'ipvs' && action !== 'down') {
-    const verdict = ipvsVerdict((io.ipvsFacts ?? readIpvsFacts)());
-    if (!verdict.ok) {
-      io.writeErr(`kube-packet-tour: ${verdict.reason}\n`);
-      return 2;
-    }
+    io.writeErr(`kube-packet-tour: ${ipvsRefusal((io.ipvsFacts ?? readIpvsFacts)())}\n`);
+    return 2;
   }
   // A dump whose kube-proxy runs in IPVS mode is built (and simulated) in iptables mode, and says so.
   const cluster = given.proxy.mode === 'ipvs'
@@ -140,7 +135,7 @@ export async function runLab(action: LabAction, loaded: ClusterModel, io: LabIo)
     return 2;
   }
   const plan = planned.plan;
-  const hostClients = scenarios.filter((s) => s.request.from.startsWith('node/')).map((s) => s.request.from.slice('node/'.length));
+  const hostClients = scenarios.flatMap((s) => { const ref = parseClientRef(s.request.from); return ref.kind === 'node' ? [ref.node] : []; });
   const lab = new Lab(plan, cluster, action === 'verify' ? hostClients : []);
   const progress = (s: string): void => { if (!io.json) io.writeErr(`${s}\n`); };
   if (action === 'up') {

@@ -513,12 +513,8 @@ function dnsRows(trace: Trace, obs: Observation): Row[] {
     rows.push({ section: 'dns', ref: `q${i + 1}`, where: obs.dnsLog[i]?.server ?? '-', what: 'query', simulator: s, kernel: r, status: s === r ? 'ok' : 'diff' });
   }
   if (obs.lookup !== null) {
-    const answered = dns.queries.filter((q) => q.type === 'A' && q.answer !== null).map((q) => q.answer!);
-    // A query's `answer` is the address the journey goes on with; the whole answer (a headless
-    // Service has one A record per ready endpoint) is in the simulator's nslookup text.
-    const all = [...(dns.nslookup ?? '').matchAll(/^Address: (\S+)$/gm)].map((m) => m[1]!);
-    const simList = all.length > 0 && answered.length > 0 && all[0] === answered[answered.length - 1] ? all : answered;
-    const simAnswer = simList.length === 0 ? 'no address' : simList.join(',');
+    // The whole answer (a headless Service has one A record per ready endpoint), as getaddrinfo returns it.
+    const simAnswer = dns.answers.length === 0 ? 'no address' : dns.answers.join(',');
     const realAnswer = obs.lookup.ok ? obs.lookup.answers.join(',') : 'no address';
     rows.push({ section: 'dns', ref: 'ans', where: trace.request.from, what: 'getaddrinfo', simulator: simAnswer, kernel: realAnswer, status: simAnswer === realAnswer ? 'ok' : 'diff' });
   }

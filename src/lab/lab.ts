@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClusterModel } from '../core/cluster/model.js';
+import { parseClientRef } from '../core/request.js';
 import { AgentHandle } from './agent-process.js';
 import { labTmpDir, removeRun, writeMarker } from './cleanup.js';
 import { inNs, run, spawnInNs, waitExit } from './exec.js';
@@ -57,16 +58,19 @@ export class Lab {
     writeMarker({ runId: this.plan.runId, pid: process.pid, mode, started: new Date().toISOString(), namespaces: this.plan.namespaces });
     mkdirSync(this.tmpDir, { recursive: true });
     const steps = this.plan.steps;
-    // Namespaces one by one (cheap), then each kind of step in plan order; sysctls in parallel.
-    for (const s of steps.filter((x) => x.kind === 'netns-add')) await run(['ip', 'netns', 'add', s.ns]);
-    // The namespace-wide sysctls (before any device exists) in parallel; device sysctls in plan order.
-    const firstIp = steps.findIndex((x) => x.kind === 'ip');
-    await Promise.all(steps.filter((x, i): x is Extract<Step, { kind: 'sysctl' }> => x.kind === 'sysctl' && i < firstIp).map((s) => applySysctl(s.ns, s.values)));
-    for (const [i, s] of steps.entries()) {
+    // Every step in plan order; a run of consecutive sysctl steps (one per namespace at the start) in parallel.
+    for (let i = 0; i < steps.length; i++) {
+      const s = steps[i]!;
       switch (s.kind) {
-        case 'sysctl':
-          if (i > firstIp) await applySysctl(s.ns, s.values);
+        case 'netns-add':
+          await run(['ip', 'netns', 'add', s.ns]);
           break;
+        case 'sysctl': {
+          const batch: Extract<Step, { kind: 'sysctl' }>[] = [s];
+          while (steps[i + 1]?.kind === 'sysctl') batch.push(steps[++i] as Extract<Step, { kind: 'sysctl' }>);
+          await Promise.all(batch.map((x) => applySysctl(x.ns, x.values)));
+          break;
+        }
         case 'ipset':
           await run(inNs(s.ns, ['ipset', 'restore']), { input: s.text });
           break;
@@ -125,18 +129,19 @@ export class Lab {
 
   /** The client a trace starts from (its request.from): a pod, node/NAME or external[/IP]. */
   clientFor(from: string, target: string | null): LabClient | null {
-    if (from === 'external' || from.startsWith('external/')) {
+    const ref = parseClientRef(from);
+    if (ref.kind === 'external') {
       const x = this.plan.external;
       if (x === null) return null;
       const ip = target === null ? null : target.slice(0, target.lastIndexOf(':'));
       const node = this.plan.nodes.find((n) => n.node.internalIP === ip)?.node.name ?? null;
       return { kind: 'external', ns: x.ns, ip: x.ip, node, pod: null };
     }
-    if (from.startsWith('node/')) {
-      const n = this.plan.nodes.find((x) => x.node.name === from.slice('node/'.length));
+    if (ref.kind === 'node') {
+      const n = this.plan.nodes.find((x) => x.node.name === ref.node);
       return n ? { kind: 'host', ns: n.ns, ip: n.node.internalIP, node: n.node.name, pod: null } : null;
     }
-    const p = this.podByRef(from);
+    const p = this.plan.pods.find((x) => x.pod.namespace === ref.namespace && x.pod.name === ref.name);
     return p ? { kind: 'pod', ns: p.ns, ip: p.ip, node: p.node, pod: p } : null;
   }
 
@@ -146,16 +151,6 @@ export class Lab {
     return a;
   }
 
-  agentFor(pod: PodPlan): AgentHandle {
-    const a = this.agents.get(pod.ns);
-    if (!a) throw new Error(`no agent in ${pod.ns}`);
-    return a;
-  }
-
-  podByRef(ref: string): PodPlan | null {
-    const [ns, name] = ref.includes('/') ? ref.split('/', 2) : ['default', ref];
-    return this.plan.pods.find((p) => p.pod.namespace === ns && p.pod.name === name) ?? null;
-  }
 
   nodeNs(node: string): string {
     const n = this.plan.nodes.find((x) => x.node.name === node);

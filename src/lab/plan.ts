@@ -23,7 +23,7 @@
 //   calico-vxlan       the same, plus vxlan.calico (VNI 4096, UDP 4789, MTU underlay-50, the tunnel
 //                      address /32) with Felix's permanent neighbour and FDB entries, proto 80 routes,
 //                      and Felix's raw NOTRACK for the outer UDP 4789 flow
-//   calico-ipip        needs the ipip module (tunl0): command.ts checks for it (ipip-support.ts)
+//   calico-ipip        not built yet (it needs tunl0, from the ipip module): refused, see LAB_CNIS
 //
 // Nothing is connected to the host's namespace: the lan bridge has only the nodes' eth0 peers, and
 // the nodes' default route points at 192.168.x.1, an address nobody in the lab owns.
@@ -33,8 +33,9 @@ import type { ClusterModel, CniKind, NodeModel, PodModel } from '../core/cluster
 import { policySets } from '../core/cni/calico/policy.js';
 import { ipsetMembers, tunnelAddress, calicoNode } from '../core/cni/calico/ipam.js';
 import { calicoRawRestore } from '../core/cni/calico/iptables.js';
-import { CALICO_VETH_MAC, CALICO_VXLAN_DEV, CALICO_VXLAN_PORT, CALICO_VXLAN_VNI, calicoMtu, calicoVxlanMac, caliVethName, isCalico } from '../core/cni/calico/names.js';
+import { CALICO_VETH_MAC, CALICO_VXLAN_DEV, CALICO_VXLAN_PORT, CALICO_VXLAN_VNI, calicoVxlanMac, caliVethName, isCalico } from '../core/cni/calico/names.js';
 import { podHostsEntries } from '../core/dns/hosts.js';
+import { podMtu as cniPodMtu } from '../core/cni/mtu.js';
 import { VXLAN_OVERHEAD } from '../core/cni/vxlan.js';
 import { bridgeIP, nodeRoutes, nodeSubnet, podRoutes, vtepIP, type Route } from '../core/kernel/routing.js';
 import { cidrPrefix } from '../core/net/ipv4.js';
@@ -233,7 +234,11 @@ function uniqueName(wanted: string, used: Set<string>): string {
   return name;
 }
 
-/** The data planes the lab builds (calico-ipip too, where the kernel has the ipip module: see ipip-support.ts). */
+/**
+ * The data planes the lab builds. Not calico-ipip, on any kernel: the lab does not build tunl0 yet.
+ * planLab refuses it, and before that command.ts says in one sentence what this kernel lacks or
+ * that the lab is what lacks (ipip-support.ts).
+ */
 export const LAB_CNIS: readonly CniKind[] = ['flannel-vxlan', 'flannel-host-gw', 'calico-bgp', 'calico-vxlan'];
 
 /** Felix's ipsets a node's rules match, as `ipset restore` input (hash:net, members from the core's IPAM model). */
@@ -258,8 +263,8 @@ function addOrder(routes: readonly Route[]): Route[] {
 export function planLab(cluster: ClusterModel, runId: string, options: PlanOptions = {}): PlanResult {
   if (!/^[0-9a-f]{6}$/.test(runId)) return { ok: false, reason: `bad run id ${runId}` };
   const cni = cluster.network.cni;
-  if (!LAB_CNIS.includes(cni) && cni !== 'calico-ipip') return { ok: false, reason: `the lab builds ${LAB_CNIS.join(', ')} (and calico-ipip where the kernel has ipip); this cluster uses ${cni}` };
   if (cni === 'calico-ipip') return { ok: false, reason: 'the lab does not build Calico IPIP (tunl0) yet; trace --cni calico-ipip shows the simulation' };
+  if (!LAB_CNIS.includes(cni)) return { ok: false, reason: `the lab builds ${LAB_CNIS.join(', ')} (and calico-ipip where the kernel has ipip); this cluster uses ${cni}` };
   if (cluster.nodes.length > MAX_LAB_NODES) return { ok: false, reason: `the lab builds at most ${MAX_LAB_NODES} nodes; this cluster has ${cluster.nodes.length}` };
   const calico = isCalico(cni);
   const prefix = labPrefix(runId);
@@ -267,8 +272,7 @@ export function planLab(cluster: ClusterModel, runId: string, options: PlanOptio
   const lanNs = uniqueName(`${prefix}lan`, used);
   const skipped: string[] = [];
   const mtu = cluster.network.underlayMtu;
-  // The pods' MTU: Flannel's (the subnet.env FLANNEL_MTU: underlay-50 with VXLAN, the underlay's with host-gw) or Calico's.
-  const podMtu = calico ? calicoMtu(cni, mtu) : cni === 'flannel-host-gw' ? mtu : mtu - VXLAN_OVERHEAD;
+  const podMtu = cniPodMtu(cni, mtu);
 
   const names = new Map<string, string>();
   const nodes: NodePlan[] = cluster.nodes.map((node, i) => {
@@ -350,7 +354,8 @@ export function planLab(cluster: ClusterModel, runId: string, options: PlanOptio
   if (options.external) external = { ns: uniqueName(`${prefix}external`, used), ip: options.external.ip, mac: options.external.mac, lanPort: 'x0' };
   const namespaces = [lanNs, ...nodes.map((n) => n.ns), ...pods.map((p) => p.ns), ...(external ? [external.ns] : [])];
   for (const ns of namespaces) steps.push({ kind: 'netns-add', ns });
-  // IPv6 off everywhere first, so no router solicitation or DAD ever shows up in a capture.
+  // IPv6 off everywhere first, so no router solicitation or DAD ever shows up in a capture. (The lab
+  // applies a run of consecutive sysctl steps in parallel: keep these together.)
   const noV6: [string, string][] = [['net/ipv6/conf/all/disable_ipv6', '1'], ['net/ipv6/conf/default/disable_ipv6', '1']];
   steps.push({ kind: 'sysctl', ns: lanNs, values: noV6 });
   for (const n of nodes) {
@@ -424,15 +429,9 @@ export function planLab(cluster: ClusterModel, runId: string, options: PlanOptio
       }
     }
     for (const r of addOrder(n.routes)) if (!isKernelRoute(r)) lines.push(`route add ${r.text}`);
-    // Device sysctls need their devices; the routes to the cali veths need them up, so both follow the links.
-    if (deviceSysctls.length > 0) {
-      const routeAt = lines.findIndex((l) => l.startsWith('route add '));
-      steps.push({ kind: 'ip', ns: n.ns, lines: lines.slice(0, routeAt) });
-      steps.push({ kind: 'sysctl', ns: n.ns, values: deviceSysctls });
-      steps.push({ kind: 'ip', ns: n.ns, lines: lines.slice(routeAt) });
-    } else {
-      steps.push({ kind: 'ip', ns: n.ns, lines });
-    }
+    steps.push({ kind: 'ip', ns: n.ns, lines });
+    // Device sysctls need their devices, so they follow the batch that adds them (steps run in order).
+    if (deviceSysctls.length > 0) steps.push({ kind: 'sysctl', ns: n.ns, values: deviceSysctls });
     if (fdb.length > 0) steps.push({ kind: 'bridge', ns: n.ns, lines: fdb });
   }
   if (external) {

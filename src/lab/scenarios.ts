@@ -5,6 +5,7 @@ import type { ClusterModel } from '../core/cluster/model.js';
 import { proxyServicePorts } from '../core/proxy/service-ports.js';
 import type { TraceOptions, TraceRequest } from '../core/request.js';
 import { ALL_SCENARIOS, SCENARIOS } from '../core/scenarios.js';
+import { LAB_VARIANT_SCENARIO_NAMES } from './scenario-names.js';
 import type { AnyScenarioName } from '../core/request.js';
 import type { ExternalHost } from '../core/kernel/datapath.js';
 import { resolveClient } from '../core/trace.js';
@@ -16,6 +17,11 @@ export interface LabScenario {
   readonly options: TraceOptions;
   /** The scenario's cluster variant (networkpolicy-deny: a default-deny NetworkPolicy), applied after --cni. */
   readonly cluster?: (base: ClusterModel) => ClusterModel;
+}
+
+/** The named scenarios cannot run as asked (one sentence); the lab command makes it exit 2. */
+export class LabScenarioError extends Error {
+  override readonly name = 'LabScenarioError';
 }
 
 export function labScenarios(cluster: ClusterModel): LabScenario[] {
@@ -55,58 +61,21 @@ export function labScenarios(cluster: ClusterModel): LabScenario[] {
   return out;
 }
 
-/**
- * The traffic beyond the source text that `lab verify --scenario` builds (src/core/traffic-scenarios.ts):
- * they need the built-in cluster's extra Deployment and Services (web, web-local, web-internal,
- * myapp-sticky, myapp-headless), a host-network client (the node's own namespace) or an outside
- * client (one more namespace on the lan bridge). `--scenario traffic` names them all.
- */
-export const LAB_TRAFFIC_SCENARIO_NAMES = [
-  'host-network-clusterip',
-  'nodeport-external',
-  'nodeport-local',
-  'nodeport-local-no-endpoint',
-  'internal-local',
-  'internal-local-no-endpoint',
-  'session-affinity',
-  'headless',
-] as const satisfies readonly AnyScenarioName[];
-
-/**
- * Failure scenarios on a cluster variant of their own that the lab builds: networkpolicy-deny (Calico
- * only, with --cni calico-bgp or calico-vxlan here; Felix's policy chain and ipsets from the core).
- */
-export const LAB_VARIANT_SCENARIO_NAMES = ['networkpolicy-deny'] as const satisfies readonly AnyScenarioName[];
-
-/** What `lab verify --scenario` accepts: the source text's scenarios, the traffic ones, "traffic" for all of those, and the variant ones. */
-export const LAB_SCENARIO_CHOICES: readonly string[] = [...Object.keys(SCENARIOS), ...LAB_TRAFFIC_SCENARIO_NAMES, 'traffic', ...LAB_VARIANT_SCENARIO_NAMES];
-
-/** Expands --scenario's list ("traffic" -> every traffic scenario), in the order given, without repeats. */
-export function expandLabScenarioNames(names: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const n of names) for (const x of n === 'traffic' ? LAB_TRAFFIC_SCENARIO_NAMES : [n]) if (!out.includes(x)) out.push(x);
-  return out;
-}
-
-/** The one cluster variant the named scenarios share (undefined: none); throws when they need different clusters. */
+/** The one cluster variant the named scenarios share (undefined: none); throws LabScenarioError when they need different clusters. */
 export function sharedVariant(scenarios: readonly LabScenario[]): ((base: ClusterModel) => ClusterModel) | undefined {
   const variants = [...new Set(scenarios.map((s) => s.cluster))];
   if (variants.length > 1) {
     const own = scenarios.filter((s) => s.cluster !== undefined).map((s) => s.name);
-    throw new Error(`${own.join(', ')} runs on a cluster of its own (a variant of the built-in one): give it to lab verify --scenario alone`);
+    throw new LabScenarioError(`${own.join(', ')} runs on a cluster of its own (a variant of the built-in one): give it to lab verify --scenario alone`);
   }
   return variants[0];
-}
-
-export function needsTrafficCluster(names: readonly string[]): boolean {
-  return names.some((n) => (LAB_TRAFFIC_SCENARIO_NAMES as readonly string[]).includes(n));
 }
 
 /** The named scenarios on the built-in cluster (the traffic ones need BUILTIN_CLUSTER's extras). */
 export function namedLabScenarios(names: readonly string[]): LabScenario[] {
   return names.map((n) => {
     const s = ALL_SCENARIOS[n as AnyScenarioName];
-    if (s === undefined || (s.cluster !== undefined && !(LAB_VARIANT_SCENARIO_NAMES as readonly string[]).includes(n))) throw new Error(`the lab does not build the scenario ${n}`);
+    if (s === undefined || (s.cluster !== undefined && !(LAB_VARIANT_SCENARIO_NAMES as readonly string[]).includes(n))) throw new LabScenarioError(`the lab does not build the scenario ${n}`);
     return { name: s.name, title: s.title, request: s.request, options: s.options, ...(s.cluster ? { cluster: s.cluster } : {}) };
   });
 }

@@ -80,13 +80,13 @@ export function simulateScenario(cluster: ClusterModel, s: LabScenario): Trace {
 }
 
 function dnsAgents(lab: Lab): { pod: PodPlan; mark: number }[] {
-  return lab.plan.pods.filter((p) => p.dnsServer).map((p) => ({ pod: p, mark: lab.agentFor(p).events.length }));
+  return lab.plan.pods.filter((p) => p.dnsServer).map((p) => ({ pod: p, mark: lab.agentIn(p.ns).events.length }));
 }
 
 function collectDns(lab: Lab, marks: { pod: PodPlan; mark: number }[]): DnsLogEntry[] {
   const all: (DnsLogEntry & { t: bigint })[] = [];
   for (const { pod, mark } of marks) {
-    for (const ev of lab.agentFor(pod).events.slice(mark)) {
+    for (const ev of lab.agentIn(pod.ns).events.slice(mark)) {
       if (ev.ev !== 'dns') continue;
       all.push({ server: pod.pod.name, remote: ev.remote, name: ev.name, type: ev.type, rcode: ev.rcode, t: BigInt(ev.t) });
     }

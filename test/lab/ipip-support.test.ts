@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ipipVerdict } from '../../src/lab/ipip-support.js';
+import { ipipRefusal } from '../../src/lab/ipip-support.js';
 import { runLab } from '../../src/lab/command.js';
 import { BUILTIN_CLUSTER } from '../../src/core/cluster/builtin.js';
 import { runCli } from '../support/run-cli.js';
 
-const base = { kernel: '6.18.44-fc-v782', moduleLoaded: false, config: 'n' as const, modulesDir: false };
+const base = { kernel: '6.18.44-fc-v782', loaded: false, config: 'n' as const, modulesDir: false };
 
 describe('lab verify --cni calico-ipip on a kernel without the ipip module', () => {
   it.each([
@@ -12,14 +12,13 @@ describe('lab verify --cni calico-ipip on a kernel without the ipip module', () 
     [{ ...base, config: 'm' as const }, /CONFIG_NET_IPIP=m\) but \/lib\/modules\/6\.18\.44-fc-v782 is missing/],
     [{ ...base, config: 'm' as const, modulesDir: true }, /the ipip module is not loaded .*modprobe ipip/],
     [{ ...base, config: null }, /\/sys\/module\/ipip does not exist/],
-    [{ ...base, moduleLoaded: true }, /has the ipip module, but lab verify does not build Calico's tunl0 yet/],
+    [{ ...base, loaded: true }, /has the ipip module, but lab verify does not build Calico's tunl0 yet/],
+    // Built in but not listed under /sys/module: still the lab's own gap (it never builds tunl0 yet).
+    [{ ...base, config: 'y' as const }, /has the ipip module, but lab verify does not build Calico's tunl0 yet/],
   ])('%j: one sentence', (facts, reason) => {
-    const v = ipipVerdict(facts);
-    expect(v.ok).toBe(false);
-    if (!v.ok) {
-      expect(v.reason).toMatch(reason);
-      expect(v.reason.split('\n')).toHaveLength(1);
-    }
+    const reasonText = ipipRefusal(facts);
+    expect(reasonText).toMatch(reason);
+    expect(reasonText.split('\n')).toHaveLength(1);
   });
 
   it('runLab exits 2 with that sentence before building anything', async () => {

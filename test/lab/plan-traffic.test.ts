@@ -10,7 +10,8 @@ import { renderIptablesSave } from '../../src/core/proxy/render-rules.js';
 import { TRAFFIC_SCENARIOS, TRAFFIC_FAILURE_SCENARIOS } from '../../src/core/traffic-scenarios.js';
 import { parseCommandLine } from '../../src/cli/options.js';
 import { batchArgv, fromLabNames, LAB_NAME_RE, labName, planLab } from '../../src/lab/plan.js';
-import { expandLabScenarioNames, externalClient, LAB_TRAFFIC_SCENARIO_NAMES, namedLabScenarios, needsTrafficCluster, sharedVariant } from '../../src/lab/scenarios.js';
+import { expandLabScenarioNames, LAB_TRAFFIC_SCENARIO_NAMES, needsTrafficCluster } from '../../src/lab/scenario-names.js';
+import { externalClient, namedLabScenarios, sharedVariant } from '../../src/lab/scenarios.js';
 import { routeIif, simulateScenario } from '../../src/lab/verify.js';
 
 describe('lab verify --scenario', () => {

@@ -19,6 +19,16 @@ export function withCni(base: ClusterModel, cni: CniKind): ClusterModel {
   return base.network.cni === cni ? base : cniVariant(base, cni);
 }
 
+/**
+ * --cni: the cluster with the chosen data plane (null: as it is). A --cluster dump says its own CNI
+ * (flannel's net-conf.json), so --cni may only repeat it there; anything else is refused with one sentence.
+ */
+export function chooseCni(cluster: ClusterModel, cni: CniKind | null): { readonly ok: true; readonly cluster: ClusterModel } | { readonly ok: false; readonly reason: string } {
+  if (cni === null || cni === cluster.network.cni) return { ok: true, cluster };
+  if (cluster.source !== 'built-in') return { ok: false, reason: `--cni ${cni}: ${cluster.source} runs ${cluster.network.cni}; --cni changes the built-in cluster only` };
+  return { ok: true, cluster: withCni(cluster, cni) };
+}
+
 /** The CNI data planes the simulator walks today. */
 export const SIMULATED_CNIS: readonly CniKind[] = ['flannel-vxlan', 'flannel-host-gw', 'calico-bgp', 'calico-ipip', 'calico-vxlan'];
 

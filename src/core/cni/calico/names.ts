@@ -62,13 +62,6 @@ export function isCalico(cni: CniKind): cni is 'calico-bgp' | 'calico-ipip' | 'c
   return cni === 'calico-bgp' || cni === 'calico-ipip' || cni === 'calico-vxlan';
 }
 
-/** The pod-side MTU Calico sets for an underlay MTU (its auto-detection subtracts the encapsulation). */
-export function calicoMtu(cni: CniKind, underlay: number): number {
-  if (cni === 'calico-ipip') return underlay - IPIP_OVERHEAD;
-  if (cni === 'calico-vxlan') return underlay - 50;
-  return underlay;
-}
-
 /** vxlan.calico's MAC: Felix keeps it in the Calico Node resource; not in a kubectl dump, so generated. */
 export function calicoVxlanMac(node: NodeModel): string {
   return macFor(`vxlan.calico@${node.name}`);
