@@ -30,7 +30,6 @@ export { quizResult, isoOf, RESULT_SCHEMA, type QuizResult, type QuizResultAnswe
 export { exportQuiz, EXPORT_FORMATS, type ExportFormat } from './export/index.js';
 export { traceOfBasis } from './facts.js';
 export { questionHop, type QuestionHop } from './question-hop.js';
-export { dropHopQuestion, dropTrace, hopValue, DROP_HOP_SCENARIOS } from './drop-hop.js';
 export { whatGoesWrong, failureDraft, failureHop, failureValue, FAILURES, WHAT_GOES_WRONG_LESSONS, type FailureName } from './what-goes-wrong.js';
 export { applyChange, type ClusterChange } from './cluster-change.js';
 export { basisCluster } from './facts.js';

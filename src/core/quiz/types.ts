@@ -37,8 +37,6 @@ export type QuizTopic =
   | 'conntrack-entry'
   | 'client-port'
   | 'round-trip-rewrites'
-  /** "Which hop drops it, and why?" on a traffic failure scenario of the built-in cluster (drop-hop.ts; not in the seeded draw). */
-  | 'drop-hop'
   /** "Where does it go wrong, and how?" on a failure built on the quiz's variant (what-goes-wrong.ts; quiz format 2 on). */
   | 'what-goes-wrong'
   | `predict-${PredictAsk}`;
