@@ -18,3 +18,18 @@ export function seededRng(seed: number): Rng {
   };
   return { next, int: (n) => Math.floor(next() * n) };
 }
+
+/** An element drawn uniformly; null for an empty list, which draws nothing (so the draws after it stay put). */
+export function pick<T>(rng: Rng, xs: readonly T[]): T | null {
+  return xs.length === 0 ? null : xs[rng.int(xs.length)]!;
+}
+
+/** A copy in a random order (Fisher-Yates from the last element: one draw for each but the first). */
+export function shuffled<T>(rng: Rng, xs: readonly T[]): T[] {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [a[i], a[j]] = [a[j]!, a[i]!];
+  }
+  return a;
+}

@@ -2,7 +2,7 @@
 // same as the key or as each other are dropped, at most three are kept, and the choices are put in
 // a seeded order. The rule "no two choices the same, exactly one right" is enforced here, once.
 
-import type { Rng } from '../random.js';
+import { shuffled, type Rng } from '../random.js';
 import type { Choice, Question, QuestionBasis, QuizTopic } from './types.js';
 
 export interface Option {
@@ -55,11 +55,7 @@ export function assemble(id: string, draft: Draft, lessons: readonly number[], r
   const rest = [...candidates];
   if (firstMisconception >= 0) chosen.push(...rest.splice(firstMisconception, 1));
   while (chosen.length < maxChoices - 1 && rest.length > 0) chosen.push(...rest.splice(rng.int(rest.length), 1));
-  const options: Array<{ option: Option; right: boolean }> = [{ option: draft.key, right: true }, ...chosen.map((option) => ({ option, right: false }))];
-  for (let i = options.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [options[i], options[j]] = [options[j]!, options[i]!];
-  }
+  const options = shuffled(rng, [{ option: draft.key, right: true }, ...chosen.map((option) => ({ option, right: false }))]);
   const choices: Choice[] = options.map(({ option, right }) => ({
     text: option.text,
     value: option.value,

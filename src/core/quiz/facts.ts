@@ -30,6 +30,11 @@ export function podRef(pod: PodModel): string {
   return `${pod.namespace}/${pod.name}`;
 }
 
+/** How a prompt names a pod: "checkout-6bd97f5c4x-2wq8z (10.31.2.14, on node-2)". */
+export function podDesc(pod: PodModel): string {
+  return `${pod.name} (${pod.ip}, on ${pod.nodeName})`;
+}
+
 export function nodeOf(cluster: ClusterModel, name: string | null): NodeModel | null {
   return cluster.nodes.find((n) => n.name === name) ?? null;
 }

@@ -9,10 +9,10 @@ import { bridgeIP, vtepIP } from '../kernel/routing.js';
 import { endpointChain, externalChain, servicePortName, serviceChain, serviceLocalChain } from '../proxy/chain-names.js';
 import { iptablesSaveProbability, kubeProxyProbability } from '../proxy/probability.js';
 import { findServicePort } from '../proxy/service-ports.js';
-import type { Rng } from '../random.js';
+import { pick, type Rng } from '../random.js';
 import type { Hop, Trace } from '../trace-model.js';
 import type { Draft, Option } from './build.js';
-import { basis, conntrackTuples, hopAt, ipOf, lastHop, nodeOf, podRef, portOf, serviceAddress, targetPortOf, traceOfBasis } from './facts.js';
+import { basis, conntrackTuples, hopAt, ipOf, lastHop, nodeOf, podDesc, podRef, portOf, serviceAddress, targetPortOf, traceOfBasis } from './facts.js';
 import type { QuestionBasis, QuizTopic } from './types.js';
 import type { QuizVariant, VariantService } from './variant.js';
 
@@ -27,14 +27,6 @@ export interface TopicSpec {
 }
 
 // ---- shared scene -------------------------------------------------------------------------------
-
-function pick<T>(rng: Rng, xs: readonly T[]): T | null {
-  return xs.length === 0 ? null : xs[rng.int(xs.length)]!;
-}
-
-function podDesc(p: PodModel): string {
-  return `${p.name} (${p.ip}, on ${p.nodeName})`;
-}
 
 /** Upper-cases the first letter of a sentence that starts with a description ("the Service ..."). */
 function cap(text: string): string {

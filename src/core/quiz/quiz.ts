@@ -2,7 +2,7 @@
 // chosen lesson (or all), each generated on its own derived seed so one topic's draws never shift
 // another's. Same spec, same quiz, byte for byte.
 
-import { seededRng } from '../random.js';
+import { seededRng, shuffled } from '../random.js';
 import { assemble } from './build.js';
 import type { TopicSpec } from './generators.js';
 import { deriveSeed, seedToCode } from './seed.js';
@@ -32,21 +32,16 @@ export function quizOn(variant: QuizVariant, spec: QuizSpec): Quiz {
   const count = Math.max(1, Math.min(MAX_COUNT, Math.floor(spec.count)));
   const format = spec.format ?? QUIZ_FORMAT;
   const pool = topicsFor(spec.lesson, spec.topics, format);
-  const order = seededRng(deriveSeed(spec.seed, 'order'));
   // Topics in a seeded order; the home lesson's topics first when a lesson is chosen.
-  const shuffled = [...pool];
-  for (let i = shuffled.length - 1; i > 0; i--) {
-    const j = order.int(i + 1);
-    [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
-  }
-  if (spec.lesson !== null) shuffled.sort((a, b) => Number(b.lessons[0] === spec.lesson) - Number(a.lessons[0] === spec.lesson));
+  const ordered = shuffled(seededRng(deriveSeed(spec.seed, 'order')), pool);
+  if (spec.lesson !== null) ordered.sort((a, b) => Number(b.lessons[0] === spec.lesson) - Number(a.lessons[0] === spec.lesson));
 
   const questions: Question[] = [];
   const seen = new Set<string>();
   const failures = new Map<QuizTopic, number>();
   let round = 0;
-  while (questions.length < count && shuffled.some((t) => (failures.get(t.topic) ?? 0) < 4) && round < count * 4 + 8) {
-    for (const t of shuffled) {
+  while (questions.length < count && ordered.some((t) => (failures.get(t.topic) ?? 0) < 4) && round < count * 4 + 8) {
+    for (const t of ordered) {
       if (questions.length >= count) break;
       if ((failures.get(t.topic) ?? 0) >= 4) continue;
       const rng = seededRng(deriveSeed(spec.seed, `${t.topic}#${round}`));

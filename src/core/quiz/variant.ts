@@ -13,7 +13,7 @@ import { DEFAULT_DNS, DEFAULT_NETWORK, DEFAULT_PROXY } from '../cluster/defaults
 import { kubeDnsService, kubernetesService, makeNode, makePod } from '../cluster/make.js';
 import type { ClusterModel, EndpointSliceModel, NodeModel, PodModel, ServiceModel } from '../cluster/model.js';
 import { cidrHost } from '../net/ipv4.js';
-import { seededRng, type Rng } from '../random.js';
+import { pick, seededRng, shuffled, type Rng } from '../random.js';
 
 export interface VariantService {
   readonly service: ServiceModel;
@@ -73,19 +73,6 @@ function range(lo: number, hi: number): number[] {
   return out;
 }
 
-function pick<T>(rng: Rng, xs: readonly T[]): T {
-  return xs[rng.int(xs.length)]!;
-}
-
-function shuffled<T>(rng: Rng, xs: readonly T[]): T[] {
-  const a = [...xs];
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [a[i], a[j]] = [a[j]!, a[i]!];
-  }
-  return a;
-}
-
 function token(rng: Rng, n: number): string {
   let s = '';
   for (let i = 0; i < n; i++) s += NAME_CHARS[rng.int(NAME_CHARS.length)];
@@ -105,17 +92,17 @@ export function makeVariant(seed: number): QuizVariant {
   const rng = seededRng(seed);
 
   // ---- networks ----
-  const services = pick(rng, SERVICE_RANGES);
-  const nodeNetPrefix = pick(rng, NODE_NETS);
+  const services = pick(rng, SERVICE_RANGES)!;
+  const nodeNetPrefix = pick(rng, NODE_NETS)!;
   const avoid = new Set([...services.avoid, ...(nodeNetPrefix === '10.0' ? [0] : [])]);
-  const second = pick(rng, range(1, 254).filter((b) => !avoid.has(b)));
+  const second = pick(rng, range(1, 254).filter((b) => !avoid.has(b)))!;
   const podNetwork = `10.${second}.0.0/16`;
   const nodeNet = `${nodeNetPrefix}.${nodeNetPrefix === '10.0' ? 1 + rng.int(250) : rng.int(256)}`;
-  const mtu = pick(rng, MTUS);
+  const mtu = pick(rng, MTUS)!;
 
   // ---- nodes ----
   const nodeCount = 2 + rng.int(3);
-  const style = pick(rng, NODE_STYLES);
+  const style = pick(rng, NODE_STYLES)!;
   const leases = shuffled(rng, range(0, 255)).slice(0, nodeCount);
   const hosts = shuffled(rng, range(10, 250)).slice(0, nodeCount).sort((a, b) => a - b);
   const nodes: NodeModel[] = leases.map((lease, i) =>
@@ -144,7 +131,7 @@ export function makeVariant(seed: number): QuizVariant {
   const [nsMain, nsOther] = shuffled(rng, NAMESPACES) as [string, string];
   const [appMain, appOther, appEmpty] = shuffled(rng, APPS) as [string, string, string];
   const clientNs = rng.int(10) < 6 ? nsMain : nsOther;
-  const clientApp = pick(rng, CLIENT_APPS);
+  const clientApp = pick(rng, CLIENT_APPS)!;
 
   const plans: PodPlan[] = [];
   // Clients: one per node, up to 3, the main client on a random node.
@@ -165,9 +152,9 @@ export function makeVariant(seed: number): QuizVariant {
     return ip;
   };
   const portPair = (): { port: number; targetPort: number } => {
-    const port = pick(rng, SERVICE_PORTS);
+    const port = pick(rng, SERVICE_PORTS)!;
     const targets = TARGET_PORTS.filter((t) => t !== port);
-    return { port, targetPort: pick(rng, targets) };
+    return { port, targetPort: pick(rng, targets)! };
   };
   const makeService = (namespace: string, app: string, selector: Record<string, string>): ServiceModel => {
     const { port, targetPort } = portPair();
@@ -190,7 +177,7 @@ export function makeVariant(seed: number): QuizVariant {
     const order = shuffled(rng, nodes);
     const out: PodPlan[] = [];
     for (let i = 0; i < count; i++) {
-      const node = i < order.length ? order[i]! : pick(rng, nodes);
+      const node = i < order.length ? order[i]! : pick(rng, nodes)!;
       const plan: PodPlan = {
         namespace: svc.namespace,
         name: podName(app),

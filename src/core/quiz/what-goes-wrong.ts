@@ -7,11 +7,11 @@
 
 import { VXLAN_OVERHEAD } from '../cni/vxlan.js';
 import type { NodeModel, PodModel, ServiceModel } from '../cluster/model.js';
-import type { Rng } from '../random.js';
+import { pick, shuffled, type Rng } from '../random.js';
 import type { Hop, Trace } from '../trace-model.js';
 import type { Draft, Option } from './build.js';
 import type { ClusterChange } from './cluster-change.js';
-import { basis, podRef, serviceAddress, targetPortOf, traceOfBasis } from './facts.js';
+import { basis, podDesc, podRef, serviceAddress, targetPortOf, traceOfBasis } from './facts.js';
 import type { QuestionBasis } from './types.js';
 import type { QuizVariant, VariantService } from './variant.js';
 
@@ -62,12 +62,7 @@ interface Failure {
   readonly build: (v: QuizVariant, rng: Rng) => Built | null;
 }
 
-function pick<T>(rng: Rng, xs: readonly T[]): T | null {
-  return xs.length === 0 ? null : xs[rng.int(xs.length)]!;
-}
-
 const ref = (s: ServiceModel): string => `${s.namespace}/${s.name}`;
-const podDesc = (p: PodModel): string => `${p.name} (${p.ip}, on ${p.nodeName})`;
 const svcDesc = (s: ServiceModel): string => `${ref(s)} (ClusterIP ${s.clusterIP}, port ${s.ports[0]!.port})`;
 /** "KUBE-SERVICES" from the last rule that fired at the hop ("filter KUBE-SERVICES: -A ..."). */
 const lastChain = (h: Hop, fallback: string): string => /^\w+ (\S+):/.exec(h.rules.at(-1) ?? '')?.[1] ?? fallback;
@@ -328,12 +323,7 @@ export function failureDraft(v: QuizVariant, rng: Rng, failure: Failure): Draft 
 /** A "what goes wrong" question: a failure of the chosen lesson (or any), drawn by the seed, staged on the variant. */
 export function whatGoesWrong(v: QuizVariant, rng: Rng, lesson: number | null = null): Draft | null {
   const pool = FAILURES.filter((f) => lesson === null || f.lessons.includes(lesson));
-  const order = [...pool];
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  for (const f of order) {
+  for (const f of shuffled(rng, pool)) {
     const d = failureDraft(v, rng, f);
     if (d !== null) return d;
   }
