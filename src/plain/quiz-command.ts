@@ -14,7 +14,7 @@ import { exportQuiz } from '../core/quiz/export/index.js';
 import { LETTERS } from '../core/quiz/export/common.js';
 import { generateQuiz, retrySpec } from '../core/quiz/quiz.js';
 import { quizResult, isoOf } from '../core/quiz/results.js';
-import { currentQuestion, missedIndexes, questionNumbers, sessionConfig, sessionReducer, sessionScore, startSession, unansweredIndexes, type SessionAction, type SessionState } from '../core/quiz/session.js';
+import { currentQuestion, questionNumbers, sessionConfig, sessionReducer, sessionScore, startSession, summaryIndexes, type SessionAction, type SessionState } from '../core/quiz/session.js';
 import type { Quiz } from '../core/quiz/types.js';
 import { openProgressStore, type ProgressStore } from '../storage/progress-store.js';
 import { progressDir } from '../storage/paths.js';
@@ -285,7 +285,7 @@ async function runSession(command: QuizCommand, io: QuizIo, base: Quiz, quiz: Qu
   process.removeListener('SIGINT', interrupt);
   reader.close();
   const score = sessionScore(state);
-  const missed = missedIndexes(state);
+  const { missed, explained, unanswered } = summaryIndexes(state);
   out();
   if (state.endReason === 'time-up') out('Time is up.');
   if (inputEnded && state.answers.length < quiz.questions.length) out(`The input ended after ${state.answers.length} answer${state.answers.length === 1 ? '' : 's'}.`);
@@ -293,10 +293,8 @@ async function runSession(command: QuizCommand, io: QuizIo, base: Quiz, quiz: Qu
   if (missed.length > 0) {
     out();
     // Unanswered questions keep their answers hidden: stopping early must not give away a class's quiz.
-    const hidden = new Set(unansweredIndexes(state));
-    const shown = missed.filter((i) => !hidden.has(i));
-    if (shown.length > 0) out('Missed:');
-    for (const i of shown) {
+    if (explained.length > 0) out('Missed:');
+    for (const i of explained) {
       const q = quiz.questions[i]!;
       const a = state.answers.find((x) => x.index === i)!;
       const yours = a.choice === null ? 'skipped' : `you answered ${a.tries[0]! + 1}) ${q.choices[a.tries[0]!]!.text}`;
@@ -306,9 +304,9 @@ async function runSession(command: QuizCommand, io: QuizIo, base: Quiz, quiz: Qu
       para(`${yours}; the answer is ${q.key + 1}) ${answer}${answer.endsWith('.') ? '' : '.'}`, '     ');
       para(q.explanation, '     ');
     }
-    if (hidden.size > 0) {
-      if (shown.length > 0) out();
-      para(`Not answered: ${questionNumbers([...hidden])}. Their answers stay hidden; the retry below asks them on a fresh variant.`, '');
+    if (unanswered.length > 0) {
+      if (explained.length > 0) out();
+      para(`Not answered: ${questionNumbers(unanswered)}. Their answers stay hidden; the retry below asks them on a fresh variant.`, '');
     }
     out();
     if (command.retryMissed === null) {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateQuiz } from '../../src/core/quiz/quiz.js';
 import { parseSeed } from '../../src/core/quiz/seed.js';
-import { questionNumbers, sessionConfig, sessionReducer, startSession, unansweredIndexes } from '../../src/core/quiz/session.js';
+import { questionNumbers, sessionConfig, sessionReducer, startSession, summaryIndexes, unansweredIndexes } from '../../src/core/quiz/session.js';
 import type { ViewContext } from '../../src/ui/frame.js';
 import { quizView } from '../../src/ui/screens/quiz.js';
 import { makeTheme } from '../../src/ui/theme.js';
@@ -75,6 +75,17 @@ describe('quiz summary after stopping early', () => {
     s = sessionReducer(s, { type: 'skip', at: 1 });
     if (s.phase === 'feedback') s = sessionReducer(s, { type: 'next', at: 1 });
     expect(unansweredIndexes(s)).toEqual([1, 2]);
+  });
+
+  it('summaryIndexes splits the missed questions into explained (answered or skipped) and unanswered', () => {
+    const quiz = generateQuiz({ seed: SEED, count: 4, lesson: null, topics: null });
+    let s = startSession(quiz, sessionConfig('practice', null), 0);
+    s = sessionReducer(s, { type: 'answer', choice: quiz.questions[0]!.key, at: 1 });
+    s = sessionReducer(s, { type: 'next', at: 1 });
+    s = sessionReducer(s, { type: 'skip', at: 2 });
+    s = sessionReducer(s, { type: 'next', at: 2 });
+    s = sessionReducer(s, { type: 'quit', at: 3 });
+    expect(summaryIndexes(s)).toEqual({ missed: [1, 2, 3], explained: [1], unanswered: [2, 3] });
   });
 });
 

@@ -15,6 +15,7 @@ export {
   missedIndexes,
   questionNumbers,
   unansweredIndexes,
+  summaryIndexes,
   currentQuestion,
   type SessionState,
   type SessionAction,
@@ -25,6 +26,7 @@ export {
   type Phase,
   type EndReason,
   type Score,
+  type SummaryIndexes,
 } from './session.js';
 export { quizResult, isoOf, RESULT_SCHEMA, type QuizResult, type QuizResultAnswer } from './results.js';
 export { exportQuiz, EXPORT_FORMATS, type ExportFormat } from './export/index.js';

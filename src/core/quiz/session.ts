@@ -208,6 +208,24 @@ export function unansweredIndexes(state: SessionState): number[] {
   return state.quiz.questions.map((_, i) => i).filter((i) => !answered.has(i));
 }
 
+/** What the summary of a finished quiz lists, as 0-based indexes in quiz order. */
+export interface SummaryIndexes {
+  /** Not right on the first try, unanswered ones included: what a retry asks again. */
+  readonly missed: readonly number[];
+  /** The missed ones with an answer recorded (skipped included): the summary shows their answer and explanation. */
+  readonly explained: readonly number[];
+  /** No answer recorded: listed by number only, their answers hidden. */
+  readonly unanswered: readonly number[];
+}
+
+/** The summary's lists, for the plain flow and the Ink quiz alike. */
+export function summaryIndexes(state: SessionState): SummaryIndexes {
+  const missed = missedIndexes(state);
+  const unanswered = unansweredIndexes(state);
+  const hidden = new Set(unanswered);
+  return { missed, explained: missed.filter((i) => !hidden.has(i)), unanswered };
+}
+
 /** "3, 4, 5" or "3-5", 1-based, for a summary line. */
 export function questionNumbers(indexes: readonly number[]): string {
   const runs: string[] = [];

@@ -3,7 +3,7 @@
 // question, and at the end the score and what was missed. The seed code is always on screen so
 // a teacher can hand it out (`kube-packet-tour quiz --seed CODE` gives everyone the same quiz).
 
-import { currentQuestion, missedIndexes, questionNumbers, sessionScore, unansweredIndexes } from '../../core/quiz/session.js';
+import { currentQuestion, questionNumbers, sessionScore, summaryIndexes } from '../../core/quiz/session.js';
 import { questionHop } from '../../core/quiz/question-hop.js';
 import type { Hint, ScreenView, ViewContext } from '../frame.js';
 import type { QuizScreenState } from '../state.js';
@@ -24,16 +24,14 @@ export function quizView(q: QuizScreenState, ctx: ViewContext): ScreenView {
     const body: Line[] = [];
     body.push(...paragraphs(`Score: ${score.right} of ${score.total} right on the first try (${score.percent}%)${score.solvedLater > 0 ? `, ${score.solvedLater} more on the second` : ''}.`, width, 'strong'));
     if (s.endReason === 'quit') body.push(...paragraphs(`Stopped after ${score.answered} of ${score.total}; your answers are saved.`, width, 'muted'));
-    const missed = missedIndexes(s);
+    const { missed, explained, unanswered } = summaryIndexes(s);
     // The class line and the retry key come before the missed list, which can be long: both stay in view.
     if (q.classLine === undefined) body.push(...paragraphs(`The same quiz for a class: kube-packet-tour quiz --seed ${quiz.code}`, width, 'muted'));
     else if (q.classLine !== null) body.push(...paragraphs(`A retry of missed questions; the same for a class: ${q.classLine}`, width, 'muted'));
     if (missed.length > 0) {
       body.push(...paragraphs(`r tries the missed question${missed.length === 1 ? '' : 's'} again on a fresh cluster.`, width, 'focus'));
-      const hidden = new Set(unansweredIndexes(s));
-      const shown = missed.filter((i) => !hidden.has(i));
-      if (shown.length > 0) body.push(BLANK, ...paragraphs('Missed:', width, 'heading'));
-      for (const i of shown) {
+      if (explained.length > 0) body.push(BLANK, ...paragraphs('Missed:', width, 'heading'));
+      for (const i of explained) {
         const question = quiz.questions[i]!;
         const answer = s.answers.find((a) => a.index === i);
         const first = question.prompt.split('\n')[0] ?? '';
@@ -41,7 +39,7 @@ export function quizView(q: QuizScreenState, ctx: ViewContext): ScreenView {
         body.push(...paragraphs(`${answer!.choice === null ? 'skipped' : 'answer'}: ${question.choices[question.key]!.text}`, width, 'muted', [], 3));
         body.push(...paragraphs(question.explanation, width, 'muted', [], 3));
       }
-      if (hidden.size > 0) body.push(BLANK, ...paragraphs(`Not answered: ${questionNumbers([...hidden])}. Their answers stay hidden; r asks them on a fresh cluster.`, width, 'muted'));
+      if (unanswered.length > 0) body.push(BLANK, ...paragraphs(`Not answered: ${questionNumbers(unanswered)}. Their answers stay hidden; r asks them on a fresh cluster.`, width, 'muted'));
     } else if (score.total > 0) body.push(BLANK, ...paragraphs('Nothing missed.', width, 'good'));
     const hints: Hint[] = [
       { keys: 'Enter', what: 'done' },
