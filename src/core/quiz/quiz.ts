@@ -70,13 +70,13 @@ export function quizOn(variant: QuizVariant, spec: QuizSpec): Quiz {
 }
 
 /** A fresh variant with the topics of the missed questions (0-based indexes), seeded from the quiz and the list, in the quiz's format. */
-export function retrySpec(quiz: Pick<Quiz, 'seed' | 'questions'> & { readonly format?: number }, missed: readonly number[]): QuizSpec {
+export function retrySpec(quiz: Pick<Quiz, 'seed' | 'questions'> & Partial<Pick<Quiz, 'format'>>, missed: readonly number[]): QuizSpec {
   const indexes = [...new Set(missed)].filter((i) => i >= 0 && i < quiz.questions.length).sort((a, b) => a - b);
   const topics: QuizTopic[] = [];
   for (const i of indexes) {
     const t = quiz.questions[i]!.topic;
     if (!topics.includes(t)) topics.push(t);
   }
-  const format = quiz.format === 1 ? 1 : QUIZ_FORMAT;
+  const format = quiz.format ?? QUIZ_FORMAT;
   return { seed: deriveSeed(quiz.seed, `retry:${indexes.join(',')}`), format, count: Math.max(1, indexes.length), lesson: null, topics };
 }

@@ -113,7 +113,7 @@ export interface QuizSpec {
 }
 
 export interface Quiz {
-  readonly format: number;
+  readonly format: QuizFormat;
   readonly seed: number;
   /** The seed as a code, e.g. "K7Q2-9XMD". */
   readonly code: string;
