@@ -7,6 +7,7 @@
 // subnet of node-1 192.168.1.11 and node-2 192.168.1.12), host 50 of it (defaultExternalIP).
 
 import type { ClusterModel } from './cluster/model.js';
+import { withPodDeleted, withUnderlayPathMtu } from './cluster/variants.js';
 import { memoByObject } from './memo.js';
 import type { Scenario } from './scenarios.js';
 
@@ -30,28 +31,22 @@ export const FULL_SEGMENT = 1450;
  * adds), while every node's eth0 says 1500: flanneld derives flannel.1's MTU (1450) from eth0, so
  * the VXLAN packets it builds can be 1500 bytes.
  */
-export const withSmallUnderlay = memoByObject((base: ClusterModel): ClusterModel => ({
-  ...base,
-  network: { ...base.network, underlayPathMtu: BLACK_HOLE_PATH_MTU },
-  assumptions: [
-    ...base.assumptions,
+export const withSmallUnderlay = memoByObject((base: ClusterModel): ClusterModel =>
+  withUnderlayPathMtu(
+    base,
+    BLACK_HOLE_PATH_MTU,
     `The network between the nodes carries at most ${BLACK_HOLE_PATH_MTU}-byte packets (for example a VLAN or tunnel the hypervisor adds), but every node's eth0 is configured with MTU ${base.network.underlayMtu}: flanneld took flannel.1's MTU (${base.network.underlayMtu} - 50 = ${base.network.underlayMtu - 50}) from eth0, and the pods got ${base.network.underlayMtu - 50} too.`,
-  ],
-}));
+  ));
 
 const DELETED_COREDNS = { namespace: 'kube-system', name: 'coredns-7c65d6cfc9-9zq7m', ip: '10.244.2.2' } as const;
 
 /** kube-system/coredns-7c65d6cfc9-9zq7m (10.244.2.2, node-2) deleted: gone from the pods and from kube-dns's EndpointSlice. */
-export const withoutCoreDnsPod = memoByObject((base: ClusterModel): ClusterModel => ({
-  ...base,
-  pods: base.pods.filter((p) => !(p.namespace === DELETED_COREDNS.namespace && p.name === DELETED_COREDNS.name)),
-  endpointSlices: base.endpointSlices.map((es) =>
-    es.namespace === 'kube-system' && es.serviceName === 'kube-dns' ? { ...es, endpoints: es.endpoints.filter((e) => e.ip !== DELETED_COREDNS.ip) } : es),
-  assumptions: [
-    ...base.assumptions,
+export const withoutCoreDnsPod = memoByObject((base: ClusterModel): ClusterModel =>
+  withPodDeleted(
+    base,
+    `${DELETED_COREDNS.namespace}/${DELETED_COREDNS.name}`,
     `The CoreDNS pod ${DELETED_COREDNS.namespace}/${DELETED_COREDNS.name} (${DELETED_COREDNS.ip}, on node-2) was deleted: its IP is gone from node-2 and from kube-dns's EndpointSlice, so kube-proxy's rules now DNAT new flows to 10.244.1.2 only.`,
-  ],
-}));
+  ));
 
 export const TRAFFIC_SCENARIOS: Readonly<Record<TrafficScenarioName, Scenario<TrafficScenarioName>>> = {
   'nodeport-external': {

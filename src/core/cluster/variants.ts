@@ -1,6 +1,8 @@
-// Cluster variants: the built-in cluster with one knob turned (the CNI backend, br_netfilter, an
-// extra Service), for `--cni`, the failure scenarios and `trace --compare`. Each variant of one base
-// object is built once, so the per-cluster caches of the core (memo.ts) keep working.
+// Cluster variants: a cluster with one knob turned (the CNI backend, br_netfilter, a Service's
+// targetPort, the node network's real MTU, a deleted pod), for `--cni`, the failure scenarios,
+// `trace --compare` and the quiz's "what goes wrong" questions (quiz/cluster-change.ts), which turn
+// the same knobs on their random variant. A variant the scenarios share is built once per base
+// object (memoByObject), so the per-cluster caches of the core (memo.ts) keep working.
 
 import { memoByObject, memoByObjectAndKey } from '../memo.js';
 import type { ClusterModel, CniKind } from './model.js';
@@ -40,20 +42,46 @@ export const withoutBrNetfilter = memoByObject((base: ClusterModel): ClusterMode
 }));
 
 /**
- * default/myapp written without targetPort: the API server defaults it to the Service port (80),
- * and the EndpointSlice controller publishes port 80 for every endpoint, while the pods listen on 8080.
+ * The Service `service` ("namespace/name") written without targetPort: the API server defaults it
+ * to the Service port, and the EndpointSlice controller publishes that port for every endpoint.
+ * `podsListen` ends the assumption: what the pods really listen on.
  */
-export const withTargetPortDefaulted = memoByObject((base: ClusterModel): ClusterModel => {
-  const isMyapp = (ns: string, name: string) => ns === 'default' && name === 'myapp';
+export function withServiceTargetPortDefaulted(base: ClusterModel, service: string, podsListen: string): ClusterModel {
+  const isIt = (ns: string, name: string): boolean => service === `${ns}/${name}`;
+  const svc = base.services.find((s) => isIt(s.namespace, s.name));
   return {
     ...base,
-    services: base.services.map((s) =>
-      isMyapp(s.namespace, s.name) ? { ...s, ports: s.ports.map((p) => ({ ...p, targetPort: p.port })) } : s),
-    endpointSlices: base.endpointSlices.map((es) => {
-      if (!isMyapp(es.namespace, es.serviceName)) return es;
-      const svc = base.services.find((s) => isMyapp(s.namespace, s.name));
-      return { ...es, ports: es.ports.map((p, i) => ({ ...p, port: svc?.ports[i]?.port ?? p.port })) };
-    }),
-    assumptions: [...base.assumptions, 'default/myapp has no targetPort in its spec, so it defaulted to its port, 80; its pods declare containerPort 8080.'],
+    services: base.services.map((s) => (isIt(s.namespace, s.name) ? { ...s, ports: s.ports.map((p) => ({ ...p, targetPort: p.port })) } : s)),
+    endpointSlices: base.endpointSlices.map((es) =>
+      isIt(es.namespace, es.serviceName) ? { ...es, ports: es.ports.map((p, i) => ({ ...p, port: svc?.ports[i]?.port ?? p.port })) } : es),
+    assumptions: [...base.assumptions, `${service} has no targetPort in its spec, so it defaulted to its port, ${svc?.ports[0]?.port ?? '?'}; ${podsListen}.`],
   };
-});
+}
+
+/** default/myapp written without targetPort: it defaults to 80, while the pods listen on 8080 (wrong-targetport). */
+export const withTargetPortDefaulted = memoByObject((base: ClusterModel): ClusterModel =>
+  withServiceTargetPortDefaulted(base, 'default/myapp', 'its pods declare containerPort 8080'));
+
+/**
+ * The node network carries at most `pathMtu` bytes while every node's eth0 says more (a VLAN or
+ * tunnel the hypervisor adds): VXLAN packets built for eth0's MTU vanish on the way. `assumption`
+ * says so in the scenario's own words.
+ */
+export function withUnderlayPathMtu(base: ClusterModel, pathMtu: number, assumption: string): ClusterModel {
+  return {
+    ...base,
+    network: { ...base.network, underlayPathMtu: pathMtu },
+    assumptions: [...base.assumptions, assumption],
+  };
+}
+
+/** The pod `pod` ("namespace/name") deleted: gone from the pods and from every EndpointSlice. `assumption` says what that means for the scenario. */
+export function withPodDeleted(base: ClusterModel, pod: string, assumption: string): ClusterModel {
+  const isIt = (ref: string | null): boolean => ref === pod;
+  return {
+    ...base,
+    pods: base.pods.filter((p) => !isIt(`${p.namespace}/${p.name}`)),
+    endpointSlices: base.endpointSlices.map((es) => (es.endpoints.some((e) => isIt(e.pod)) ? { ...es, endpoints: es.endpoints.filter((e) => !isIt(e.pod)) } : es)),
+    assumptions: [...base.assumptions, assumption],
+  };
+}

@@ -1,10 +1,12 @@
 // One knob of a quiz variant turned, as plain data: the "what goes wrong" questions run on the
 // variant with such a change, and the question's basis records it so the stepper (and the tests)
-// can rebuild exactly the cluster the key was read from. The same knobs as the failure scenarios of
-// the built-in cluster (scenarios.ts, traffic-scenarios.ts), written for any cluster and Service.
+// can rebuild exactly the cluster the key was read from. The knobs are the failure scenarios' own
+// (cluster/variants.ts, cluster/policy-variants.ts), turned on the variant's Service, pod or
+// namespace; the assumptions keep the quiz's wording, which format-2 codes were made with.
 
-import { withoutBrNetfilter, withCni } from '../cluster/variants.js';
-import type { ClusterModel, NetworkPolicyModel } from '../cluster/model.js';
+import { withDefaultDenyIngressIn } from '../cluster/policy-variants.js';
+import { withoutBrNetfilter, withPodDeleted, withServiceTargetPortDefaulted, withUnderlayPathMtu } from '../cluster/variants.js';
+import type { ClusterModel } from '../cluster/model.js';
 
 export type ClusterChange =
   /** net.bridge.bridge-nf-call-iptables = 0 (no-br-netfilter). */
@@ -28,40 +30,17 @@ export function applyChange(base: ClusterModel, change: ClusterChange): ClusterM
   switch (change.kind) {
     case 'no-br-netfilter':
       return withoutBrNetfilter(base);
-    case 'target-port-defaulted': {
-      const svc = base.services.find((s) => isRef(change.service, s.namespace, s.name));
-      return {
-        ...base,
-        services: base.services.map((s) => (s === svc ? { ...s, ports: s.ports.map((p) => ({ ...p, targetPort: p.port })) } : s)),
-        endpointSlices: base.endpointSlices.map((es) =>
-          isRef(change.service, es.namespace, es.serviceName) ? { ...es, ports: es.ports.map((p, i) => ({ ...p, port: svc?.ports[i]?.port ?? p.port })) } : es),
-        assumptions: [...base.assumptions, `${change.service} has no targetPort in its spec, so it defaulted to its port, ${svc?.ports[0]?.port ?? '?'}; its pods listen on another port.`],
-      };
-    }
-    case 'default-deny-ingress': {
-      // Flannel enforces no NetworkPolicy: the question runs on calico-ipip, the calico.yaml manifest's default.
-      const calico = withCni(base, 'calico-ipip');
-      const policy: NetworkPolicyModel = { namespace: change.namespace, name: 'default-deny-ingress', podSelector: {}, policyTypes: ['Ingress'], ingress: [] };
-      return {
-        ...calico,
-        networkPolicies: [...(calico.networkPolicies ?? []), policy],
-        assumptions: [...calico.assumptions, `NetworkPolicy ${change.namespace}/default-deny-ingress (podSelector {}, policyTypes [Ingress], no ingress rules) selects every pod in namespace ${change.namespace}.`],
-      };
-    }
+    case 'target-port-defaulted':
+      return withServiceTargetPortDefaulted(base, change.service, 'its pods listen on another port');
+    case 'default-deny-ingress':
+      // Flannel enforces no NetworkPolicy: the question runs on calico-ipip, the calico.yaml manifest's
+      // default, whatever the variant's CNI. Its prompt says "Calico (IPIP)", and format-2 codes keep it.
+      return withDefaultDenyIngressIn(base, change.namespace, 'calico-ipip', null);
     case 'underlay-path-mtu':
-      return {
-        ...base,
-        network: { ...base.network, underlayPathMtu: change.mtu },
-        assumptions: [...base.assumptions, `The network between the nodes carries at most ${change.mtu}-byte packets, but every node's eth0 says MTU ${base.network.underlayMtu}.`],
-      };
+      return withUnderlayPathMtu(base, change.mtu, `The network between the nodes carries at most ${change.mtu}-byte packets, but every node's eth0 says MTU ${base.network.underlayMtu}.`);
     case 'pod-deleted': {
-      const pod = base.pods.find((p) => isRef(change.pod, p.namespace, p.name));
-      return {
-        ...base,
-        pods: base.pods.filter((p) => p !== pod),
-        endpointSlices: base.endpointSlices.map((es) => ({ ...es, endpoints: es.endpoints.filter((e) => e.pod !== change.pod) })),
-        assumptions: [...base.assumptions, `The pod ${change.pod}${pod?.ip ? ` (${pod.ip})` : ''} was deleted: its IP is gone from its node and from every EndpointSlice.`],
-      };
+      const ip = base.pods.find((p) => isRef(change.pod, p.namespace, p.name))?.ip;
+      return withPodDeleted(base, change.pod, `The pod ${change.pod}${ip ? ` (${ip})` : ''} was deleted: its IP is gone from its node and from every EndpointSlice.`);
     }
     case 'external-local-nodeport':
       return {
