@@ -35,7 +35,7 @@
 // and timestamps are random on a real node; here they are derived from the flow so they stay stable.
 
 import type { ClusterModel, NodeModel, PodModel } from './cluster/model.js';
-import { podMtu } from './cni/mtu.js';
+import { deviceMtu, podMtu } from './cni/mtu.js';
 import { VXLAN_OVERHEAD } from './cni/vxlan.js';
 import { fnv1a32 } from './net/hash.js';
 import { cidrContains, splitHostPort } from './net/ipv4.js';
@@ -462,8 +462,7 @@ function noLocalEndpointsObservation(hop: Hop, cluster: ClusterModel, node: Node
 }
 
 function linkMtuObservation(cluster: ClusterModel, node: NodeModel, dev: string): Observation {
-  const u = cluster.network.underlayMtu;
-  const mtu = dev === 'eth0' ? u : dev === 'flannel.1' ? u - VXLAN_OVERHEAD : podMtu(cluster.network.cni, cluster.network.underlayMtu);
+  const mtu = deviceMtu(cluster.network.cni, cluster.network.underlayMtu, dev);
   const line = dev === 'flannel.1'
     ? `${dev}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu ${mtu} qdisc noqueue state UNKNOWN mode DEFAULT group default`
     : `${dev}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu ${mtu} qdisc ${dev === 'eth0' ? 'mq' : 'noqueue'} state UP mode DEFAULT group default`;

@@ -8,7 +8,7 @@ import { ipvsGap } from './proxy/ipvs/unmodelled.js';
 import { Datapath, packetFlags, type DeliveryOutcome, type ExternalHost, type Packet } from './kernel/datapath.js';
 import { cidrContains, cidrHost, hostPort, isIPv4, splitHostPort } from './net/ipv4.js';
 import { macFor } from './net/mac.js';
-import { bridgeIP, lookupRoute, nodeRoutes, nodeSubnet, vtepIP } from './kernel/routing.js';
+import { deviceAddress, lookupRoute, nodeOfPodAddress, nodeRoutes, nodeSubnet } from './kernel/routing.js';
 import { newEntry } from './kernel/conntrack.js';
 import type { ProxyServicePort } from './proxy/service-ports.js';
 import { memoByObject } from './memo.js';
@@ -237,8 +237,8 @@ function seedStaleEntry(cluster: ClusterModel, dp: Datapath, client: PodModel, i
   const orig = { src: client.ip!, sport, dst: ip, dport: port };
   const reply = { src: ep.ip, sport: ep.port, dst: client.ip!, dport: sport };
   dp.seedConntrack(client.nodeName, { ...newEntry('udp', orig), reply, dstNat: true, seenReply: true, confirmed: true });
-  const epNode = cluster.nodes.find((n) => cidrContains(n.podCIDR, ep.ip));
-  if (epNode !== undefined && epNode.name !== client.nodeName) {
+  const epNode = nodeOfPodAddress(cluster, ep.ip);
+  if (epNode !== null && epNode.name !== client.nodeName) {
     const fwd = { src: client.ip!, sport, dst: ep.ip, dport: ep.port };
     dp.seedConntrack(epNode.name, { ...newEntry('udp', fwd), seenReply: true, confirmed: true });
   }
@@ -292,7 +292,7 @@ function simulateOutside(cluster: ClusterModel, client: Exclude<Client, { kind: 
     const node = client.node;
     const route = lookupRoute(nodeRoutes(cluster, node), targetIP);
     // The source address of an unbound socket: the output device's address for the first route lookup (before any DNAT).
-    const src = route === null ? node.internalIP : route.dev === 'cni0' ? bridgeIP(node) : route.dev === 'flannel.1' ? vtepIP(node) : node.internalIP;
+    const src = route === null ? node.internalIP : deviceAddress(cluster, node, route.dev);
     const who = client.pod ? `${client.pod.name} (hostNetwork: true, so in ${node.name}'s own network namespace)` : `A process on ${node.name} (the node's own network namespace, like a hostNetwork pod)`;
     sender = { ip: src, name: client.pod?.name ?? node.name, send: (p, action) => dp.sendFromHost(node, p, action.replace(/^\S+'s app/, `${who}`)) };
   }

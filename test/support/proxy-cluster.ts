@@ -62,6 +62,8 @@ export interface TestService {
   clusterIP: string;
   ports: TestServicePort[];
   sessionAffinity: ServiceModel['sessionAffinity'];
+  /** sessionAffinityConfig.clientIP.timeoutSeconds (unset: the API default). */
+  affinityTimeoutSeconds?: number;
   externalTrafficPolicy: ServiceModel['externalTrafficPolicy'];
   internalTrafficPolicy: ServiceModel['internalTrafficPolicy'];
 }
@@ -91,6 +93,7 @@ export function makeTestService(namespace: string, name: string, fn: (svc: TestS
     })),
     selector: null,
     sessionAffinity: svc.sessionAffinity,
+    ...(svc.affinityTimeoutSeconds === undefined ? {} : { affinityTimeoutSeconds: svc.affinityTimeoutSeconds }),
     externalTrafficPolicy: svc.externalTrafficPolicy,
     internalTrafficPolicy: svc.internalTrafficPolicy,
   };

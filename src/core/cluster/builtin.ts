@@ -90,6 +90,7 @@ const services: ServiceModel[] = [
     ports: [{ name: null, port: 80, protocol: 'TCP', targetPort: 8080, nodePort: null }],
     selector: { app: 'myapp' },
     sessionAffinity: 'ClientIP',
+    affinityTimeoutSeconds: 10800,
     externalTrafficPolicy: 'Cluster',
     internalTrafficPolicy: 'Cluster',
   },

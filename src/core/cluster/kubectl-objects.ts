@@ -179,6 +179,7 @@ export function readService(obj: Field, namespace: string): RawService {
       ports,
       selector: selectorKeys.length > 0 ? selector : null,
       sessionAffinity: spec.get('sessionAffinity').oneOf(['None', 'ClientIP'] as const, 'None'),
+      ...affinityTimeout(spec),
       externalTrafficPolicy: spec.get('externalTrafficPolicy').oneOf(['Cluster', 'Local'] as const, 'Cluster'),
       internalTrafficPolicy: spec.get('internalTrafficPolicy').oneOf(['Cluster', 'Local'] as const, 'Cluster'),
     },
@@ -260,6 +261,12 @@ export function readEndpointSlice(obj: Field, namespace: string): RawSlice {
       };
     });
   return { kind: 'slice', namespace, name, serviceName, ports, endpoints };
+}
+
+/** sessionAffinityConfig.clientIP.timeoutSeconds, when the dump has it (the API server allows 1 to 86400). */
+function affinityTimeout(spec: Field): { affinityTimeoutSeconds?: number } {
+  const seconds = spec.get('sessionAffinityConfig').get('clientIP').get('timeoutSeconds').optInt(1, 86400, 'a timeout in seconds');
+  return seconds === null ? {} : { affinityTimeoutSeconds: seconds };
 }
 
 // ---- ConfigMaps ----

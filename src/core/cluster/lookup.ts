@@ -15,6 +15,8 @@ interface ClusterLookup {
   readonly podByRef: ReadonlyMap<string, PodModel>;
   readonly nodeByName: ReadonlyMap<string, NodeModel>;
   readonly serviceByClusterIP: ReadonlyMap<string, ServiceModel>;
+  /** refKey(namespace, name) -> Service. */
+  readonly serviceByRef: ReadonlyMap<string, ServiceModel>;
 }
 
 /** A newline can be in neither a namespace nor a name, so the key is unambiguous. */
@@ -40,8 +42,12 @@ const lookupOf = memoByObject((cluster: ClusterModel): ClusterLookup => {
   const nodeByName = new Map<string, NodeModel>();
   for (const n of cluster.nodes) setFirst(nodeByName, n.name, n);
   const serviceByClusterIP = new Map<string, ServiceModel>();
-  for (const s of cluster.services) setFirst(serviceByClusterIP, s.clusterIP, s);
-  return { podByIP, anyPodByIP, podByRef, nodeByName, serviceByClusterIP };
+  const serviceByRef = new Map<string, ServiceModel>();
+  for (const s of cluster.services) {
+    setFirst(serviceByClusterIP, s.clusterIP, s);
+    setFirst(serviceByRef, refKey(s.namespace, s.name), s);
+  }
+  return { podByIP, anyPodByIP, podByRef, nodeByName, serviceByClusterIP, serviceByRef };
 });
 
 /** The pod (not hostNetwork) that owns `ip`. */
@@ -65,4 +71,13 @@ export function nodeNamed(cluster: ClusterModel, name: string): NodeModel | null
 /** The first Service with this ClusterIP. */
 export function serviceWithClusterIP(cluster: ClusterModel, ip: string): ServiceModel | null {
   return lookupOf(cluster).serviceByClusterIP.get(ip) ?? null;
+}
+
+/** The Service of a kube-proxy ServicePortName, "ns/name:port" or "ns/name" (its rule comments and IPVS virtual services carry one). */
+export function serviceOfPortName(cluster: ClusterModel, spn: string): ServiceModel | null {
+  const colon = spn.indexOf(':');
+  const ref = colon < 0 ? spn : spn.slice(0, colon);
+  const slash = ref.indexOf('/');
+  if (slash < 0) return null;
+  return lookupOf(cluster).serviceByRef.get(refKey(ref.slice(0, slash), ref.slice(slash + 1))) ?? null;
 }

@@ -59,6 +59,11 @@ export interface ServiceModel {
   readonly ports: readonly ServicePortModel[];
   readonly selector: Readonly<Record<string, string>> | null;
   readonly sessionAffinity: 'None' | 'ClientIP';
+  /**
+   * sessionAffinityConfig.clientIP.timeoutSeconds: how long a client sticks to its endpoint (the API
+   * server defaults it to 10800 for ClientIP affinity). Absent: the default.
+   */
+  readonly affinityTimeoutSeconds?: number;
   readonly externalTrafficPolicy: 'Cluster' | 'Local';
   readonly internalTrafficPolicy: 'Cluster' | 'Local';
 }

@@ -1,7 +1,7 @@
 // The MTU each data plane gives the pods: an overlay's headers come out of the underlay's MTU.
 
 import type { CniKind } from '../cluster/model.js';
-import { IPIP_OVERHEAD } from './calico/names.js';
+import { CALICO_VXLAN_DEV, IPIP_DEV, IPIP_OVERHEAD } from './calico/names.js';
 import { VXLAN_OVERHEAD } from './vxlan.js';
 
 /**
@@ -22,4 +22,15 @@ export function podMtu(cni: CniKind, underlayMtu: number): number {
     case 'bridge':
       return underlayMtu;
   }
+}
+
+/**
+ * The MTU of a node device: eth0 has the underlay's; a tunnel device takes its own headers off it
+ * (flannel.1 and Felix's vxlan.calico 50 bytes, tunl0 20); cni0, the veths and cali* devices have the pods'.
+ */
+export function deviceMtu(cni: CniKind, underlayMtu: number, dev: string): number {
+  if (dev === 'eth0') return underlayMtu;
+  if (dev === 'flannel.1' || dev === CALICO_VXLAN_DEV) return underlayMtu - VXLAN_OVERHEAD;
+  if (dev === IPIP_DEV) return underlayMtu - IPIP_OVERHEAD;
+  return podMtu(cni, underlayMtu);
 }

@@ -4,20 +4,22 @@
 // Flannel's VXLAN encapsulation, and delivery to a socket. Every hop is recorded for the Trace.
 
 import type { ClusterModel, NodeModel, PodModel, Protocol } from '../cluster/model.js';
-import { nodeNamed, podWithIP } from '../cluster/lookup.js';
+import { nodeNamed, podWithIP, serviceOfPortName, serviceWithClusterIP } from '../cluster/lookup.js';
 import { policiesFor, policyChainName } from '../cni/calico/policy.js';
 import { macFor } from '../net/mac.js';
 import { cidrContains, hostPort, splitHostPort } from '../net/ipv4.js';
 import { nodeTables, type NodeTables } from '../proxy/node-tables.js';
-import { restoreLine, type IptRule } from '../proxy/rule.js';
+import { restoreLine, ruleComment, type IptRule } from '../proxy/rule.js';
 import type { Component, Direction, Hop, HopStep, OuterHeader, PacketView, Rewrite } from '../trace-model.js';
 import { conntrackLine, invert, lookup, newEntry, type CtEntry, type CtProto, type Tuple } from './conntrack.js';
 import { traverse, type CtState, type PacketContext, type RecentLists, type StatisticChooser, type Traversal } from './netfilter.js';
 import { dnatText, noDnatText } from './nat-text.js';
-import { bridgeIP, localAddressDevice, lookupRoute, nodeLocalAddresses, nodeRoutes, nodeSubnet, nodeWithVtep, podRoutes, vtepIP, type Route } from './routing.js';
+import { bridgeIP, deviceAddress, localAddressDevice, lookupRoute, nodeLocalAddresses, nodeRoutes, nodeSubnet, nodeWithVtep, podRoutes, type Route } from './routing.js';
 import { vxlanSourcePort, VXLAN_OVERHEAD } from '../cni/vxlan.js';
+import { deviceMtu } from '../cni/mtu.js';
+import { stickySeconds } from '../proxy/service-ports.js';
 import { CALICO_GATEWAY, CALICO_VETH_MAC, CALICO_VXLAN_DEV, calicoVxlanMac, CALICO_VXLAN_PORT, CALICO_VXLAN_VNI, caliVethName, IPIP_DEV, IPIP_OVERHEAD, isCalico } from '../cni/calico/names.js';
-import { calicoNode, ipsetMembers, tunnelAddress } from '../cni/calico/ipam.js';
+import { calicoNode, ipsetMembers } from '../cni/calico/ipam.js';
 import { podOfCaliVeth } from '../cni/calico/routes.js';
 import { inPolicySet } from '../cni/calico/policy.js';
 import { findVirtualServer, ipsetMatches, ipvsNodeState } from '../proxy/ipvs/node-state.js';
@@ -125,12 +127,6 @@ export class Datapath {
   seedConntrack(nodeName: string, entry: CtEntry): void {
     this.ctTable(nodeName).push(entry);
   }
-
-  /** The conntrack entries a node holds now. */
-  conntrackOf(nodeName: string): readonly CtEntry[] {
-    return this.ctTable(nodeName);
-  }
-
 
   // ---- pods ---------------------------------------------------------------------------------
 
@@ -278,7 +274,7 @@ export class Datapath {
         const from = this.applyDnat(packet, entry, t.dnatTo);
         dstChanged = true;
         const sep = t.verdictRule.chain;
-        const natCtx = { hook: 'PREROUTING' as const, node: node.name, src: entry.orig.src, dst: entry.orig.dst, dport: entry.orig.dport };
+        const natCtx = { hook: 'PREROUTING' as const, node: node.name, src: entry.orig.src, dst: entry.orig.dst, dport: entry.orig.dport, stickySeconds: this.stickySecondsOf(entry.orig.dst, t.verdictRule) };
         this.hop({
           node: node.name, netns: node.name, device: devOf(arrival, path), component: 'netfilter', step: 'dnat', packet, hook: 'PREROUTING', entry, traversal: t,
           rewrite: { kind: 'DNAT', from, to: t.dnatTo, table: 'nat', chain: sep, rule: restoreLine(t.verdictRule) },
@@ -288,7 +284,7 @@ export class Datapath {
         const ipvsText = this.ipvsMode() ? describeIpvsPrerouting(t, hostPort(packet.dst, packet.dport), this.cluster.proxy.clusterCIDR, packet.src) : null;
         this.hop({
           node: node.name, netns: node.name, device: devOf(arrival, path), component: 'netfilter', step: 'no-dnat', packet, hook: 'PREROUTING', entry, traversal: t,
-          action: ipvsText ?? noDnatText(t, { hook: 'PREROUTING', node: node.name, src: packet.src, dst: packet.dst, dport: packet.dport }, `nat PREROUTING (priority -100): no KUBE-SERVICES rule matches ${hostPort(packet.dst, packet.dport)}, so the destination stays as it is${node.name === this.nodeOfIP(packet.src)?.name ? '' : ' (any Service DNAT already happened on the client\'s node)'}.`),
+          action: ipvsText ?? noDnatText(t, { hook: 'PREROUTING', node: node.name, src: packet.src, dst: packet.dst, dport: packet.dport, stickySeconds: null }, `nat PREROUTING (priority -100): no KUBE-SERVICES rule matches ${hostPort(packet.dst, packet.dport)}, so the destination stays as it is${node.name === this.nodeOfIP(packet.src)?.name ? '' : ' (any Service DNAT already happened on the client\'s node)'}.`),
         });
       }
     }
@@ -338,7 +334,7 @@ export class Datapath {
     }
 
     // ip_forward's MTU check (before the FORWARD hook): a DF packet larger than the output device's MTU.
-    const devMtu = this.deviceMtu(route.dev);
+    const devMtu = deviceMtu(this.cluster.network.cni, this.cluster.network.underlayMtu, route.dev);
     if (packet.length !== undefined && packet.length > devMtu && packet.df && !staysOnBridge) {
       this.hop({
         node: node.name, netns: node.name, device: route.dev, component: 'routing', step: 'route', packet, entry,
@@ -353,7 +349,7 @@ export class Datapath {
     if (fwd.verdict === 'REJECT' && fwd.verdictRule) {
       this.hop({
         node: node.name, netns: node.name, device: route.dev, component: 'netfilter', step: 'reject', packet, hook: 'FORWARD', traversal: fwd,
-        action: `filter FORWARD jumps to KUBE-SERVICES (ctstate NEW), where "${commentOf(restoreLine(fwd.verdictRule))}" matches: REJECT. The packet is dropped, its unconfirmed conntrack entry with it (conntrack -L never lists it), and the kernel answers with ICMP port unreachable.`,
+        action: `filter FORWARD jumps to KUBE-SERVICES (ctstate NEW), where "${commentOf(fwd.verdictRule)}" matches: REJECT. The packet is dropped, its unconfirmed conntrack entry with it (conntrack -L never lists it), and the kernel answers with ICMP port unreachable.`,
       });
       return this.icmpUnreachable(arrival, packet);
     }
@@ -371,10 +367,11 @@ export class Datapath {
     packet.mark = fwd.mark;
 
     // nat POSTROUTING, or the reverse NAT (conntrack's, or IPVS's at FORWARD) for packets of a known connection.
+    const ipvsConn = !isNew && dir === 'reply' ? this.ipvsReplyConn(node, packet) : null;
     if (isNew) {
       this.postroutingNew(node, packet, entry, route);
-    } else if (dir === 'reply' && this.ipvsReplyConn(node, packet) !== null) {
-      this.ipvsUnDnat(node, packet, this.ipvsReplyConn(node, packet)!, route.dev, entry);
+    } else if (ipvsConn !== null) {
+      this.ipvsUnDnat(node, packet, ipvsConn, route.dev, entry);
     } else if (dir === 'reply' && entry.dstNat) {
       this.unDnat(node, packet, entry, route.dev);
     }
@@ -390,7 +387,7 @@ export class Datapath {
       packet.mark = out.mark;
       if (out.verdict === 'MASQUERADE' && out.verdictRule) {
         const from = hostPort(packet.src, packet.sport);
-        packet.src = this.egressAddress(node, route.dev);
+        packet.src = deviceAddress(this.cluster, node, route.dev);
         // Only a rule with --random-fully draws a new port (KUBE-LOOP-BACK's MASQUERADE has none).
         const randomFully = out.verdictRule.args.includes('--random-fully');
         packet.sport = randomFully ? this.options.randomPort() : packet.sport;
@@ -769,9 +766,10 @@ export class Datapath {
     if (dir === 'reply' && entry.srcNat) this.unSnat(node, packet, entry, route.dev, 'OUTPUT');
     const out = lookupRoute(nodeRoutes(this.cluster, node), packet.dst) ?? route;
     if (dir === 'reply' && entry.dstNat) this.unDnat(node, packet, entry, out.dev);
-    else if (dir === 'reply' && this.ipvsReplyConn(node, packet) !== null) {
+    else if (dir === 'reply') {
       // A local real server's reply: IPVS un-NATs it at LOCAL_OUT (ip_vs_out, priority NAT_DST + 1).
-      this.ipvsUnDnat(node, packet, this.ipvsReplyConn(node, packet)!, out.dev, entry, 'OUTPUT');
+      const ipvsConn = this.ipvsReplyConn(node, packet);
+      if (ipvsConn !== null) this.ipvsUnDnat(node, packet, ipvsConn, out.dev, entry, 'OUTPUT');
     }
     return this.egress({ node, inDev: 'lo', fromPod: null }, packet, out, false);
   }
@@ -918,15 +916,22 @@ export class Datapath {
    */
   private clusterFallbackText(node: NodeModel, vs: VirtualServer): string {
     if (vs.kind !== 'node-port' || vs.realServers.length === 0 || vs.realServers.some((r) => r.nodeName === node.name)) return '';
-    const svc = this.cluster.services.find((s) => vs.spn.startsWith(`${s.namespace}/${s.name}:`) || vs.spn === `${s.namespace}/${s.name}`);
-    if (svc === undefined || svc.externalTrafficPolicy !== 'Local') return '';
+    const svc = serviceOfPortName(this.cluster, vs.spn);
+    if (svc === null || svc.externalTrafficPolicy !== 'Local') return '';
     return ` ${svc.namespace}/${svc.name} has externalTrafficPolicy Local, but no endpoint on ${node.name}: kube-proxy's syncEndpoint then gives the virtual service the cluster's endpoints (kubernetes#97081, "Allow access from local PODs even if no local endpoints exist"), where iptables mode writes a "has no local endpoints" DROP; and the packet was not marked for masquerade, so kube-proxy expects the reply to come back from the pod's own address and be discarded by the client.`;
+  }
+
+  /** The ClientIP affinity timeout of the Service DNATed from `dst` (a ClusterIP, or a NodePort's rule comment), or null. */
+  private stickySecondsOf(dst: string, rule: IptRule): number | null {
+    const comment = ruleComment(rule);
+    const svc = serviceWithClusterIP(this.cluster, dst) ?? (comment === null ? null : serviceOfPortName(this.cluster, comment));
+    return svc === null ? null : stickySeconds(svc);
   }
 
   /** Why a virtual service has no real server although its Service has endpoints (internalTrafficPolicy Local), or null. */
   private noLocalEndpointsText(node: NodeModel, vs: VirtualServer): string | null {
-    const svc = this.cluster.services.find((s) => vs.spn.startsWith(`${s.namespace}/${s.name}:`) || vs.spn === `${s.namespace}/${s.name}`);
-    if (svc === undefined || vs.kind !== 'cluster-ip' || svc.internalTrafficPolicy !== 'Local') return null;
+    const svc = serviceOfPortName(this.cluster, vs.spn);
+    if (svc === null || vs.kind !== 'cluster-ip' || svc.internalTrafficPolicy !== 'Local') return null;
     const hasAny = this.cluster.endpointSlices.some((es) => es.namespace === svc.namespace && es.serviceName === svc.name && es.endpoints.some((e) => e.ready));
     if (!hasAny) return null;
     return `${svc.namespace}/${svc.name} has endpoints, but internalTrafficPolicy is Local: kube-proxy gives its virtual service only the endpoints on ${node.name} (syncEndpoint: CategorizeEndpoints, then the local ones), and there are none.`;
@@ -958,7 +963,7 @@ export class Datapath {
     });
     const t = traverse(tables.nat, 'OUTPUT', this.ctx(node, packet, 'NEW', false, null, route.dev), this.options.chooser);
     packet.mark = t.mark;
-    const natCtx = { hook: 'OUTPUT' as const, node: node.name, src: packet.src, dst: packet.dst, dport: packet.dport };
+    const natCtx = { hook: 'OUTPUT' as const, node: node.name, src: packet.src, dst: packet.dst, dport: packet.dport, stickySeconds: t.verdictRule === null ? null : this.stickySecondsOf(packet.dst, t.verdictRule) };
     let out = route;
     if (t.verdict === 'DNAT' && t.dnatTo !== null && t.verdictRule !== null) {
       const from = this.applyDnat(packet, entry, t.dnatTo);
@@ -985,7 +990,7 @@ export class Datapath {
     entry.confirmed = true;
     if (post.verdict === 'MASQUERADE' && post.verdictRule) {
       const from = hostPort(packet.src, packet.sport);
-      packet.src = this.egressAddress(node, out.dev);
+      packet.src = deviceAddress(this.cluster, node, out.dev);
       packet.sport = this.cluster.proxy.randomFully ? this.options.randomPort() : packet.sport;
       entry.srcNat = true;
       entry.reply = { ...entry.reply, dst: packet.src, dport: packet.sport };
@@ -1071,25 +1076,6 @@ export class Datapath {
   }
 
   // ---- helpers -------------------------------------------------------------------------------
-
-  /** The MTU of a node device: eth0's is the underlay's; flannel.1 takes the VXLAN overhead off it; cni0 and the veths follow flannel.1 (FLANNEL_MTU). */
-  private deviceMtu(dev: string): number {
-    const eth0 = this.cluster.network.underlayMtu;
-    if (dev === 'eth0') return eth0;
-    return this.cluster.network.cni === 'flannel-host-gw' ? eth0 : eth0 - VXLAN_OVERHEAD;
-  }
-
-  private egressAddress(node: NodeModel, dev: string): string {
-    if (isCalico(this.cluster.network.cni)) {
-      // MASQUERADE takes the out device's address; a cali veth has none, so the kernel picks the
-      // node's primary address (derived: inet_select_addr falls back to another device's address).
-      if (dev === IPIP_DEV || dev === CALICO_VXLAN_DEV) return tunnelAddress(this.cluster, node) ?? node.internalIP;
-      return node.internalIP;
-    }
-    if (dev === 'cni0') return bridgeIP(node);
-    if (dev === 'flannel.1') return vtepIP(node);
-    return node.internalIP;
-  }
 
   private ctx(node: NodeModel, packet: Packet, ctstate: CtState, ctDnat: boolean, inIface: string | null, outIface: string | null): PacketContext {
     const own = this.nodeContext(node);
@@ -1327,7 +1313,7 @@ function sameOuter(a: OuterHeader | null, b: OuterHeader | null): boolean {
 
 /** Why a kube-proxy DROP rule matched, and what the client sees. */
 function dropWhy(rule: IptRule, packet: Packet): string {
-  const comment = commentOf(restoreLine(rule));
+  const comment = commentOf(rule);
   const local = comment.endsWith('has no local endpoints');
   const what = packet.proto === 'UDP' ? 'datagram' : 'SYN';
   const policy = rule.chain === 'KUBE-EXTERNAL-SERVICES' ? 'externalTrafficPolicy' : 'internalTrafficPolicy';
@@ -1338,9 +1324,8 @@ function dropWhy(rule: IptRule, packet: Packet): string {
   return head + tail;
 }
 
-function commentOf(line: string): string {
-  const m = /--comment "([^"]+)"/.exec(line);
-  return m?.[1] ?? line;
+function commentOf(rule: IptRule): string {
+  return ruleComment(rule) ?? restoreLine(rule);
 }
 
 function describeLottery(t: Traversal): string {

@@ -4,7 +4,7 @@
 // (-m recent) and externalTrafficPolicy: Local (KUBE-SVL-*) each add what they do.
 
 import { hostPort } from '../net/ipv4.js';
-import { restoreLine } from '../proxy/rule.js';
+import { restoreLine, ruleComment } from '../proxy/rule.js';
 import type { Traversal, TraversalStep } from './netfilter.js';
 
 export interface NatTextContext {
@@ -14,12 +14,14 @@ export interface NatTextContext {
   readonly src: string;
   readonly dst: string;
   readonly dport: number;
+  /** The Service's ClientIP affinity timeout (sessionAffinityConfig.clientIP.timeoutSeconds), or null. */
+  readonly stickySeconds: number | null;
 }
 
 const targetOf = (s: TraversalStep): string | null => /(?:^| )-j (\S+)/.exec(restoreLine(s.rule))?.[1] ?? null;
 
 function commentOf(s: TraversalStep): string {
-  return /--comment "?([^"]+?)"? (?:-|$)/.exec(restoreLine(s.rule))?.[1] ?? '';
+  return ruleComment(s.rule) ?? '';
 }
 
 /** The DNAT hop's sentence. `lottery` is the classic description of the statistic draw. */
@@ -60,12 +62,13 @@ export function dnatText(t: Traversal, c: NatTextContext, to: string, lottery: s
     parts.push(`Its first rule "! -s ${cidr} -j KUBE-MARK-MASQ" matches: ${c.src} is not a pod address, so the packet is marked 0x4000 and will be masqueraded at POSTROUTING, so the endpoint's reply returns through ${c.node}, which holds the DNAT.`);
   }
   if (rcheck !== undefined) {
-    parts.push(`Its rule "-m recent --name ${sep} --rcheck --seconds 10800 --reap" finds ${c.src} in that list (put there by this client's earlier connection, less than 10800 s ago) and jumps straight to ${sep}: the random draw is never reached, whatever the seed.`);
+    const seconds = /--seconds (\d+)/.exec(rcheck.line)?.[1] ?? String(c.stickySeconds);
+    parts.push(`Its rule "-m recent --name ${sep} --rcheck --seconds ${seconds} --reap" finds ${c.src} in that list (put there by this client's earlier connection, less than ${seconds} s ago) and jumps straight to ${sep}: the random draw is never reached, whatever the seed.`);
   } else if (svc) {
     parts.push(lottery.trim());
   }
   parts.push(`${sep} DNATs the destination to ${to}. conntrack now expects the reply from ${to}.`);
-  if (set) parts.push(`The DNAT rule also carries "-m recent --name ${sep} --set": ${c.src} is recorded in that list, so for 10800 s (sessionAffinityConfig.clientIP.timeoutSeconds) this client's new connections go to ${to} too.`);
+  if (set) parts.push(`The DNAT rule also carries "-m recent --name ${sep} --set": ${c.src} is recorded in that list, so for ${c.stickySeconds ?? 10800} s (sessionAffinityConfig.clientIP.timeoutSeconds) this client's new connections go to ${to} too.`);
   if (hairpin) parts.push(`The ${sep} rule "-s ${to.split(':')[0]} -j KUBE-MARK-MASQ" also matched: the client is the endpoint itself (hairpin), so the packet is marked 0x4000 for masquerade.`);
   return parts.join(' ');
 }

@@ -6,7 +6,29 @@ import { memoByObject, memoByObjectAndKey } from '../memo.js';
 import { cidrContains, cidrHost, cidrNetwork, cidrPrefix, parseCidr } from '../net/ipv4.js';
 import { calicoNodeRoutes, calicoPodRoutes } from '../cni/calico/routes.js';
 import { CALICO_VXLAN_DEV, IPIP_DEV, isCalico } from '../cni/calico/names.js';
-import { tunnelAddress } from '../cni/calico/ipam.js';
+import { calicoNode, tunnelAddress } from '../cni/calico/ipam.js';
+
+/** The node whose pod addresses hold `ip`: its podCIDR (Flannel, the bridge CNI), or its affine IPAM blocks (Calico). */
+export function nodeOfPodAddress(cluster: ClusterModel, ip: string): NodeModel | null {
+  const calico = isCalico(cluster.network.cni);
+  return cluster.nodes.find((n) => (calico ? calicoNode(cluster, n).blocks.some((b) => cidrContains(b, ip)) : cidrContains(n.podCIDR, ip))) ?? null;
+}
+
+/**
+ * The address the kernel gives a packet leaving `node` through `dev` (an unbound socket's source, or
+ * MASQUERADE's): the device's own address, or the node's primary one for a device without any.
+ */
+export function deviceAddress(cluster: ClusterModel, node: NodeModel, dev: string): string {
+  if (isCalico(cluster.network.cni)) {
+    // A cali veth has no address, so the kernel picks the node's primary one (inet_select_addr
+    // falls back to another device's address); tunl0 and vxlan.calico have the tunnel address.
+    if (dev === IPIP_DEV || dev === CALICO_VXLAN_DEV) return tunnelAddress(cluster, node) ?? node.internalIP;
+    return node.internalIP;
+  }
+  if (dev === 'cni0') return bridgeIP(node);
+  if (dev === 'flannel.1') return vtepIP(node);
+  return node.internalIP;
+}
 
 export interface Route {
   /** "default" or a CIDR. */

@@ -8,7 +8,7 @@ import { masqueradeMark } from '../cluster/defaults.js';
 import { endpointChain, externalChain, serviceChain, serviceLocalChain } from './chain-names.js';
 import { kubeProxyProbability } from './probability.js';
 import type { IptRule, TableName } from './rule.js';
-import { proxyServicePorts, usableEndpoints, type ProxyEndpoint, type ProxyServicePort } from './service-ports.js';
+import { proxyServicePorts, stickySeconds, usableEndpoints, type ProxyEndpoint, type ProxyServicePort } from './service-ports.js';
 
 export interface KubeProxyTables {
   readonly filterChains: readonly string[];
@@ -196,10 +196,11 @@ export function kubeProxyIptables(cluster: ClusterModel, nodeName: string): Kube
 
   function writeServiceToEndpointRules(sp: ProxyServicePort, svcChain: string, endpoints: readonly ProxyEndpoint[]): void {
     const protocol = sp.protocol.toLowerCase();
-    if (sp.service.sessionAffinity === 'ClientIP') {
+    const sticky = stickySeconds(sp.service);
+    if (sticky !== null) {
       for (const ep of endpoints) {
         const chain = endpointChain(sp.spn, protocol, ep.key);
-        rule('nat', svcChain, ...comment(`${sp.spn} -> ${ep.key}`), '-m', 'recent', '--name', chain, '--rcheck', '--seconds', '10800', '--reap', '-j', chain);
+        rule('nat', svcChain, ...comment(`${sp.spn} -> ${ep.key}`), '-m', 'recent', '--name', chain, '--rcheck', '--seconds', String(sticky), '--reap', '-j', chain);
       }
     }
     endpoints.forEach((ep, i) => {

@@ -14,6 +14,12 @@ export interface IptRule {
   readonly owner: RuleOwner;
 }
 
+/** The rule's first `-m comment --comment` text, or null (kube-proxy drops comments in large clusters). */
+export function ruleComment(rule: IptRule): string | null {
+  const i = rule.args.indexOf('--comment');
+  return i < 0 ? null : rule.args[i + 1] ?? null;
+}
+
 export interface BuiltinChain {
   readonly name: string;
   readonly policy: 'ACCEPT' | 'DROP';

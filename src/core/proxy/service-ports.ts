@@ -36,6 +36,15 @@ export interface ProxyServicePort {
   readonly allEndpoints: readonly ProxyEndpoint[];
 }
 
+/**
+ * How long a ClientIP-affinity Service keeps a client on its endpoint: kube-proxy's
+ * StickyMaxAgeSeconds, from sessionAffinityConfig.clientIP.timeoutSeconds (API default 10800 s).
+ * Null without ClientIP affinity.
+ */
+export function stickySeconds(service: ServiceModel): number | null {
+  return service.sessionAffinity === 'ClientIP' ? service.affinityTimeoutSeconds ?? 10800 : null;
+}
+
 /** CategorizeEndpoints' cluster endpoints: the ready ones; if none is ready, the serving-and-terminating ones. */
 export function usableEndpoints<T extends Pick<EndpointModel, 'ready' | 'serving' | 'terminating'>>(all: readonly T[]): readonly T[] {
   const ready = all.filter((e) => e.ready);

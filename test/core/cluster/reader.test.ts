@@ -162,7 +162,8 @@ describe('readClusterDump: the three-node -o json fixture', () => {
   it('reads a UDP Service, a NodePort Service and a headless Service', () => {
     expect(svc('statsd')?.ports).toEqual([{ name: null, port: 8125, protocol: 'UDP', targetPort: 8125, nodePort: null }]);
     expect(slice('statsd')?.ports).toEqual([{ name: null, port: 8125, protocol: 'UDP' }]);
-    expect(svc('web-public')).toMatchObject({ type: 'NodePort', sessionAffinity: 'ClientIP', externalTrafficPolicy: 'Local' });
+    expect(svc('web-public')).toMatchObject({ type: 'NodePort', sessionAffinity: 'ClientIP', externalTrafficPolicy: 'Local', affinityTimeoutSeconds: 10800 });
+    expect(svc('statsd')).not.toHaveProperty('affinityTimeoutSeconds');
     expect(svc('web-public')?.ports[0]?.nodePort).toBe(30080);
     expect(svc('db')?.clusterIP).toBe('None');
     expect(slice('db')?.endpoints.map((e) => e.hostname)).toEqual(['db-0', 'db-1']);
@@ -420,6 +421,11 @@ const BAD: BadCase[] = [
     name: 'a Service port that is a name',
     text: () => replaceAfter(TWO, '    name: kube-dns\n', '      port: 9153', '      port: metrics'),
     error: (t) => ({ line: lineOf(t, 'port: metrics'), object: 'Service kube-system/kube-dns', field: 'spec.ports[2].port', message: 'not a port number (1-65535): "metrics"' }),
+  },
+  {
+    name: 'a ClientIP affinity timeout above the API maximum (86400 s)',
+    text: () => replaceAfter(TWO, '    name: myapp\n    namespace: default\n', '    sessionAffinity: None', '    sessionAffinity: ClientIP\n    sessionAffinityConfig:\n      clientIP:\n        timeoutSeconds: 90000'),
+    error: (t) => ({ line: lineOf(t, 'timeoutSeconds: 90000'), object: 'Service default/myapp', field: 'spec.sessionAffinityConfig.clientIP.timeoutSeconds', message: 'not a timeout in seconds (1-86400): 90000' }),
   },
   {
     name: 'a Service protocol that is not TCP, UDP or SCTP',

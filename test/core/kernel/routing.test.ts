@@ -6,8 +6,10 @@ import { BUILTIN_CLUSTER } from '../../../src/core/cluster/builtin.js';
 import { makeNode, makePod } from '../../../src/core/cluster/make.js';
 import type { ClusterModel } from '../../../src/core/cluster/model.js';
 import {
-  bridgeIP, lookupRoute, nodeGateway, nodeLocalAddresses, nodeRoutes, nodeSubnet, podRoutes, routeGetLine, vtepIP, type Route,
+  bridgeIP, deviceAddress, lookupRoute, nodeGateway, nodeLocalAddresses, nodeOfPodAddress, nodeRoutes, nodeSubnet, podRoutes, routeGetLine, vtepIP, type Route,
 } from '../../../src/core/kernel/routing.js';
+import { withCni } from '../../../src/core/cluster/variants.js';
+import { calicoOf } from '../../../src/core/cni/calico/ipam.js';
 
 /** The reference scenario (section 0): three nodes with leases 10.244.0-2.0/24. */
 const reference: ClusterModel = {
@@ -101,5 +103,40 @@ describe('routeGetLine()', () => {
     const line = routeGetLine(r, '10.244.2.20', null, 'cni0');
     expect(line).toMatch(/^10\.244\.2\.20 .*via 10\.244\.2\.0 dev flannel\.1/);
     expect(line).toContain('iif cni0');
+  });
+});
+
+describe('nodeOfPodAddress and deviceAddress', () => {
+  // A Calico pool that is not the nodes' podCIDRs (kubeadm still hands out 10.244.x.0/24 leases; Calico ignores them).
+  const calico = withCni(BUILTIN_CLUSTER, 'calico-ipip');
+  const own = calicoOf(calico);
+  const elsewhere: ClusterModel = {
+    ...calico,
+    network: {
+      ...calico.network,
+      calico: {
+        pools: own.pools,
+        nodes: {
+          'node-1': { ...own.nodes['node-1']!, ipipTunnelAddr: '192.168.10.0', blocks: ['192.168.10.0/26'] },
+          'node-2': { ...own.nodes['node-2']!, ipipTunnelAddr: '192.168.20.0', blocks: ['192.168.20.0/26'] },
+        },
+      },
+    },
+  };
+
+  it("finds a pod address's node by its podCIDR under Flannel and by its IPAM block under Calico", () => {
+    expect(nodeOfPodAddress(BUILTIN_CLUSTER, '10.244.2.2')?.name).toBe('node-2');
+    expect(nodeOfPodAddress(elsewhere, '192.168.20.7')?.name).toBe('node-2');
+    expect(nodeOfPodAddress(elsewhere, '10.244.2.2')).toBeNull();
+    expect(nodeOfPodAddress(BUILTIN_CLUSTER, '192.168.20.7')).toBeNull();
+  });
+
+  it("gives each output device's source address: cni0's, flannel.1's, tunl0's tunnel address, else the node's", () => {
+    const [n1] = BUILTIN_CLUSTER.nodes;
+    expect(deviceAddress(BUILTIN_CLUSTER, n1!, 'cni0')).toBe(bridgeIP(n1!));
+    expect(deviceAddress(BUILTIN_CLUSTER, n1!, 'flannel.1')).toBe(vtepIP(n1!));
+    expect(deviceAddress(BUILTIN_CLUSTER, n1!, 'eth0')).toBe(n1!.internalIP);
+    expect(deviceAddress(elsewhere, elsewhere.nodes[0]!, 'tunl0')).toBe('192.168.10.0');
+    expect(deviceAddress(elsewhere, elsewhere.nodes[0]!, 'cali1234567890a')).toBe(elsewhere.nodes[0]!.internalIP);
   });
 });

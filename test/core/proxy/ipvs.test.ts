@@ -152,6 +152,17 @@ describe('upstream TestOnlyLocalNodePorts', () => {
     const state = buildIpvsNodeState(c, c.nodes[0]!, ['100.101.102.103']);
     expect(state.virtualServers.map((v) => serviceLine(v))).toEqual(['TCP  10.20.30.41:80 rr persistent 10800', 'TCP  100.101.102.103:3001 rr persistent 10800']);
   });
+
+  it('sessionAffinityConfig.clientIP.timeoutSeconds sets the persistence timeout (serv.Timeout = StickyMaxAgeSeconds)', () => {
+    const svc = makeTestService('ns1', 'svc1', (s) => {
+      s.clusterIP = '10.20.30.41';
+      s.ports = [{ name: 'p80', port: 80, protocol: 'TCP' }];
+      s.sessionAffinity = 'ClientIP';
+      s.affinityTimeoutSeconds = 600;
+    });
+    const c = ipvsCluster([svc], [oneEndpoint('TCP')]);
+    expect(buildIpvsNodeState(c, c.nodes[0]!, []).virtualServers.map((v) => serviceLine(v))).toEqual(['TCP  10.20.30.41:80 rr persistent 600']);
+  });
 });
 
 describe('upstream TestClusterIPNoEndpoint', () => {

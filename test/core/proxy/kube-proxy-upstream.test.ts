@@ -413,6 +413,26 @@ describe('endpoint counts, protocols and port names (layout of TestOverallIPTabl
       `-A ${e4} -m comment --comment ${spn} -m recent --name ${e4} --set -m tcp -p tcp -j DNAT --to-destination 10.180.0.4:80`,
     ]);
   });
+  it('sessionAffinityConfig.clientIP.timeoutSeconds is the --rcheck rule\'s --seconds (StickyMaxAgeSeconds)', () => {
+    const spn = 'ns5/svc5:p80';
+    const cluster = newFakeCluster(
+      [makeTestService('ns5', 'svc5', (s) => {
+        s.clusterIP = '172.30.0.45';
+        s.ports = [tcp80()];
+        s.sessionAffinity = 'ClientIP';
+        s.affinityTimeoutSeconds = 600;
+      })],
+      [makeTestEndpointSlice('ns5', 'svc5', 1, (e) => {
+        e.endpoints = [{ addresses: ['10.180.0.3'] }];
+        e.ports = [tcp80()];
+      })],
+    );
+    const e3 = endpointChain(spn, 'tcp', '10.180.0.3:80');
+    expect(chainRules(asFakeMark(syncProxyRules(cluster)), 'nat', serviceChain(spn, 'tcp'))).toContain(
+      `-A ${serviceChain(spn, 'tcp')} -m comment --comment "${spn} -> 10.180.0.3:80" -m recent --name ${e3} --rcheck --seconds 600 --reap -j ${e3}`,
+    );
+  });
+
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_CLUSTER } from '../../../src/core/cluster/builtin.js';
-import { podMtu } from '../../../src/core/cni/mtu.js';
+import type { CniKind } from '../../../src/core/cluster/model.js';
+import { withCni } from '../../../src/core/cluster/variants.js';
+import { deviceMtu, podMtu } from '../../../src/core/cni/mtu.js';
 import { parseClientRef } from '../../../src/core/request.js';
 import { simulate } from '../../../src/core/trace.js';
 
@@ -44,5 +46,28 @@ describe('dns.answers', () => {
     expect(svc.ok && svc.trace.dns!.answers).toEqual(['10.96.1.20']);
     const nx = simulate(BUILTIN_CLUSTER, { from: 'pod-a', to: 'kpt-no-such-name' });
     expect(nx.ok && nx.trace.dns!.answers).toEqual([]);
+  });
+});
+
+describe('deviceMtu', () => {
+  it('eth0 has the underlay MTU, a tunnel device loses its own headers, pod-side devices have the pod MTU', () => {
+    const cases: [CniKind, string, number][] = [
+      ['flannel-vxlan', 'eth0', 1500], ['flannel-vxlan', 'flannel.1', 1450], ['flannel-vxlan', 'cni0', 1450], ['flannel-vxlan', 'veth1a2b3c4d', 1450],
+      ['flannel-host-gw', 'cni0', 1500],
+      ['calico-vxlan', 'vxlan.calico', 1450], ['calico-vxlan', 'cali1234567890a', 1450],
+      ['calico-ipip', 'tunl0', 1480], ['calico-ipip', 'cali1234567890a', 1480],
+      ['calico-bgp', 'cali1234567890a', 1500], ['calico-bgp', 'eth0', 1500],
+    ];
+    for (const [cni, dev, mtu] of cases) expect([cni, dev, deviceMtu(cni, 1500, dev)]).toEqual([cni, dev, mtu]);
+  });
+
+  it('a full-size reply reaches the client on every data plane (the last hop to a cali veth is not checked against a VXLAN MTU)', () => {
+    for (const cni of ['flannel-vxlan', 'flannel-host-gw', 'calico-bgp', 'calico-ipip', 'calico-vxlan'] as const) {
+      const cluster = withCni(BUILTIN_CLUSTER, cni);
+      const bytes = podMtu(cni, cluster.network.underlayMtu);
+      const r = simulate(cluster, { from: 'pod-a', to: 'myapp.default.svc.cluster.local' }, { endpoint: '10.244.2.6', responseBytes: bytes });
+      if (!r.ok) throw new Error(r.error.message);
+      expect([cni, r.trace.verdict, r.trace.reason]).toEqual([cni, 'delivered', null]);
+    }
   });
 });

@@ -154,6 +154,21 @@ describe('session affinity (reference 2.8)', () => {
   });
 });
 
+describe('session affinity with its own timeout (sessionAffinityConfig.clientIP.timeoutSeconds)', () => {
+  const cluster = { ...BUILTIN_CLUSTER, services: BUILTIN_CLUSTER.services.map((s) => (s.name === 'myapp-sticky' ? { ...s, affinityTimeoutSeconds: 600 } : s)) };
+
+  it('the --rcheck rules and both DNAT sentences carry the Service\'s 600 s, not the 10800 s default', () => {
+    const r = simulate(cluster, { from: 'pod-a', to: 'myapp-sticky.default.svc.cluster.local' }, { seed: 4, secondConnection: true });
+    if (!r.ok) throw new Error(r.error.message);
+    const second = r.trace.hops.find((h) => h.step === 'dnat')!;
+    const first = r.trace.earlier![0]!.hops.find((h) => h.step === 'dnat')!;
+    expect(second.rules.some((l) => l.includes('--rcheck --seconds 600 --reap'))).toBe(true);
+    expect(second.action).toContain('--rcheck --seconds 600 --reap" finds 10.244.1.10 in that list (put there by this client\'s earlier connection, less than 600 s ago)');
+    expect(first.action).toContain('so for 600 s (sessionAffinityConfig.clientIP.timeoutSeconds)');
+    expect(JSON.stringify(r.trace)).not.toContain('10800');
+  });
+});
+
 describe('headless Services and internalTrafficPolicy Local', () => {
   it('headless: no DNAT, the connection goes to a pod IP from the DNS answer', () => {
     for (const from of ['pod-a', 'pod-b']) {

@@ -7,7 +7,7 @@ import type { ClusterModel, NodeModel, Protocol } from '../../cluster/model.js';
 import { memoByObject } from '../../memo.js';
 import { parseIPv4 } from '../../net/ipv4.js';
 import { bridgeIP, vtepIP } from '../../kernel/routing.js';
-import { proxyServicePorts, usableEndpoints, type ProxyEndpoint, type ProxyServicePort } from '../service-ports.js';
+import { proxyServicePorts, stickySeconds, usableEndpoints, type ProxyEndpoint, type ProxyServicePort } from '../service-ports.js';
 import { DEFAULT_SCHEDULER, IPSET_INFO } from './names.js';
 
 export interface RealServer {
@@ -95,7 +95,7 @@ export function buildIpvsNodeState(cluster: ClusterModel, node: NodeModel, nodeI
 
   for (const sp of proxyServicePorts(cluster)) {
     const protocol = sp.protocol.toLowerCase();
-    const persistent = sp.service.sessionAffinity === 'ClientIP' ? 10800 : null;
+    const persistent = stickySeconds(sp.service);
     // Hairpin: every endpoint on this node (ready or not), "IP,proto:port,IP".
     for (const e of sp.allEndpoints) {
       if (e.nodeName === node.name) add('KUBE-LOOP-BACK', `${e.ip},${protocol}:${e.port},${e.ip}`);
