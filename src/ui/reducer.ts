@@ -2,7 +2,7 @@
 // Opening a trace calls simulate(), which is itself pure; nothing here reads a clock or a terminal.
 
 import type { QuizFormat } from '../core/quiz/types.js';
-import type { CompareBlock, Lesson, PredictBlock, SimBlock } from '../content/types.js';
+import type { Lesson, PredictBlock, SimBlock } from '../content/types.js';
 import { isComparisonName, runComparison, type ComparisonName } from '../core/comparisons.js';
 import type { QuizRecord } from '../core/progress.js';
 import { basisCluster } from '../core/quiz/facts.js';
@@ -20,6 +20,7 @@ import type { AnyScenarioName } from '../core/request.js';
 import { compareRows, compareStops, comparisonOf, rowHop } from './compare-model.js';
 import type { Command } from './keymap.js';
 import { maxScroll, pageRowsOf } from './frame.js';
+import { openablesOnPage, simsOnPage } from './lesson-model.js';
 import { stepName } from './step-names.js';
 import { backTarget, lessonAfter, menuOf, typeDigit, type MenuAction } from './menus.js';
 import type { LessonPosition } from './progress.js';
@@ -394,15 +395,6 @@ function nextLesson(state: AppState, env: Env, lesson: Lesson): AppState {
   const after = lessonAfter(env, lesson);
   if (after === null) return { ...state, status: `That was the last lesson. ${backTarget(state)}.` };
   return openLesson(pop(state), env, after.id);
-}
-
-function simsOnPage(lesson: Lesson, page: number): SimBlock[] {
-  return (lesson.pages[page]?.blocks ?? []).filter((b): b is SimBlock => b.kind === 'sim');
-}
-
-/** What Enter (the first) and the digit keys (the k-th) open on a page: simulations and comparisons, in page order. */
-function openablesOnPage(lesson: Lesson, page: number): (SimBlock | CompareBlock)[] {
-  return (lesson.pages[page]?.blocks ?? []).filter((b): b is SimBlock | CompareBlock => b.kind === 'sim' || b.kind === 'compare');
 }
 
 /** Opens the k-th simulation or comparison of the lesson page. */

@@ -9,6 +9,7 @@ import { PREDICT_QUESTIONS } from '../../content/vocabulary.js';
 import { COMPARISONS, isComparisonName } from '../../core/comparisons.js';
 import { SCENARIOS } from '../../core/scenarios.js';
 import type { Hint, ScreenView, ViewContext } from '../frame.js';
+import { openablesOnPage } from '../lesson-model.js';
 import { backTarget, lessonAfter } from '../menus.js';
 import type { Screen } from '../state.js';
 import { stepName } from '../step-names.js';
@@ -131,7 +132,7 @@ export function pageLines(lesson: Lesson, page: number, width: number, theme: Th
   const pad = seg(' '.repeat(margin));
   const out: Line[] = [];
   // With two or more simulations or comparisons on a page, each is opened by its number.
-  const openable: readonly Block[] = blocks.filter((b) => b.kind === 'sim' || b.kind === 'compare');
+  const openable: readonly Block[] = openablesOnPage(lesson, page);
   blocks.forEach((b, i) => {
     if (i > 0) out.push(BLANK);
     const k = openable.indexOf(b);
@@ -145,7 +146,7 @@ export function lessonView(screen: Extract<Screen, { kind: 'lesson' }>, ctx: Vie
   const lesson = ctx.env.lessons.find((l) => l.id === screen.lessonId);
   if (lesson === undefined) return { title: ['Lessons'], header: [], body: [[seg('This lesson is not available.')]], scroll: 0, focus: null, hints: [] };
   const pages = lesson.pages.length;
-  const openable = (lesson.pages[screen.page]?.blocks ?? []).filter((b) => b.kind === 'sim' || b.kind === 'compare');
+  const openable = openablesOnPage(lesson, screen.page);
   const hasSim = openable.length > 0;
   const g = ctx.theme.glyphs;
   const [right, left] = ctx.theme.ascii || ctx.theme.screenReader ? ['Right', 'Left'] : ['→', '←'];
