@@ -3,7 +3,9 @@
 // conntrack entry, or (c) the command that shows this hop on a node and what it prints.
 // Screen-reader mode draws a numbered transcript, one line per hop, the current one in detail.
 
+import { hostPort } from '../../core/net/ipv4.js';
 import { observeHop, type Observation } from '../../core/observe.js';
+import { outerProtoText } from '../../core/outer-text.js';
 import type { Hop, PacketView, Trace } from '../../core/trace-model.js';
 import type { Hint, ScreenView, ViewContext } from '../frame.js';
 import { SPEEDS, type StepperState } from '../state.js';
@@ -165,9 +167,8 @@ export function headerLines(hop: Hop, theme: Theme, width: number): Line[] {
   if (o !== null) {
     const outerChanged = ch.has('outer');
     const vni = o.vni !== null ? ` VXLAN VNI ${o.vni}` : '';
-    const at = (ip: string, port: number | null) => (port === null ? ip : `${ip}:${port}`);
-    out.push(...labelled('Outer', [...mark(at(o.src, o.sport), outerChanged, theme), seg(a), ...mark(at(o.dst, o.dport), outerChanged, theme)], width));
-    out.push(...labelled('', [seg(`${o.proto === 'IPIP' ? 'IPIP (IP protocol 4)' : o.proto}${vni}, TTL ${o.ttl}`)], width));
+    out.push(...labelled('Outer', [...mark(hostPort(o.src, o.sport), outerChanged, theme), seg(a), ...mark(hostPort(o.dst, o.dport), outerChanged, theme)], width));
+    out.push(...labelled('', [seg(`${outerProtoText(o)}${vni}, TTL ${o.ttl}`)], width));
     out.push(...labelled('', [seg(`${o.srcMac}${a}${o.dstMac}`)], width));
   } else if (ch.has('outer')) {
     out.push(...labelled('Outer', [...mark('removed:', true, theme), seg(" the tunnel's outer headers are stripped")], width));
