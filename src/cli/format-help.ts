@@ -2,22 +2,9 @@
 // entries ("  --seed N      what it does", continuation lines indented to the description) and
 // prose; an entry's description is re-wrapped under its own column, prose at the left margin.
 
-const ENTRY = /^(\s+\S(?:\S| (?! ))*\s{2,})(\S.*)$/;
+import { wrap } from '../plain/wrap.js';
 
-function wrapWords(text: string, width: number): string[] {
-  const out: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line !== '' && line.length + 1 + word.length > width) {
-      out.push(line);
-      line = word;
-    } else {
-      line = line === '' ? word : `${line} ${word}`;
-    }
-  }
-  if (line !== '') out.push(line);
-  return out;
-}
+const ENTRY = /^(\s+\S(?:\S| (?! ))*\s{2,})(\S.*)$/;
 
 export function formatHelp(text: string, width: number): string {
   const lines = text.split('\n');
@@ -27,7 +14,7 @@ export function formatHelp(text: string, width: number): string {
     const m = ENTRY.exec(line);
     if (m === null) {
       const indent = /^\s*/.exec(line)![0];
-      out.push(...(line.length <= width ? [line] : wrapWords(line, width - indent.length).map((l) => indent + l)));
+      out.push(...(line.length <= width ? [line] : wrap(line, width, indent)));
       continue;
     }
     const term = m[1]!;
@@ -39,10 +26,10 @@ export function formatHelp(text: string, width: number): string {
     }
     const longest = Math.max(...description.split(/\s+/).map((w) => w.length));
     if (width - column >= Math.max(24, longest)) {
-      wrapWords(description, width - column).forEach((l, k) => out.push(k === 0 ? `${term}${l}` : `${' '.repeat(column)}${l}`));
+      wrap(description, width - column).forEach((l, k) => out.push(k === 0 ? `${term}${l}` : `${' '.repeat(column)}${l}`));
     } else {
       // Too narrow for two columns: the description goes under its term.
-      out.push(term.trimEnd(), ...wrapWords(description, width - 6).map((l) => `      ${l}`));
+      out.push(term.trimEnd(), ...wrap(description, width, '      '));
     }
   }
   return out.join('\n');
