@@ -186,7 +186,7 @@ export function menuOf(screen: Screen, state: AppState, env: Env): MenuItem[] | 
       return lessonItems(state, env);
     case 'simulator':
       if (screen.stage === 'start') return simulatorStartItems(env);
-      if (screen.stage === 'group') return groupItems(screen.group ?? 'beyond', env);
+      if (screen.stage === 'group') return groupItems(screen.group, env);
       if (screen.stage === 'client') return clientItems(env.cluster);
       return destinationItems(env.cluster, screen.client);
     default:

@@ -30,7 +30,6 @@ import {
   SPEEDS,
   current,
   type AppState,
-  type ScenarioGroup,
   type SimulatorStage,
   type CompareState,
   type Env,
@@ -183,8 +182,8 @@ function togglePredictions(state: AppState, screen: Screen): AppState {
 
 // ---------------------------------------------------------------- menus
 
-function simulatorScreen(stage: SimulatorStage, client: string | null, group?: ScenarioGroup): Screen {
-  return { kind: 'simulator', stage, menu: MENU_START, client, ...(group ? { group } : {}) };
+function simulatorScreen(stage: Exclude<SimulatorStage, 'group'>, client: string | null): Screen {
+  return { kind: 'simulator', stage, menu: MENU_START, client };
 }
 
 function withMenu(screen: Screen, menu: MenuState): Screen {
@@ -269,7 +268,7 @@ function choose(state: AppState, env: Env, action: MenuAction, at: number): AppS
     case 'compare':
       return push(state, { kind: 'compare', compare: newCompare(env, action.name, [], null) });
     case 'group':
-      return push(state, simulatorScreen('group', null, action.group));
+      return push(state, { kind: 'simulator', stage: 'group', menu: MENU_START, client: null, group: action.group });
   }
 }
 

@@ -26,6 +26,11 @@ export interface MenuState {
 
 export type SimulatorStage = 'start' | 'client' | 'destination' | 'group';
 
+/** A Simulator menu: the start, a custom trace's client and destination, or one scenario group (which it always names). */
+export type SimulatorScreen =
+  | { readonly kind: 'simulator'; readonly stage: Exclude<SimulatorStage, 'group'>; readonly menu: MenuState; readonly client: string | null }
+  | { readonly kind: 'simulator'; readonly stage: 'group'; readonly menu: MenuState; readonly client: null; readonly group: ScenarioGroup };
+
 /** The Simulator's submenus: traffic beyond the source text, what goes wrong, side by side. */
 export type ScenarioGroup = 'beyond' | 'failures' | 'compare';
 
@@ -130,7 +135,7 @@ export type Screen =
   | { readonly kind: 'home'; readonly menu: MenuState }
   | { readonly kind: 'lessons'; readonly menu: MenuState }
   | { readonly kind: 'lesson'; readonly lessonId: number; readonly page: number; readonly scroll: number }
-  | { readonly kind: 'simulator'; readonly stage: SimulatorStage; readonly menu: MenuState; readonly client: string | null; readonly group?: ScenarioGroup }
+  | SimulatorScreen
   | { readonly kind: 'stepper'; readonly stepper: StepperState }
   | { readonly kind: 'compare'; readonly compare: CompareState }
   | { readonly kind: 'help'; readonly scroll: number }

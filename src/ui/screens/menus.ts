@@ -93,7 +93,7 @@ export function simulatorView(screen: Extract<Screen, { kind: 'simulator' }>, ct
     screen.stage === 'start'
       ? [['Simulator'], 'Choose a client and a destination on your cluster, or a prepared scenario.']
       : screen.stage === 'group'
-        ? [['Simulator', SCENARIO_GROUPS[screen.group ?? 'beyond'].title], SCENARIO_GROUPS[screen.group ?? 'beyond'].intro]
+        ? [['Simulator', SCENARIO_GROUPS[screen.group].title], SCENARIO_GROUPS[screen.group].intro]
       : screen.stage === 'client'
         ? [['Simulator', 'Client'], 'Which pod sends the packet?']
         : [['Simulator', clientName, 'Destination'], `Where does ${clientName} connect? A Service name goes through DNS first.`];
