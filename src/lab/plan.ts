@@ -264,7 +264,7 @@ export function planLab(cluster: ClusterModel, runId: string, options: PlanOptio
   if (!/^[0-9a-f]{6}$/.test(runId)) return { ok: false, reason: `bad run id ${runId}` };
   const cni = cluster.network.cni;
   if (cni === 'calico-ipip') return { ok: false, reason: 'the lab does not build Calico IPIP (tunl0) yet; trace --cni calico-ipip shows the simulation' };
-  if (!LAB_CNIS.includes(cni)) return { ok: false, reason: `the lab builds ${LAB_CNIS.join(', ')} (and calico-ipip where the kernel has ipip); this cluster uses ${cni}` };
+  if (!LAB_CNIS.includes(cni)) return { ok: false, reason: `the lab builds ${LAB_CNIS.join(', ')}; this cluster uses ${cni}` };
   if (cluster.nodes.length > MAX_LAB_NODES) return { ok: false, reason: `the lab builds at most ${MAX_LAB_NODES} nodes; this cluster has ${cluster.nodes.length}` };
   const calico = isCalico(cni);
   const prefix = labPrefix(runId);
