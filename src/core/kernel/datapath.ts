@@ -18,7 +18,7 @@ import { bridgeIP, deviceAddress, localAddressDevice, lookupRoute, nodeLocalAddr
 import { vxlanSourcePort, VXLAN_OVERHEAD } from '../cni/vxlan.js';
 import { deviceMtu } from '../cni/mtu.js';
 import { stickySeconds } from '../proxy/service-ports.js';
-import { CALICO_GATEWAY, CALICO_VETH_MAC, CALICO_VXLAN_DEV, calicoVxlanMac, CALICO_VXLAN_PORT, CALICO_VXLAN_VNI, caliVethName, IPIP_DEV, IPIP_OVERHEAD, isCalico } from '../cni/calico/names.js';
+import { CALICO_GATEWAY, CALICO_MARK_BITS, CALICO_VETH_MAC, CALICO_VXLAN_DEV, calicoVxlanMac, CALICO_VXLAN_PORT, CALICO_VXLAN_VNI, caliVethName, IPIP_DEV, IPIP_OVERHEAD, isCalico } from '../cni/calico/names.js';
 import { calicoNode, ipsetMembers } from '../cni/calico/ipam.js';
 import { podOfCaliVeth } from '../cni/calico/routes.js';
 import { inPolicySet } from '../cni/calico/policy.js';
@@ -502,19 +502,19 @@ export class Datapath {
       proto: 'UDP', sport: vxlanSourcePort(packet), dport: CALICO_VXLAN_PORT, vni: CALICO_VXLAN_VNI, ttl: 64,
     };
     const mtu = this.cluster.network.underlayMtu - VXLAN_OVERHEAD;
-    // The outer packet is the node's own, untracked (raw NOTRACK: no conntrack entry, no nat table),
-    // and keeps the inner packet's skb mark: the vxlan driver scrubs the mark only when the tunnel
-    // crosses network namespaces. So a packet Felix accepted in FORWARD (mark 0x10000) is accepted
-    // again by cali-OUTPUT's first rule (seen on a real kernel by lab verify --cni calico-vxlan).
-    const outer = { ...this.outerPacket(packet), mark: packet.mark };
+    // The outer packet is the node's own. It inherits the inner packet's skb mark (the vxlan driver
+    // scrubs it only when the tunnel crosses network namespaces), but Felix's raw cali-OUTPUT clears
+    // its mark bits first and NOTRACKs it (no conntrack entry, no nat table), so filter cali-OUTPUT
+    // does not take the accept mark 0x10000 set in FORWARD: the VXLAN allow rule accepts it.
+    const outer = { ...this.outerPacket(packet), mark: packet.mark & ~CALICO_MARK_BITS };
     const output = traverse(this.tablesOf(node).filter, 'OUTPUT', this.ctx(node, outer, 'UNTRACKED', false, null, 'eth0'), this.options.chooser);
     const accepted = output.fired.at(-1)?.line ?? '';
     const how = /--mark 0x10000\/0x10000 -j ACCEPT/.test(accepted)
-      ? `cali-OUTPUT accepts it at once: the outer packet keeps the inner one's skb mark 0x10000 (Felix's accept mark, set in FORWARD), since the vxlan driver clears the mark only when the tunnel crosses network namespaces`
+      ? `cali-OUTPUT accepts it at once on the accept mark 0x10000`
       : `cali-OUTPUT accepts it ("Allow IPv4 VXLAN packets to other allowed hosts")`;
     this.hop({
       node: node.name, netns: node.name, device: CALICO_VXLAN_DEV, component: 'vxlan', step: 'encap', packet, also: [output],
-      action: `${CALICO_VXLAN_DEV} (VXLAN, VNI ${CALICO_VXLAN_VNI}, UDP ${CALICO_VXLAN_PORT}, MTU ${mtu}) resolves the gateway ${gwTunnel}, ${peer.name}'s tunnel address, with the permanent neighbour entry Felix programmed (${calicoVxlanMac(peer)}), and Felix's FDB entry maps that MAC to ${peer.internalIP}. The kernel wraps the frame: outer IPv4 ${node.internalIP} -> ${peer.internalIP}, UDP dport ${CALICO_VXLAN_PORT} (the IANA port; Flannel uses the kernel's 8472), VXLAN VNI ${CALICO_VXLAN_VNI}: ${VXLAN_OVERHEAD} bytes of headers. Felix's raw-table rule "-p udp --dport ${CALICO_VXLAN_PORT} -j NOTRACK" keeps the outer flow out of conntrack (Flannel's outer flow gets an entry) and so out of the nat table; in filter OUTPUT ${how}.`,
+      action: `${CALICO_VXLAN_DEV} (VXLAN, VNI ${CALICO_VXLAN_VNI}, UDP ${CALICO_VXLAN_PORT}, MTU ${mtu}) resolves the gateway ${gwTunnel}, ${peer.name}'s tunnel address, with the permanent neighbour entry Felix programmed (${calicoVxlanMac(peer)}), and Felix's FDB entry maps that MAC to ${peer.internalIP}. The kernel wraps the frame: outer IPv4 ${node.internalIP} -> ${peer.internalIP}, UDP dport ${CALICO_VXLAN_PORT} (the IANA port; Flannel uses the kernel's 8472), VXLAN VNI ${CALICO_VXLAN_VNI}: ${VXLAN_OVERHEAD} bytes of headers. In table raw, Felix's cali-OUTPUT clears its mark bits (0xf0000: the outer packet inherited the inner one's accept mark) and "-p udp --dport ${CALICO_VXLAN_PORT} -j NOTRACK" (Calico v3.29 and later) keeps the outer flow out of conntrack (Flannel's outer flow gets an entry) and so out of the nat table; in filter OUTPUT ${how}.`,
     });
     return this.wireTo(node, peer, packet);
   }

@@ -14,7 +14,7 @@
 
 import type { ClusterModel, NodeModel, PodModel } from '../../cluster/model.js';
 import type { IptRule } from '../../proxy/rule.js';
-import { CALICO_VXLAN_DEV, CALICO_VXLAN_PORT, caliVethName, fromWorkloadChain, IPIP_DEV, profileChain, toWorkloadChain } from './names.js';
+import { CALICO_MARK_BITS, CALICO_VXLAN_DEV, CALICO_VXLAN_PORT, caliVethName, fromWorkloadChain, IPIP_DEV, profileChain, toWorkloadChain } from './names.js';
 import { policiesFor, policyChainName, policyChains } from './policy.js';
 
 export const HASH_COMMENT = 'cali:<hash>';
@@ -183,24 +183,42 @@ export function calicoIptables(cluster: ClusterModel, node: NodeModel): CalicoTa
 }
 
 /**
- * Table raw in VXLAN mode, as restore input: Felix's "-p udp --dport 4789 -j NOTRACK" in raw
- * cali-PREROUTING and cali-OUTPUT (what calicoRulesNotes says), so the outer VXLAN packets get no
- * conntrack entry and skip the nat table. Felix's other raw rules (the rp_filter anti-spoofing
- * checks on cali+) are not modelled. Null in the other modes.
+ * Table raw in VXLAN mode, as restore input, from Felix's StaticRawPreroutingChain and
+ * StaticRawOutputChain (felix/rules/static.go; no WireGuard, no host endpoints). Both chains first
+ * clear Felix's mark bits, so a locally made packet such as the outer VXLAN packet reaches filter
+ * OUTPUT without the inner packet's accept mark; then "-p udp --dport 4789 -j NOTRACK" (Calico
+ * v3.29 and later) keeps the outer VXLAN flow out of conntrack and so out of the nat table.
+ * cali-PREROUTING's rp_filter check drops a packet from a cali+ device whose source would not be
+ * routed back through that device. Null in the other modes.
  */
 export function calicoRawRestore(cluster: ClusterModel): string | null {
   if (cluster.network.cni !== 'calico-vxlan') return null;
   const c = `-m comment --comment "${HASH_COMMENT}"`;
+  const clear = `${c} -j MARK --set-xmark 0x0/0x${CALICO_MARK_BITS.toString(16)}`;
+  const notrack = `-p udp ${c} -m udp --dport ${CALICO_VXLAN_PORT} -j NOTRACK`;
+  const acceptMarked = `${c} -m mark --mark 0x10000/0x10000 -j ACCEPT`;
   return [
     '*raw',
     ':PREROUTING ACCEPT [0:0]',
     ':OUTPUT ACCEPT [0:0]',
     ':cali-OUTPUT - [0:0]',
     ':cali-PREROUTING - [0:0]',
+    ':cali-from-host-endpoint - [0:0]',
+    ':cali-rpf-skip - [0:0]',
+    ':cali-to-host-endpoint - [0:0]',
     `-A PREROUTING ${c} -j cali-PREROUTING`,
     `-A OUTPUT ${c} -j cali-OUTPUT`,
-    `-A cali-OUTPUT -p udp ${c} -m udp --dport ${CALICO_VXLAN_PORT} -j NOTRACK`,
-    `-A cali-PREROUTING -p udp ${c} -m udp --dport ${CALICO_VXLAN_PORT} -j NOTRACK`,
+    `-A cali-OUTPUT ${clear}`,
+    `-A cali-OUTPUT ${c} -j cali-to-host-endpoint`,
+    `-A cali-OUTPUT ${notrack}`,
+    `-A cali-OUTPUT ${acceptMarked}`,
+    `-A cali-PREROUTING ${clear}`,
+    `-A cali-PREROUTING ${notrack}`,
+    `-A cali-PREROUTING -i cali+ ${c} -j MARK --set-xmark 0x40000/0x40000`,
+    `-A cali-PREROUTING ${c} -m mark --mark 0x40000/0x40000 -j cali-rpf-skip`,
+    `-A cali-PREROUTING ${c} -m mark --mark 0x40000/0x40000 -m rpfilter --validmark --invert -j DROP`,
+    `-A cali-PREROUTING ${c} -m mark --mark 0x0/0x40000 -j cali-from-host-endpoint`,
+    `-A cali-PREROUTING ${acceptMarked}`,
     'COMMIT',
     '',
   ].join('\n');

@@ -66,3 +66,6 @@ export function isCalico(cni: CniKind): cni is 'calico-bgp' | 'calico-ipip' | 'c
 export function calicoVxlanMac(node: NodeModel): string {
   return macFor(`vxlan.calico@${node.name}`);
 }
+
+/** Every mark bit Felix uses: accept 0x10000, pass 0x20000, scratch 0x40000 and 0x80000 (its default IptablesMarkMask 0xffff0000). */
+export const CALICO_MARK_BITS = 0xf0000;

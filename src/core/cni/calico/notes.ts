@@ -14,7 +14,7 @@ export function calicoRulesNotes(cluster: ClusterModel): string[] {
     'The ksa.<namespace>.<serviceaccount> profiles assume the service account "default" (kube-system\'s CoreDNS pods: "coredns"); a dump of these kinds does not show spec.serviceAccountName.',
   ];
   if (cluster.network.cni === 'calico-vxlan') {
-    notes.push('In table raw Felix adds "-p udp --dport 4789 -j NOTRACK" to cali-PREROUTING and cali-OUTPUT, so the outer VXLAN packets have no conntrack entry.');
+    notes.push('In table raw Felix (v3.29 and later) adds "-p udp --dport 4789 -j NOTRACK" to cali-PREROUTING and cali-OUTPUT, so the outer VXLAN packets have no conntrack entry; earlier versions track them, like Flannel.');
   }
   if ((cluster.networkPolicies ?? []).length > 0) {
     notes.push('Policy chains and selector ipsets are named by hashes in Felix; they print as cali-pi-_<knp.default.NAME> and cali40s:<hash-N>.');
