@@ -8,7 +8,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const outdir = `${root}.tmp/bench`;
@@ -44,6 +44,31 @@ function timePerOp(fn, minMs = 400) {
   return median(samples);
 }
 
+// How much of a call's time is spent in garbage-collection pauses: V8's gc entries (scavenges and
+// mark-compacts) that started while fn ran, over the same kind of timed loop as timePerOp. Pauses
+// are not all of GC's cost (pretenured objects also make allocation and stores slower); see
+// docs/design.md, "Trace speed and V8's pretenuring".
+async function gcPerCall(fn, ms = 400) {
+  const entries = [];
+  const observer = new PerformanceObserver((list) => entries.push(...list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  let n = 0;
+  const start = performance.now();
+  while (performance.now() - start < ms) fn(n++);
+  const end = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  observer.disconnect();
+  const during = entries.filter((e) => e.startTime >= start && e.startTime < end);
+  const kind = (e) => e.detail?.kind ?? e.kind;
+  return {
+    msPerCall: (end - start) / n,
+    gcPerCall: during.reduce((sum, e) => sum + e.duration, 0) / n,
+    scavenges: during.filter((e) => kind(e) === perfConstants.NODE_PERFORMANCE_GC_MINOR).length,
+    markCompacts: during.filter((e) => kind(e) === perfConstants.NODE_PERFORMANCE_GC_MAJOR).length,
+    calls: n,
+  };
+}
+
 // Bytes allocated per call: V8's sampling heap profiler, counting the objects garbage collection
 // has already freed too (allocation, not retention, is what makes a trace pay for GC).
 async function allocatedPerCall(fn, calls = 500) {
@@ -73,6 +98,7 @@ const rows = [];
 const row = (what, value, unit, baselineName, baseline, goal) => rows.push({ what, value, unit, baselineName, baseline, goal });
 
 // 1. traces
+let gcSplit = null;
 const request = { from: 'pod-a', to: 'myapp.default.svc.cluster.local' };
 const traceMs = timePerOp((i) => core.simulate(core.BUILTIN_CLUSTER, request, { seed: i }));
 if (want('trace')) {
@@ -81,6 +107,7 @@ if (want('trace')) {
   row('simulate() on the built-in cluster', traceMs, 'ms/trace', 'JSON round-trip of the Trace', jsonMs, 0.2);
   const directMs = timePerOp((i) => core.simulate(core.BUILTIN_CLUSTER, { from: 'pod-a', to: '10.244.2.6:8080' }, { seed: i }));
   row('simulate() pod IP (no DNS)', directMs, 'ms/trace', 'JSON round-trip of the Trace', jsonMs, 0.2);
+  gcSplit = await gcPerCall((i) => core.simulate(core.BUILTIN_CLUSTER, request, { seed: i }));
   const allocated = await allocatedPerCall((i) => core.simulate(core.BUILTIN_CLUSTER, request, { seed: i }));
   row('allocated per built-in trace', allocated / 1024, 'KB', 'the Trace as JSON', JSON.stringify(sample).length / 1024, null);
 }
@@ -192,5 +219,9 @@ for (const r of rows) {
   const ratio = (r.value / r.baseline).toFixed(2);
   const goal = r.goal === null ? '' : `  goal ${r.goal < 1 ? r.goal : r.goal.toFixed(0)} ${r.unit}: ${r.value <= r.goal ? 'met' : 'MISSED'}`;
   console.log(`${r.what}\n  ${r.value.toFixed(r.value < 1 ? 4 : 1)} ${r.unit}   ${ratio}x ${r.baselineName} (${r.baseline.toFixed(r.baseline < 1 ? 4 : 1)})${goal}`);
+}
+if (gcSplit !== null) {
+  const g = gcSplit;
+  console.log(`\ngarbage-collection pauses: ${g.gcPerCall.toFixed(4)} ms of a built-in trace's ${g.msPerCall.toFixed(4)} ms (${g.scavenges} scavenges, ${g.markCompacts} mark-compacts in ${g.calls} traces)`);
 }
 if (heapRetained !== null) console.log(`\nheap retained by the loaded large cluster: ${(heapRetained / 1048576).toFixed(1)} MiB`);
