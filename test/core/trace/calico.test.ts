@@ -140,6 +140,18 @@ describe('the packet under Calico', () => {
     expect(encap.action).toMatch(/MTU 1450/);
   });
 
+  it("VXLAN: raw cali-OUTPUT clears Felix's mark bits on the outer packet, so filter cali-OUTPUT's VXLAN rule accepts it both ways", () => {
+    const t = run('calico-vxlan', 'cross-node-clusterip');
+    const [request, reply] = [steps(dir(t, 'request'), 'encap')[0]!, steps(dir(t, 'reply'), 'encap')[0]!];
+    for (const encap of [request, reply]) {
+      expect(encap.rules.at(-1)).toMatch(/-A cali-OUTPUT .*"Allow IPv4 VXLAN packets to other allowed hosts".* -j ACCEPT$/);
+      expect(encap.rules.some((r) => r.includes('--mark 0x10000/0x10000 -j ACCEPT'))).toBe(false);
+    }
+    // Only the request carried FORWARD's accept mark into the tunnel; the ESTABLISHED reply had none.
+    expect(request.action).toContain("clears its mark bits (0xf0000: the outer packet inherited the inner one's mark 0x10000)");
+    expect(reply.action).toContain('clears its mark bits (0xf0000) and');
+  });
+
   it('BGP: the inner packet crosses eth0 itself, no outer header', () => {
     const t = run('calico-bgp', 'cross-node-clusterip');
     expect(t.hops.some((h) => h.packet.outer !== null)).toBe(false);
