@@ -46,9 +46,11 @@ Lab options:
                              node's own namespace as client), nodeport-external, nodeport-local,
                              nodeport-local-no-endpoint (an outside client namespace on the lan
                              bridge), internal-local, internal-local-no-endpoint, session-affinity,
-                             headless; "traffic" for all of those; networkpolicy-deny alone, on
-                             its own cluster (with --cni calico-bgp or calico-vxlan)
-                             [the source text's scenarios]
+                             headless; "traffic" for all of those; alone, each on its own
+                             cluster: networkpolicy-deny (with --cni calico-bgp or calico-vxlan),
+                             vxlan-mtu (the lan bridge's ports at 1450, eth0 at 1500),
+                             stale-udp-conntrack (the CoreDNS pod deleted halfway, the same UDP
+                             socket again, then a new one)  [the source text's scenarios]
 
 Rules options:
   --node NAME                whose rules  [the first node]

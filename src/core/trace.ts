@@ -241,6 +241,9 @@ function seedStaleEntry(cluster: ClusterModel, dp: Datapath, client: PodModel, i
   if (epNode !== null && epNode.name !== client.nodeName) {
     const fwd = { src: client.ip!, sport, dst: ep.ip, dport: ep.port };
     dp.seedConntrack(epNode.name, { ...newEntry('udp', fwd), seenReply: true, confirmed: true });
+    // The earlier datagrams crossed the overlay with the same inner flow, so (Flannel VXLAN) their
+    // outer flow is tracked on both nodes too: the next datagram's outer packet is not its first.
+    dp.seedOuterFlow(client.nodeName, epNode.name, { ...fwd, proto });
   }
   return null;
 }

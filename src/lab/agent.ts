@@ -13,7 +13,13 @@
 //   {"op":"connect","host","port","localPort"}  a TCP connect(); as soon as it completes (the
 //        SYN-ACK arrived) the socket is reset, so the lab sees exactly one SYN and one SYN-ACK.
 //   {"op":"lookup","name"}  getaddrinfo (glibc, AF_UNSPEC, no flags): the real resolv.conf search walk.
-//   {"op":"dns","server","port","localPort","name","type"}  one DNS query from a chosen port.
+//   {"op":"dns","server","port","localPort","name","type","keep"}  one DNS query from a chosen port;
+//        with keep the socket stays open, and a later query from the same localPort is sent from it
+//        (one long-lived UDP socket, as a resolver keeps); {"op":"close-udp","localPort"} closes it.
+//   {"op":"fetch","host","port","localPort","send","expect","timeoutMs"}  a whole TCP exchange:
+//        connect, write `send`, wait for `expect` bytes; ETIMEDOUT (with the bytes that came) if
+//        they do not all arrive in time. A server asked "BIG <n>\n" writes n bytes in one write
+//        and keeps the connection open (no FIN in the segment), for the MTU black-hole scenario.
 //
 // Plain CommonJS in a string: the bundled CLI writes nothing to disk to run it.
 
@@ -49,6 +55,9 @@ export interface AgentReply {
   readonly rcode?: string;
   readonly answers?: readonly string[];
   readonly from?: string;
+  /** fetch: the bytes that arrived, and whether the handshake completed. */
+  readonly bytes?: number;
+  readonly connected?: boolean;
 }
 
 export const AGENT_SOURCE = String.raw`
@@ -123,6 +132,13 @@ function listenTcp(port) {
       sock.once('data', (d) => {
         if (done) return;
         done = true; clearTimeout(t);
+        const big = /^BIG (\d+)\r?\n/.exec(d.toString('latin1'));
+        if (big) {
+          // One write of exactly n bytes, no end(): a FIN would ride on the segment; the lab closes.
+          sock.write(Buffer.alloc(Math.min(Number(big[1]), 65536), 0x78));
+          setTimeout(() => sock.destroy(), 5000).unref();
+          return;
+        }
         const text = greeting(remote);
         if (/^[A-Z]+ \S+ HTTP\/1/.test(d.toString('latin1'))) sock.end('HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ' + Buffer.byteLength(text) + '\r\n\r\n' + text);
         else sock.end(text);
@@ -175,32 +191,77 @@ function doLookup(c) {
   });
 }
 
+const udpSockets = new Map();
 function doDns(c) {
-  const s = dgram.createSocket('udp4');
+  let s = c.localPort ? udpSockets.get(c.localPort) : undefined;
+  const fresh = s === undefined;
+  if (fresh) {
+    s = dgram.createSocket('udp4');
+    s.kptWaiting = new Map();
+    s.on('error', (e) => { for (const [, w] of s.kptWaiting) w.fail(e); s.kptWaiting.clear(); try { s.close(); } catch {} udpSockets.delete(c.localPort); });
+    s.on('message', (msg, rinfo) => {
+      const w = s.kptWaiting.get(msg.readUInt16BE(0));
+      if (w) w.done(msg, rinfo);
+    });
+    if (c.keep && c.localPort) udpSockets.set(c.localPort, s);
+  }
   const qid = Math.floor(Math.random() * 65536);
   const header = Buffer.alloc(12);
   header.writeUInt16BE(qid, 0); header.writeUInt16BE(0x0100, 2); header.writeUInt16BE(1, 4);
   const tail = Buffer.alloc(4); tail.writeUInt16BE(TYPE_CODES[c.type] || 1, 0); tail.writeUInt16BE(1, 2);
   const query = Buffer.concat([header, encodeName(c.name), tail]);
-  const timer = setTimeout(() => { s.close(); reply({ id: c.id, ok: false, code: 'ETIMEDOUT' }); }, c.timeoutMs || 3000);
-  s.on('error', (e) => { clearTimeout(timer); try { s.close(); } catch {} reply({ id: c.id, ok: false, code: e.code, message: e.message }); });
-  s.on('message', (msg, rinfo) => {
-    if (msg.readUInt16BE(0) !== qid) return;
-    clearTimeout(timer);
-    const rcode = msg.readUInt16BE(2) & 15;
-    const an = msg.readUInt16BE(6);
-    let off = readName(msg, 12).end + 4;
-    const answers = [];
-    for (let i = 0; i < an; i++) {
-      off = readName(msg, off).end;
-      const type = msg.readUInt16BE(off); const len = msg.readUInt16BE(off + 8);
-      if (type === 1 && len === 4) answers.push([...msg.subarray(off + 10, off + 14)].join('.'));
-      off += 10 + len;
-    }
-    s.close();
-    reply({ id: c.id, ok: true, rcode: rcode === 3 ? 'NXDOMAIN' : rcode === 0 ? 'NOERROR' : String(rcode), answers, from: rinfo.address + ':' + rinfo.port });
+  const finish = () => { s.kptWaiting.delete(qid); if (!udpSockets.has(c.localPort) || udpSockets.get(c.localPort) !== s) { try { s.close(); } catch {} } };
+  const timer = setTimeout(() => { finish(); reply({ id: c.id, ok: false, code: 'ETIMEDOUT' }); }, c.timeoutMs || 3000);
+  s.kptWaiting.set(qid, {
+    fail: (e) => { clearTimeout(timer); reply({ id: c.id, ok: false, code: e.code, message: e.message }); },
+    done: (msg, rinfo) => {
+      clearTimeout(timer);
+      const rcode = msg.readUInt16BE(2) & 15;
+      const an = msg.readUInt16BE(6);
+      let off = readName(msg, 12).end + 4;
+      const answers = [];
+      for (let i = 0; i < an; i++) {
+        off = readName(msg, off).end;
+        const type = msg.readUInt16BE(off); const len = msg.readUInt16BE(off + 8);
+        if (type === 1 && len === 4) answers.push([...msg.subarray(off + 10, off + 14)].join('.'));
+        off += 10 + len;
+      }
+      finish();
+      reply({ id: c.id, ok: true, rcode: rcode === 3 ? 'NXDOMAIN' : rcode === 0 ? 'NOERROR' : String(rcode), answers, from: rinfo.address + ':' + rinfo.port });
+    },
   });
-  s.bind(c.localPort || 0, () => s.send(query, c.port, c.server));
+  const send = () => s.send(query, c.port, c.server);
+  if (fresh) s.bind(c.localPort || 0, send); else send();
+}
+
+function doCloseUdp(c) {
+  const s = udpSockets.get(c.localPort);
+  udpSockets.delete(c.localPort);
+  if (s) { try { s.close(); } catch {} }
+  reply({ id: c.id, ok: true });
+}
+
+function doFetch(c) {
+  const sock = net.connect({ host: c.host, port: c.port, localPort: c.localPort || undefined });
+  let got = 0;
+  let connected = false;
+  let over = false;
+  const end = (r) => {
+    if (over) return;
+    over = true; clearTimeout(timer);
+    if (typeof sock.resetAndDestroy === 'function' && connected) sock.resetAndDestroy(); else sock.destroy();
+    reply(Object.assign({ id: c.id, bytes: got, connected }, r));
+  };
+  const timer = setTimeout(() => end({ ok: false, code: 'ETIMEDOUT' }), c.timeoutMs || 3000);
+  sock.once('connect', () => {
+    connected = true;
+    sock.write(c.send || '');
+  });
+  sock.on('data', (d) => {
+    got += d.length;
+    if (got >= (c.expect || 1)) end({ ok: true, remote: sock.remoteAddress + ':' + sock.remotePort });
+  });
+  sock.once('error', (e) => end({ ok: false, code: e.code, message: e.message }));
 }
 
 let buf = '';
@@ -216,6 +277,8 @@ process.stdin.on('data', (d) => {
     if (c.op === 'connect') doConnect(c);
     else if (c.op === 'lookup') doLookup(c);
     else if (c.op === 'dns') doDns(c);
+    else if (c.op === 'close-udp') doCloseUdp(c);
+    else if (c.op === 'fetch') doFetch(c);
     else if (c.op === 'exit') process.exit(0);
     else reply({ id: c.id, ok: false, code: 'EINVAL', message: 'unknown op ' + c.op });
   }

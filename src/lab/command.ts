@@ -15,14 +15,15 @@ import { withProxyMode } from '../core/cluster/proxy-mode.js';
 import { parseClientRef } from '../core/request.js';
 import { ipvsRefusal, readIpvsFacts, type IpvsFacts } from './ipvs-support.js';
 import { labDown } from './cleanup.js';
-import { compareScenario, type Row, type ScenarioComparison } from './compare.js';
+import { compareFullSegment, compareScenario, type Row, type ScenarioComparison } from './compare.js';
+import { runFullSegment, runStaleUdp } from './failures.js';
 import { Lab } from './lab.js';
 import { planLab, type LabPlan } from './plan.js';
 import { currentEnv, findTool, preflight } from './preflight.js';
 import { renderRows, renderScenario } from './report.js';
 import { expandLabScenarioNames, needsTrafficCluster } from './scenario-names.js';
 import { externalClient, LabScenarioError, labScenarios, namedLabScenarios, sharedVariant, type LabScenario } from './scenarios.js';
-import { attachFrames, Ports, prepareClients, runScenario, simulateScenario, type ScenarioRun } from './verify.js';
+import { attachDataFrames, attachFrames, Ports, prepareClients, runScenario, simulateScenario, type ScenarioRun } from './verify.js';
 
 export type LabAction = 'verify' | 'up' | 'down';
 
@@ -170,14 +171,27 @@ export async function runLab(action: LabAction, loaded: ClusterModel, io: LabIo)
       const runs: ScenarioRun[] = [];
       for (const s of scenarios) {
         progress(`running ${s.name}...`);
-        runs.push(await runScenario(lab, s, simulateScenario(cluster, s), ports));
+        if (s.run === 'stale-udp') {
+          // Two comparisons (the same socket, then a new one) and the rules reloaded halfway.
+          const r = await runStaleUdp(lab, s, ports, progress);
+          runs.push(...r.runs);
+          staticRows.push(...r.rows);
+        } else if (s.run === 'full-segment') {
+          runs.push(await runFullSegment(lab, s, simulateScenario(cluster, s), ports));
+        } else {
+          runs.push(await runScenario(lab, s, simulateScenario(cluster, s), ports));
+        }
       }
       const captures = await lab.stopCaptures();
       const observations = attachFrames(runs, captures);
-      const comparisons: ScenarioComparison[] = runs.map((r, i) => compareScenario(r.trace, observations[i]!, cluster));
+      const dataObservations = runs.map((r) => attachDataFrames(r, captures));
+      const comparisons: ScenarioComparison[] = runs.map((r, i) => {
+        const data = dataObservations[i];
+        return data ? compareFullSegment(r.trace, observations[i]!, data, r.cluster ?? cluster) : compareScenario(r.trace, observations[i]!, r.cluster ?? cluster);
+      });
       const record = process.env.KPT_LAB_RECORD;
       if (record) {
-        writeFileSync(record, `${JSON.stringify({ cluster: cluster.source, runs: runs.map((r, i) => ({ scenario: r.scenario, trace: r.trace, observation: observations[i] })) }, null, 1)}\n`);
+        writeFileSync(record, `${JSON.stringify({ cluster: cluster.source, runs: runs.map((r, i) => ({ scenario: r.scenario, trace: r.trace, observation: observations[i], ...(dataObservations[i] ? { data: dataObservations[i] } : {}) })) }, null, 1)}\n`);
       }
       const tDone = Date.now();
       const staticDiffs = staticRows.filter((r) => r.status === 'diff').length;

@@ -60,6 +60,8 @@ export interface Observation {
   readonly vxlanPort: number;
   /** node -> cni0's MAC: bridge-in frames for it are received by cni0 itself. */
   readonly bridgeMacs?: Readonly<Record<string, string>>;
+  /** Every ICMP message captured anywhere while this observation ran ("capture key: frame"), when recorded (vxlan-mtu's exchange). */
+  readonly icmp?: readonly string[];
 }
 
 export type RowStatus = 'ok' | 'diff' | 'info';
@@ -550,6 +552,91 @@ export function compareScenario(trace: Trace, obs: Observation, cluster: Cluster
   rows.push(...conntrackRows(trace, obs, map, trace.hops));
   rows.push(outcomeRow(trace, obs));
   return { scenario: obs.scenario, rows, differences: rows.filter((r) => r.status === 'diff').length };
+}
+
+/**
+ * A trace whose response is a full-size segment (responseBytes: vxlan-mtu) in two parts: the
+ * handshake (the SYN and the SYN-ACK, delivered), which the lab checks as every other scenario, and
+ * the index of the first hop of the data segment (the hops with a packet length). Null when the
+ * trace has no such segment.
+ */
+export function splitAtData(trace: Trace): { handshake: Trace; firstData: number } | null {
+  const k = trace.hops.findIndex((h) => h.packet.length !== undefined);
+  if (k <= 0) return null;
+  return { handshake: { ...trace, hops: trace.hops.slice(0, k), verdict: 'delivered', outcome: 'delivered', reason: null }, firstData: trace.hops[k]!.index };
+}
+
+/**
+ * vxlan-mtu. The handshake as every scenario (one SYN, one SYN-ACK: exact counters and conntrack),
+ * then a whole exchange on a connection of its own (the client's ACK and request, the server's
+ * response and its retransmissions): its frames are compared with the data segment's hops, its
+ * result with the trace's outcome, and the segment's sizes, its loss and the absence of any ICMP
+ * with what the simulator says. The exchange's counters are not compared (the trace follows three
+ * packets of it; the kernel counts every ACK and retransmission).
+ */
+export function compareFullSegment(trace: Trace, handshakeObs: Observation, dataObs: Observation, cluster: ClusterModel): ScenarioComparison {
+  const split = splitAtData(trace);
+  if (split === null) return compareScenario(trace, handshakeObs, cluster);
+  const first = compareScenario(split.handshake, handshakeObs, cluster);
+  const rows: Row[] = first.rows.filter((r) => r.section !== 'outcome');
+  const whole = compareScenario(trace, dataObs, cluster);
+  rows.push(...whole.rows.filter((r) => r.section === 'hop' && Number(r.ref) >= split.firstData));
+  rows.push(...segmentRows(trace, dataObs, split.firstData));
+  rows.push({
+    section: 'rules', ref: 'rule', where: '-', what: 'counters',
+    simulator: 'the exchange after the handshake: the trace follows its data segment only',
+    kernel: 'not compared for the exchange (the kernel also counts the client\'s ACK and request and every retransmission); the handshake\'s counters are compared above',
+    status: 'info',
+  });
+  rows.push(...whole.rows.filter((r) => r.section === 'outcome'));
+  return { scenario: first.scenario, rows, differences: rows.filter((r) => r.status === 'diff').length };
+}
+
+/** The data segment's size and DF on the wire, where it stops, and that no ICMP reports it. */
+function segmentRows(trace: Trace, obs: Observation, firstData: number): Row[] {
+  const rows: Row[] = [];
+  const data = trace.hops.filter((h) => h.index >= firstData);
+  const wire = data.find((h) => h.step === 'wire');
+  const sent = data[0];
+  if (wire === undefined || sent === undefined) return rows;
+  const map = buildPortMap(trace, obs);
+  const e = expectOf(wire.packet, map);
+  const isData = (ip: IpPacket | null | undefined): boolean => ip !== null && ip !== undefined && sameAddrs(e, ip) && (ip.flags ?? '').includes('P');
+  // On the sender's wire: the outer packets carrying the segment (each retransmission too).
+  const onWire = (obs.frames[captureKey(wire.node, wire.netns, 'eth0')] ?? []).filter((c) => isData(c.frame.ip?.vxlan?.inner.ip ?? c.frame.ip));
+  const innerLen = wire.packet.length ?? null;
+  const outerLen = innerLen === null ? null : innerLen + (wire.packet.outer ? 50 : 0);
+  const simSize = `${wire.packet.outer ? `outer ${outerLen} bytes, DF clear; inner ` : ''}${innerLen} bytes, DF ${wire.packet.df ? 'set' : 'clear'}`;
+  if (onWire.length === 0) {
+    rows.push({ section: 'outcome', ref: 'size', where: `${wire.node}/eth0`, what: 'segment size', simulator: simSize, kernel: `the segment never left ${wire.node}'s eth0`, status: 'diff' });
+  } else {
+    const f = onWire[0]!.frame;
+    const inner = f.ip?.vxlan?.inner.ip ?? null;
+    const got = `${inner ? `outer ${f.ip?.length} bytes, DF ${f.ip?.df ? 'set' : 'clear'}; inner ` : ''}${(inner ?? f.ip)?.length} bytes, DF ${(inner ?? f.ip)?.df ? 'set' : 'clear'}`;
+    rows.push({ section: 'outcome', ref: 'size', where: `${wire.node}/eth0`, what: 'segment size', simulator: simSize, kernel: `${got} (sent ${onWire.length} time${onWire.length === 1 ? '' : 's'}: the first transmission and the retransmissions)`, status: got === simSize ? 'ok' : 'diff' });
+  }
+  // Beyond the wire: every capture on the other side of the node network.
+  const beyond: string[] = [];
+  for (const [key, list] of Object.entries(obs.frames)) {
+    if (key.startsWith(`${wire.node}|`)) continue;
+    const n = list.filter((c) => isData(c.frame.ip?.vxlan?.inner.ip ?? c.frame.ip)).length;
+    if (n > 0) beyond.push(`${key.split('|').slice(1).join(' ')}: ${n}`);
+  }
+  rows.push({
+    section: 'outcome', ref: 'lost', where: 'node network', what: 'segment lost',
+    simulator: trace.outcome === 'dropped' ? `discarded between ${wire.node} and the peer: no capture beyond ${wire.node}'s eth0 sees it` : 'delivered',
+    kernel: beyond.length === 0 ? `no capture beyond ${wire.node}'s eth0 saw it` : `seen beyond ${wire.node}: ${beyond.join(', ')}`,
+    status: (beyond.length === 0) === (trace.outcome === 'dropped') ? 'ok' : 'diff',
+  });
+  const icmp = obs.icmp ?? null;
+  const simIcmp = data.some((h) => h.step === 'icmp-error') ? 'an ICMP error' : 'no ICMP from anyone';
+  rows.push({
+    section: 'outcome', ref: 'icmp', where: 'every capture', what: 'ICMP',
+    simulator: simIcmp,
+    kernel: icmp === null ? 'not recorded' : icmp.length === 0 ? 'no ICMP message in any capture' : icmp.slice(0, 3).join(' | '),
+    status: icmp === null ? 'info' : (icmp.length === 0) === (simIcmp === 'no ICMP from anyone') ? 'ok' : 'diff',
+  });
+  return rows;
 }
 
 /** The capture filter: does this frame belong to the flow (any of its tuples, either way, or inside VXLAN/ICMP)? */

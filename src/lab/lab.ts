@@ -285,6 +285,48 @@ export class Lab {
     return rows;
   }
 
+  /**
+   * Deletes a pod as the kubelet and the CNI plugin do: its containers stop (the agent), the CNI DEL
+   * removes its veth (both ends: the host end leaves the bridge, and with it its FDB entries) and its
+   * network namespace goes. The node's neighbour entry for the pod's IP is left alone (nothing
+   * flushes it), and so is conntrack. The captures on the two veth ends stop first (tcpdump would
+   * keep the namespace alive); what they wrote is still read at the end.
+   */
+  async deletePod(pod: PodPlan): Promise<void> {
+    const mine = this.captures.filter((c) => c.ns === pod.ns || (c.ns === pod.nodeNs && c.device === pod.hostVeth));
+    for (const c of mine) c.child.kill('SIGTERM');
+    await Promise.all(mine.map((c) => waitExit(c.child, 3000)));
+    const agent = this.agents.get(pod.ns);
+    if (agent) {
+      await agent.stop().catch(() => undefined);
+      this.agents.delete(pod.ns);
+    }
+    await run(['ip', '-n', pod.nodeNs, 'link', 'del', pod.hostVeth]);
+    await run(['ip', 'netns', 'del', pod.ns]);
+  }
+
+  /**
+   * Loads other rules into every node, as kube-proxy's next sync does (`iptables-restore` of the
+   * whole tables; conntrack is untouched), and says whether iptables-save prints them back.
+   */
+  async reloadRules(plan: LabPlan, why: string): Promise<Row[]> {
+    const rows: Row[] = [];
+    for (const n of plan.nodes) {
+      await run(inNs(this.nodeNs(n.node.name), ['iptables-restore']), { input: n.saveText });
+      if (n.rawRestoreText !== null) await run(inNs(this.nodeNs(n.node.name), ['iptables-restore', '--noflush']), { input: n.rawRestoreText });
+      const real = (await run(inNs(this.nodeNs(n.node.name), ['iptables-save']))).stdout;
+      const expected = n.saveText + (n.rawRestoreText ?? '');
+      const same = byTable(normaliseSave(real)) === byTable(normaliseSave(expected));
+      rows.push({
+        section: 'rules', ref: 'reload', where: n.node.name, what: 'iptables-save',
+        simulator: `\`kube-packet-tour rules\` for the cluster ${why}, loaded with iptables-restore`,
+        kernel: same ? 'iptables-save prints it back identically' : `iptables-save prints it differently:\n${lineDiff(normaliseSave(expected), normaliseSave(real))}`,
+        status: same ? 'ok' : 'diff',
+      });
+    }
+    return rows;
+  }
+
   /** Removes everything; safe to call more than once and from a signal handler. */
   async teardown(): Promise<void> {
     if (this.tornDown) return;

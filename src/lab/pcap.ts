@@ -20,6 +20,10 @@ export interface IpPacket {
   readonly icmp: { readonly type: number; readonly code: number; readonly inner: IpPacket | null } | null;
   /** A VXLAN payload: its VNI and the inner frame. */
   readonly vxlan: { readonly vni: number; readonly inner: Frame } | null;
+  /** The IPv4 header's total length (the whole packet, whatever the capture's snap length kept); absent in older recordings. */
+  readonly length?: number;
+  /** The IPv4 header's Don't Fragment bit. */
+  readonly df?: boolean;
 }
 
 export interface CapturedFrame {
@@ -72,7 +76,7 @@ export function parseIPv4(b: Uint8Array, off: number, allowTruncated = false): I
     const vni = (b[v + 4]! << 16) | (b[v + 5]! << 8) | b[v + 6]!;
     vxlan = { vni, inner: parseEthernet(b.subarray(v + 8)) };
   }
-  return { src: ipv4(b, off + 12), dst: ipv4(b, off + 16), ttl: b[off + 8]!, proto, sport, dport, flags, icmp, vxlan };
+  return { src: ipv4(b, off + 12), dst: ipv4(b, off + 16), ttl: b[off + 8]!, proto, sport, dport, flags, icmp, vxlan, length: u16(b, off + 2), df: (b[off + 6]! & 0x40) !== 0 };
 }
 
 export function parseEthernet(b: Uint8Array): Frame {

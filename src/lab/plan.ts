@@ -5,7 +5,8 @@
 //
 // Topology (one network namespace each):
 //
-//   <prefix>lan        a bridge br0 standing in for the node network; one port per node
+//   <prefix>lan        a bridge br0 standing in for the node network; one port per node (MTU the
+//                      cluster's underlayPathMtu when the node network carries less than eth0 says)
 //   <prefix><node>     eth0 (veth to the lan bridge, the node's InternalIP/24), cni0 (bridge, the pod
 //                      CIDR's first address), flannel.1 (VXLAN VNI 1, nolearning, MTU underlay-50,
 //                      the lease's network address /32), one host-side veth per pod (hairpin on),
@@ -366,11 +367,16 @@ export function planLab(cluster: ClusterModel, runId: string, options: PlanOptio
 
   steps.push({ kind: 'ip', ns: lanNs, lines: ['link set lo up', 'link add br0 type bridge', 'link set br0 up'] });
   const overlayMtu = mtu - VXLAN_OVERHEAD;
+  // The node network's real MTU (vxlan-mtu: a switch that carries less than eth0 says). The lan
+  // bridge's ports get it, eth0 keeps its own: a frame bigger than a port's MTU is discarded
+  // silently where it enters the "switch" (veth's dev_forward_skb and the bridge's
+  // is_skb_forwardable both drop it; neither answers with ICMP, as a switch would not).
+  const lanMtu = cluster.network.underlayPathMtu ?? mtu;
   for (const n of nodes) {
     const node = n.node;
     const lines = [
       'link set lo up',
-      `link add eth0 mtu ${mtu} address ${node.eth0Mac} type veth peer name ${n.lanPort} mtu ${mtu} netns ${lanNs}`,
+      `link add eth0 mtu ${mtu} address ${node.eth0Mac} type veth peer name ${n.lanPort} mtu ${lanMtu} netns ${lanNs}`,
       `addr add ${node.internalIP}/24 dev eth0`,
       'link set eth0 up',
     ];
@@ -441,7 +447,7 @@ export function planLab(cluster: ClusterModel, runId: string, options: PlanOptio
       ns: external.ns,
       lines: [
         'link set lo up',
-        `link add eth0 mtu ${mtu} address ${external.mac} type veth peer name ${external.lanPort} mtu ${mtu} netns ${lanNs}`,
+        `link add eth0 mtu ${mtu} address ${external.mac} type veth peer name ${external.lanPort} mtu ${lanMtu} netns ${lanNs}`,
         `addr add ${external.ip}/${cidrPrefix(subnet)} dev eth0`,
         'link set eth0 up',
       ],

@@ -22,10 +22,14 @@ export const LAB_TRAFFIC_SCENARIO_NAMES = [
 ] as const satisfies readonly AnyScenarioName[];
 
 /**
- * Failure scenarios on a cluster variant of their own that the lab builds: networkpolicy-deny (Calico
- * only, with --cni calico-bgp or calico-vxlan here; Felix's policy chain and ipsets from the core).
+ * Failure scenarios on a cluster variant of their own that the lab builds, each run alone:
+ * networkpolicy-deny (Calico only, with --cni calico-bgp or calico-vxlan here; Felix's policy chain
+ * and ipsets from the core); vxlan-mtu (the lan bridge's ports carry 1450 bytes while the nodes'
+ * eth0 say 1500; a whole TCP exchange after the handshake); stale-udp-conntrack (built with the
+ * CoreDNS pod, which the lab deletes halfway: its veth and namespace removed, kube-proxy's rules
+ * reloaded without it, the socket's conntrack entry left in place).
  */
-export const LAB_VARIANT_SCENARIO_NAMES = ['networkpolicy-deny'] as const satisfies readonly AnyScenarioName[];
+export const LAB_VARIANT_SCENARIO_NAMES = ['networkpolicy-deny', 'vxlan-mtu', 'stale-udp-conntrack'] as const satisfies readonly AnyScenarioName[];
 
 /** What `lab verify --scenario` accepts: the source text's scenarios, the traffic ones, "traffic" for all of those, and the variant ones. */
 export const LAB_SCENARIO_CHOICES: readonly string[] = [...Object.keys(SCENARIOS), ...LAB_TRAFFIC_SCENARIO_NAMES, 'traffic', ...LAB_VARIANT_SCENARIO_NAMES];

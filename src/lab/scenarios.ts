@@ -17,6 +17,17 @@ export interface LabScenario {
   readonly options: TraceOptions;
   /** The scenario's cluster variant (networkpolicy-deny: a default-deny NetworkPolicy), applied after --cni. */
   readonly cluster?: (base: ClusterModel) => ClusterModel;
+  /**
+   * The cluster the scenario's packet meets when the lab changes the built one halfway
+   * (stale-udp-conntrack: built with the CoreDNS pod, then the pod deleted, withoutCoreDnsPod).
+   */
+  readonly after?: (built: ClusterModel) => ClusterModel;
+  /**
+   * How the lab runs it, when not as one connection: 'stale-udp' (earlier datagrams from one socket,
+   * the endpoint deleted, the same socket again, then a new socket), 'full-segment' (the handshake
+   * as usual, then a whole exchange whose response fills a segment).
+   */
+  readonly run?: 'stale-udp' | 'full-segment';
 }
 
 /** The named scenarios cannot run as asked (one sentence); the lab command makes it exit 2. */
@@ -64,8 +75,8 @@ export function labScenarios(cluster: ClusterModel): LabScenario[] {
 /** The one cluster variant the named scenarios share (undefined: none); throws LabScenarioError when they need different clusters. */
 export function sharedVariant(scenarios: readonly LabScenario[]): ((base: ClusterModel) => ClusterModel) | undefined {
   const variants = [...new Set(scenarios.map((s) => s.cluster))];
-  if (variants.length > 1) {
-    const own = scenarios.filter((s) => s.cluster !== undefined).map((s) => s.name);
+  const own = scenarios.filter((s) => s.cluster !== undefined || s.after !== undefined).map((s) => s.name);
+  if (variants.length > 1 || (own.length > 0 && scenarios.length > 1)) {
     throw new LabScenarioError(`${own.join(', ')} runs on a cluster of its own (a variant of the built-in one): give it to lab verify --scenario alone`);
   }
   return variants[0];
@@ -76,7 +87,11 @@ export function namedLabScenarios(names: readonly string[]): LabScenario[] {
   return names.map((n) => {
     const s = ALL_SCENARIOS[n as AnyScenarioName];
     if (s === undefined || (s.cluster !== undefined && !(LAB_VARIANT_SCENARIO_NAMES as readonly string[]).includes(n))) throw new LabScenarioError(`the lab does not build the scenario ${n}`);
-    return { name: s.name, title: s.title, request: s.request, options: s.options, ...(s.cluster ? { cluster: s.cluster } : {}) };
+    const base = { name: s.name, title: s.title, request: s.request, options: s.options };
+    // The lab builds the cluster before the deletion and deletes the endpoint itself.
+    if (s.options.staleEntryTo !== undefined) return { ...base, ...(s.cluster ? { after: s.cluster } : {}), run: 'stale-udp' as const };
+    if (s.options.responseBytes !== undefined) return { ...base, ...(s.cluster ? { cluster: s.cluster } : {}), run: 'full-segment' as const };
+    return { ...base, ...(s.cluster ? { cluster: s.cluster } : {}) };
   });
 }
 

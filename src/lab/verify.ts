@@ -26,7 +26,7 @@ import { frameInFlow, orderDnsLog, type ClientResult, type DnsLogEntry, type Obs
 import { inNs, run } from './exec.js';
 import { parseConntrackList, parseSaveCounters, type Tuple } from './kernel-text.js';
 import type { Lab } from './lab.js';
-import type { CapturedFrame } from './pcap.js';
+import { describeFrame, type CapturedFrame } from './pcap.js';
 import type { PodPlan } from './plan.js';
 import type { LabScenario } from './scenarios.js';
 
@@ -49,6 +49,20 @@ export interface ScenarioRun {
   readonly observation: Omit<Observation, 'frames'>;
   readonly tuples: readonly Tuple[];
   readonly ms: number;
+  /**
+   * Only the frames captured in this window count (µs since the epoch, as pcap stamps them): the
+   * flow's earlier packets are in the captures too (stale-udp-conntrack's earlier datagrams).
+   */
+  readonly window?: { readonly since: number; readonly until: number };
+  /** The cluster the packets met, when the lab changed the built one halfway (stale-udp-conntrack). */
+  readonly cluster?: ClusterModel;
+  /** vxlan-mtu: the whole exchange after the handshake, on a connection of its own (its frames attached like the main ones). */
+  readonly data?: { readonly observation: Omit<Observation, 'frames'>; readonly tuples: readonly Tuple[]; readonly window: { readonly since: number; readonly until: number } };
+}
+
+/** Microseconds since the epoch, the clock pcap stamps frames with. */
+export function nowMicros(): number {
+  return Date.now() * 1000;
 }
 
 class Ports {
@@ -200,38 +214,11 @@ export async function runScenario(lab: Lab, s: LabScenario, trace: Trace, ports:
   const counters = attempts > 0 ? await lab.counters() : {};
 
   // 3. Route lookups for the route hops, inside their nodes.
-  const routes: Record<string, string> = {};
-  for (let i = 0; i < trace.hops.length; i++) {
-    const h = trace.hops[i]!;
-    if (h.step !== 'route' || h.node === null) continue;
-    const iif = routeIif(trace.hops, i);
-    const src = splitHostPort(h.packet.src).ip;
-    const dst = splitHostPort(h.packet.dst).ip;
-    const argv = ['ip', '-n', lab.nodeNs(h.node), 'route', 'get', dst, 'from', src, ...(iif ? ['iif', iif] : [])];
-    const r = await run(argv, { allowFail: true });
-    routes[String(h.index)] = r.code === 0 ? r.stdout : `ip route get failed: ${r.stderr.trim()}`;
-  }
+  const routes = await routeLookups(lab, trace);
 
   // 4. The flow's tuples, to pick its frames out of the captures.
-  const tuples: Tuple[] = [];
-  if (targetIP !== null && targetPort !== null && attempts > 0) {
-    tuples.push({ src: client.ip, sport: port, dst: targetIP, dport: targetPort });
-    const entries = Object.values(conntrack).flatMap((t) => parseConntrackList(t));
-    for (let pass = 0; pass < 3; pass++) {
-      for (const e of entries) {
-        const touches = (t: Tuple): boolean =>
-          tuples.some((k) => (k.src === t.src && k.sport === t.sport) || (k.dst === t.dst && k.dport === t.dport && k.src === t.src));
-        if (touches(e.orig) || touches(e.reply)) {
-          if (!tuples.some((k) => k.src === e.orig.src && k.sport === e.orig.sport && k.dst === e.orig.dst && k.dport === e.orig.dport)) tuples.push(e.orig);
-          if (!tuples.some((k) => k.src === e.reply.src && k.sport === e.reply.sport && k.dst === e.reply.dst && k.dport === e.reply.dport)) tuples.push(e.reply);
-        }
-      }
-    }
-  }
+  const tuples: Tuple[] = targetIP !== null && targetPort !== null && attempts > 0 ? flowTuples({ src: client.ip, sport: port, dst: targetIP, dport: targetPort }, conntrack) : [];
 
-  const nodeOf = lab.plan.nodes[0];
-  const rangeText = nodeOf ? (await run(inNs(nodeOf.ns, ['cat', '/proc/sys/net/ipv4/ip_local_port_range']), { allowFail: true })).stdout : '';
-  const range = rangeText.trim().split(/\s+/).map(Number);
   return {
     scenario: s,
     trace,
@@ -249,24 +236,87 @@ export async function runScenario(lab: Lab, s: LabScenario, trace: Trace, ports:
       dnsLog,
       lookup,
       resolvConf: trace.dns !== null ? client.pod?.files['resolv.conf'] ?? null : null,
-      portRange: [range[0] || 32768, range[1] || 60999],
-      vxlanPort: lab.plan.cni === 'calico-vxlan' ? CALICO_VXLAN_PORT : lab.cluster.network.vxlan.port,
-      bridgeMacs: isCalico(lab.plan.cni) ? {} : Object.fromEntries(lab.cluster.nodes.map((n) => [n.name, n.bridgeMac])),
+      ...(await labFacts(lab)),
     },
   };
+}
+
+/** `ip route get` in the hop's node for each route hop of the trace (with the input device the packet came in on). */
+export async function routeLookups(lab: Lab, trace: Trace): Promise<Record<string, string>> {
+  const routes: Record<string, string> = {};
+  for (let i = 0; i < trace.hops.length; i++) {
+    const h = trace.hops[i]!;
+    if (h.step !== 'route' || h.node === null) continue;
+    const iif = routeIif(trace.hops, i);
+    const src = splitHostPort(h.packet.src).ip;
+    const dst = splitHostPort(h.packet.dst).ip;
+    const argv = ['ip', '-n', lab.nodeNs(h.node), 'route', 'get', dst, 'from', src, ...(iif ? ['iif', iif] : [])];
+    const r = await run(argv, { allowFail: true });
+    routes[String(h.index)] = r.code === 0 ? r.stdout : `ip route get failed: ${r.stderr.trim()}`;
+  }
+  return routes;
+}
+
+/** The flow's tuples (the client's, and every conntrack tuple that touches them, NATed or outer), to pick its frames out of the captures. */
+export function flowTuples(first: Tuple, conntrack: Readonly<Record<string, string>>): Tuple[] {
+  const tuples: Tuple[] = [first];
+  const entries = Object.values(conntrack).flatMap((t) => parseConntrackList(t));
+  for (let pass = 0; pass < 3; pass++) {
+    for (const e of entries) {
+      const touches = (t: Tuple): boolean =>
+        tuples.some((k) => (k.src === t.src && k.sport === t.sport) || (k.dst === t.dst && k.dport === t.dport && k.src === t.src));
+      if (touches(e.orig) || touches(e.reply)) {
+        if (!tuples.some((k) => k.src === e.orig.src && k.sport === e.orig.sport && k.dst === e.orig.dst && k.dport === e.orig.dport)) tuples.push(e.orig);
+        if (!tuples.some((k) => k.src === e.reply.src && k.sport === e.reply.sport && k.dst === e.reply.dst && k.dport === e.reply.dport)) tuples.push(e.reply);
+      }
+    }
+  }
+  return tuples;
+}
+
+/** What every observation records about the lab itself: the nodes' port range, the VXLAN port, cni0's MACs. */
+export async function labFacts(lab: Lab): Promise<Pick<Observation, 'portRange' | 'vxlanPort' | 'bridgeMacs'>> {
+  const nodeOf = lab.plan.nodes[0];
+  const rangeText = nodeOf ? (await run(inNs(nodeOf.ns, ['cat', '/proc/sys/net/ipv4/ip_local_port_range']), { allowFail: true })).stdout : '';
+  const range = rangeText.trim().split(/\s+/).map(Number);
+  return {
+    portRange: [range[0] || 32768, range[1] || 60999],
+    vxlanPort: lab.plan.cni === 'calico-vxlan' ? CALICO_VXLAN_PORT : lab.cluster.network.vxlan.port,
+    bridgeMacs: isCalico(lab.plan.cni) ? {} : Object.fromEntries(lab.cluster.nodes.map((n) => [n.name, n.bridgeMac])),
+  };
+}
+
+/** The frames of a flow (by its tuples), in each capture, within the window when there is one. */
+export function flowFrames(captures: ReadonlyMap<string, readonly CapturedFrame[]>, tuples: readonly Tuple[], proto: string, window?: { since: number; until: number }): Record<string, CapturedFrame[]> {
+  const frames: Record<string, CapturedFrame[]> = {};
+  for (const [key, list] of captures) {
+    const inWindow = window ? list.filter((c) => c.time >= window.since && c.time <= window.until) : list;
+    frames[key] = tuples.length === 0 ? [] : inWindow.filter((c) => frameInFlow(c.frame, tuples, proto));
+  }
+  return frames;
+}
+
+/** Every ICMP message captured anywhere in the window, whatever flow it is about: "capture key: description". */
+export function icmpInWindow(captures: ReadonlyMap<string, readonly CapturedFrame[]>, window: { since: number; until: number }): string[] {
+  const out: string[] = [];
+  for (const [key, list] of captures) {
+    for (const c of list) if (c.time >= window.since && c.time <= window.until && c.frame.ip?.proto === 'ICMP') out.push(`${key}: ${describeFrame(c.frame)}`);
+  }
+  return out;
 }
 
 /** Attaches each scenario's frames, picked by its tuples, from the captures read at the end. */
 export function attachFrames(runs: readonly ScenarioRun[], captures: ReadonlyMap<string, readonly CapturedFrame[]>): Observation[] {
   return runs.map((r) => {
-    const frames: Record<string, CapturedFrame[]> = {};
     const proto = r.observation.client && r.scenario.options.dnsOnly ? 'UDP' : r.trace.request.proto;
-    for (const [key, list] of captures) {
-      const mine = r.tuples.length === 0 ? [] : list.filter((c) => frameInFlow(c.frame, r.tuples, proto));
-      frames[key] = mine;
-    }
-    return { ...r.observation, frames };
+    return { ...r.observation, frames: flowFrames(captures, r.tuples, proto, r.window) };
   });
+}
+
+/** The same for a run's second connection (vxlan-mtu), with every ICMP message of its window. */
+export function attachDataFrames(r: ScenarioRun, captures: ReadonlyMap<string, readonly CapturedFrame[]>): Observation | null {
+  if (r.data === undefined) return null;
+  return { ...r.data.observation, frames: flowFrames(captures, r.data.tuples, r.trace.request.proto, r.data.window), icmp: icmpInWindow(captures, r.data.window) };
 }
 
 export { Ports };

@@ -50,4 +50,23 @@ describe('lab agent', () => {
     const closed = await freePort();
     expect(await agent.request({ op: 'connect', host: '127.0.0.1', port: closed })).toMatchObject({ ok: false, code: 'ECONNREFUSED' });
   });
+
+  it('keeps one UDP socket across queries (keep), so every datagram leaves from the same port, until close-udp', async () => {
+    const local = await freePort();
+    const q = { op: 'dns', server: '127.0.0.1', port: dns, localPort: local, name: 'myapp.default.svc.cluster.local', type: 'A', keep: true };
+    expect(await agent.request(q)).toMatchObject({ ok: true, answers: ['10.96.1.20'] });
+    expect(await agent.request(q)).toMatchObject({ ok: true, answers: ['10.96.1.20'] });
+    const remotes = agent.events.filter((e) => e.ev === 'dns').slice(-2).map((e) => (e.ev === 'dns' ? e.remote : ''));
+    expect(remotes).toEqual([`127.0.0.1:${local}`, `127.0.0.1:${local}`]);
+    expect(await agent.request({ op: 'close-udp', localPort: local })).toMatchObject({ ok: true });
+    // Closed: the port is free again for a new socket.
+    expect(await agent.request({ ...q, keep: false })).toMatchObject({ ok: true });
+  });
+
+  it('fetch: a whole exchange; the server answers "BIG n" with n bytes in one write, and a timeout says how many came', async () => {
+    const r = await agent.request({ op: 'fetch', host: '127.0.0.1', port: tcp, localPort: 0, send: 'BIG 1398\n', expect: 1398, timeoutMs: 2000 });
+    expect(r).toMatchObject({ ok: true, bytes: 1398, connected: true, remote: `127.0.0.1:${tcp}` });
+    const short = await agent.request({ op: 'fetch', host: '127.0.0.1', port: tcp, localPort: 0, send: 'BIG 10\n', expect: 20, timeoutMs: 300 });
+    expect(short).toMatchObject({ ok: false, code: 'ETIMEDOUT', bytes: 10, connected: true });
+  });
 });

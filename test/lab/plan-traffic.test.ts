@@ -27,14 +27,14 @@ describe('lab verify --scenario', () => {
     for (const s of namedLabScenarios(expandLabScenarioNames(['traffic']))) {
       expect(() => simulateScenario(BUILTIN_CLUSTER, s), s.name).not.toThrow();
     }
-    expect(() => namedLabScenarios(['vxlan-mtu'])).toThrow(/does not build/);
+    expect(() => namedLabScenarios(['wrong-targetport'])).toThrow(/does not build/);
   });
 
   it('the CLI: lab verify --scenario A,B; unknown names, other actions and --cluster are usage errors', () => {
     const c = parseCommandLine(['lab', 'verify', '--scenario', 'traffic,pod-ip', '--cni', 'calico-bgp'], {});
     expect(c).toMatchObject({ kind: 'lab', action: 'verify', cni: 'calico-bgp', scenarios: ['traffic', 'pod-ip'] });
     expect(parseCommandLine(['lab', 'verify'], {})).toMatchObject({ kind: 'lab', scenarios: null });
-    expect(() => parseCommandLine(['lab', 'verify', '--scenario', 'vxlan-mtu'], {})).toThrow(/not one of/);
+    expect(() => parseCommandLine(['lab', 'verify', '--scenario', 'wrong-targetport'], {})).toThrow(/not one of/);
     expect(parseCommandLine(['lab', 'verify', '--scenario', 'networkpolicy-deny', '--cni', 'calico-bgp'], {})).toMatchObject({ scenarios: ['networkpolicy-deny'] });
     expect(() => parseCommandLine(['lab', 'up', '--scenario', 'headless'], {})).toThrow(/lab verify/);
     expect(() => parseCommandLine(['lab', 'verify', '--scenario', 'headless', '--cluster', 'x.json'], {})).toThrow(/--cluster/);

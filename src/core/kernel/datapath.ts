@@ -96,6 +96,14 @@ export class Datapath {
   private readonly ipvsPersistence = new Map<string, IpvsConn[]>();
   /** The outside client, when there is one: the node network delivers to it. */
   external: ExternalHost | null = null;
+  /**
+   * Per node: the Flannel outer VXLAN flows (src:sport>dst:dport) it already tracks. The outer
+   * source port is a hash of the inner flow, so a later packet of the same inner flow in the same
+   * direction is a later packet of the same outer flow: conntrack finds its entry, and the nat
+   * table, consulted only for a flow's first packet, is skipped (seen on a real kernel: vxlan-mtu's
+   * data segment after the SYN-ACK, stale-udp-conntrack's datagram after the earlier ones).
+   */
+  private readonly outerFlows = new Map<string, Set<string>>();
 
   /** Calico's ipset membership (one function per datapath), or undefined when the CNI is not Calico. */
   private readonly calicoInSet: ((set: string, ip: string) => boolean) | undefined;
@@ -126,6 +134,38 @@ export class Datapath {
   /** An entry left by earlier traffic (e.g. a stale UDP flow), already confirmed. */
   seedConntrack(nodeName: string, entry: CtEntry): void {
     this.ctTable(nodeName).push(entry);
+  }
+
+  /**
+   * The outer VXLAN flow that earlier packets of an inner flow (as flannel.1 sees it, after any
+   * DNAT) left on both nodes, when Flannel VXLAN carries it from one node to the other.
+   */
+  seedOuterFlow(fromNode: string, toNode: string, inner: { src: string; sport: number; dst: string; dport: number; proto: string }): void {
+    if (this.cluster.network.cni !== 'flannel-vxlan' || fromNode === toNode) return;
+    const a = this.cluster.nodes.find((n) => n.name === fromNode);
+    const b = this.cluster.nodes.find((n) => n.name === toNode);
+    if (a === undefined || b === undefined) return;
+    const key = outerKey(a.internalIP, vxlanSourcePort(inner), b.internalIP, this.cluster.network.vxlan.port);
+    this.outerFlowsOf(fromNode).add(key);
+    this.outerFlowsOf(toNode).add(key);
+  }
+
+  private outerFlowsOf(nodeName: string): Set<string> {
+    let set = this.outerFlows.get(nodeName);
+    if (set === undefined) {
+      set = new Set();
+      this.outerFlows.set(nodeName, set);
+    }
+    return set;
+  }
+
+  /** Whether the node already tracks this outer flow; records it either way. */
+  private knownOuterFlow(nodeName: string, outer: Packet): boolean {
+    const key = outerKey(outer.src, outer.sport, outer.dst, outer.dport);
+    const set = this.outerFlowsOf(nodeName);
+    const known = set.has(key);
+    set.add(key);
+    return known;
   }
 
   // ---- pods ---------------------------------------------------------------------------------
@@ -201,7 +241,12 @@ export class Datapath {
     const pod = this.podByIP(packet.dst);
     if (pod === null || pod.nodeName !== node.name) {
       if (routed && nodeContains(node, packet.dst)) {
-        const action = `No pod owns ${packet.dst} on ${node.name} any more: its veth left cni0 with the pod. The route "${node.podCIDR} dev cni0" still matches, so the kernel needs a neighbour entry on cni0: a stale one sends the frame to a MAC no bridge port has (cni0 floods it, nobody takes it); a fresh ARP "who-has ${packet.dst}" goes unanswered, and after its probes fail (about 3 s) the kernel drops the queued packet and reports ICMP host unreachable to ${packet.src}. Either way this ${packet.proto === 'UDP' ? 'datagram' : 'packet'} is lost.`;
+        // Out of cni0 from its own MAC; the destination MAC is the stale neighbour entry's (the
+        // deleted pod's, which the model no longer has) or none yet while ARP asks (seen on a real
+        // kernel: a datagram moments after the deletion goes out to the old pod's MAC).
+        packet.srcMac = node.bridgeMac;
+        packet.dstMac = '';
+        const action = `No pod owns ${packet.dst} on ${node.name} any more: its veth left cni0 with the pod. The route "${node.podCIDR} dev cni0" still matches, so the kernel needs a neighbour entry on cni0: a stale one (the pod's old MAC, left in the neighbour table: nothing flushes it when the veth goes) sends the frame out of cni0 from ${node.bridgeMac} to a MAC no bridge port has (cni0 floods it, nobody takes it); a fresh ARP "who-has ${packet.dst}" goes unanswered, and after its probes fail (about 3 s) the kernel drops the queued packet and reports ICMP host unreachable to ${packet.src}. Either way this ${packet.proto === 'UDP' ? 'datagram' : 'packet'} is lost.`;
         this.hop({ node: node.name, netns: node.name, device: 'cni0', component: 'bridge', step: 'bridge-forward', packet, action });
         return { kind: 'dropped', reason: `${packet.dst} no longer exists on ${node.name}: the ${packet.proto === 'UDP' ? 'datagram' : 'packet'} is lost at cni0` };
       }
@@ -586,12 +631,20 @@ export class Datapath {
     };
     const mtu = this.cluster.network.underlayMtu - VXLAN_OVERHEAD;
     // The outer packet is the node's own UDP traffic (ip_local_out): a NEW conntrack flow that
-    // passes nat and filter OUTPUT and nat POSTROUTING like any other (seen on a real kernel).
+    // passes nat and filter OUTPUT and nat POSTROUTING like any other (seen on a real kernel). A
+    // later packet of the same outer flow finds that entry: still [UNREPLIED], so filter OUTPUT sees
+    // ctstate NEW, but the nat table only ever sees a flow's first packet (nf_nat_inet_fn).
     const outer = this.outerPacket(packet);
-    const hooks = this.localOut(node, outer, 'NEW', 'eth0');
+    const known = this.knownOuterFlow(node.name, outer);
+    const hooks = known
+      ? [traverse(this.tablesOf(node).filter, 'OUTPUT', this.ctx(node, outer, 'NEW', false, null, 'eth0'), this.options.chooser)]
+      : this.localOut(node, outer, 'NEW', 'eth0');
     this.hop({
       node: node.name, netns: node.name, device: 'flannel.1', component: 'vxlan', step: 'encap', packet, also: hooks,
-      action: `flannel.1 (VXLAN, VNI ${vni}, MTU ${mtu}) resolves the gateway ${gwVtep} with the permanent neighbour entry (${peer.vtepMac}), and its FDB maps that MAC to ${peer.internalIP}. The kernel wraps the frame: outer IPv4 ${node.internalIP} -> ${peer.internalIP}, UDP dport ${port}, VXLAN VNI ${vni}: ${VXLAN_OVERHEAD} bytes of headers. The outer packet is ${node.name}'s own UDP traffic: it gets its own conntrack entry (${outerConntrack(outer)}) and passes OUTPUT and POSTROUTING, where no rule changes it.`,
+      action: `flannel.1 (VXLAN, VNI ${vni}, MTU ${mtu}) resolves the gateway ${gwVtep} with the permanent neighbour entry (${peer.vtepMac}), and its FDB maps that MAC to ${peer.internalIP}. The kernel wraps the frame: outer IPv4 ${node.internalIP} -> ${peer.internalIP}, UDP dport ${port}, VXLAN VNI ${vni}: ${VXLAN_OVERHEAD} bytes of headers. ` +
+        (known
+          ? `The outer source port ${outer.sport} is a hash of the inner flow, the same as for this flow's earlier packets, so the outer packet belongs to ${node.name}'s own UDP flow they started: conntrack finds its entry (${outerConntrack(outer)}; still unreplied, so filter OUTPUT sees ctstate NEW), and the nat table, consulted only for a flow's first packet, is skipped (no nat OUTPUT or POSTROUTING).`
+          : `The outer packet is ${node.name}'s own UDP traffic: it gets its own conntrack entry (${outerConntrack(outer)}) and passes OUTPUT and POSTROUTING, where no rule changes it.`),
     });
     return this.wireTo(node, peer, packet);
   }
@@ -634,13 +687,18 @@ export class Datapath {
     if (packet.outer && calico) return this.calicoDecap(node, peer, packet);
     if (packet.outer) {
       const outer = this.outerPacket(packet);
-      const hooks = this.localIn(peer, outer, 'eth0');
+      const known = this.knownOuterFlow(peer.name, outer);
+      const hooks = known
+        ? [traverse(this.tablesOf(peer).filter, 'INPUT', this.ctx(peer, outer, 'NEW', false, 'eth0', null), this.options.chooser)]
+        : this.localIn(peer, outer, 'eth0');
       packet.outer = null;
       packet.srcMac = node.vtepMac;
       packet.dstMac = peer.vtepMac;
       this.hop({
         node: peer.name, netns: peer.name, device: 'flannel.1', component: 'vxlan', step: 'decap', packet, also: hooks,
-        action: `${peer.name} receives the outer UDP packet on eth0 (its own conntrack entry; nat PREROUTING and filter INPUT, where nothing stops it), delivers UDP ${this.cluster.network.vxlan.port} to the VXLAN socket of flannel.1 (VNI ${this.cluster.network.vxlan.vni}), strips the outer headers, and the inner frame arrives on flannel.1 as if received from a wire.`,
+        action: known
+          ? `${peer.name} receives the outer UDP packet on eth0; its conntrack entry is the one this flow's earlier packets made (the same outer source port), so nat PREROUTING is skipped (a flow's first packet only) and filter INPUT sees ctstate NEW (the outer flow is never answered). It delivers UDP ${this.cluster.network.vxlan.port} to the VXLAN socket of flannel.1 (VNI ${this.cluster.network.vxlan.vni}), strips the outer headers, and the inner frame arrives on flannel.1 as if received from a wire.`
+          : `${peer.name} receives the outer UDP packet on eth0 (its own conntrack entry; nat PREROUTING and filter INPUT, where nothing stops it), delivers UDP ${this.cluster.network.vxlan.port} to the VXLAN socket of flannel.1 (VNI ${this.cluster.network.vxlan.vni}), strips the outer headers, and the inner frame arrives on flannel.1 as if received from a wire.`,
       });
       packet.mark = 0; // skb marks do not cross the wire
       return this.preRouting({ node: peer, inDev: 'flannel.1', fromPod: null }, packet, 'routed');
@@ -1224,6 +1282,10 @@ function firedLines(main: Traversal | undefined, also: readonly Traversal[] | un
   if (main) for (const f of main.fired) out.push(f.line);
   if (also) for (const t of also) for (const f of t.fired) out.push(f.line);
   return out;
+}
+
+function outerKey(src: string, sport: number | null, dst: string, dport: number | null): string {
+  return `${src}:${sport}>${dst}:${dport}`;
 }
 
 /** The conntrack -L line of the outer VXLAN flow, as the sender creates it. */
