@@ -180,7 +180,7 @@ describe('the stepper', () => {
     await press(app.stdin, '+');
     await press(app.stdin, ' ');
     await waitForText(app.frame, 'playing');
-    await waitFor(app.frame, (f) => !f.includes('Hop 1 of 33'), 'the first tick', 5000);
+    await waitFor(app.frame, (f) => !f.includes('Hop 1 of 33'), 'the first tick');
     await press(app.stdin, ' ');
     await waitForText(app.frame, 'paused');
   });

@@ -137,7 +137,9 @@ export async function press(stdin: { write(data: string): void }, key: string): 
  * Polls until the frame satisfies `check`: first a few event-loop turns, then every 10 ms (for
  * timers such as play), up to `timeoutMs`. No fixed sleep decides the outcome.
  */
-export async function waitFor(lastFrame: () => string | undefined, check: (frame: string) => boolean, what = 'the expected frame', timeoutMs = 3000): Promise<string> {
+// 10 s, not 3: under a loaded CI machine (the lab's tests share its two cores) a frame can take
+// seconds; a check that holds returns at once, so only a real failure waits this long.
+export async function waitFor(lastFrame: () => string | undefined, check: (frame: string) => boolean, what = 'the expected frame', timeoutMs = 10_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (let i = 0; ; i++) {
     const frame = lastFrame() ?? '';
