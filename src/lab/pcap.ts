@@ -70,8 +70,10 @@ export function parseIPv4(b: Uint8Array, off: number, allowTruncated = false): I
     const inner = type === 3 || type === 11 ? parseIPv4(b, l4 + 8, true) : null;
     icmp = { type, code, inner };
   }
-  // VXLAN: 8-byte header with the I flag, then an Ethernet frame.
-  if (!allowTruncated && proto === 'UDP' && b.length >= l4 + 8 + 8 + 14 && (b[l4 + 8]! & 0x08) !== 0) {
+  // VXLAN: an 8-byte header, flags exactly the I bit and the reserved bytes zero (RFC 7348; Linux
+  // sends them so), then an Ethernet frame. Any other UDP payload (a DNS message whose first
+  // byte has bit 3 set) is not mistaken for it.
+  if (!allowTruncated && proto === 'UDP' && b.length >= l4 + 8 + 8 + 14 && isVxlanHeader(b, l4 + 8)) {
     const v = l4 + 8;
     const vni = (b[v + 4]! << 16) | (b[v + 5]! << 8) | b[v + 6]!;
     vxlan = { vni, inner: parseEthernet(b.subarray(v + 8)) };
@@ -115,6 +117,10 @@ export function readPcap(data: Uint8Array): CapturedFrame[] {
 
 export function endpointText(ip: string, port: number | null): string {
   return port === null ? ip : `${ip}:${port}`;
+}
+
+function isVxlanHeader(b: Uint8Array, v: number): boolean {
+  return b[v] === 0x08 && b[v + 1] === 0 && b[v + 2] === 0 && b[v + 3] === 0 && b[v + 7] === 0;
 }
 
 /** One line in the spirit of `tcpdump -e -n -v` (with -T vxlan for the outer headers). */

@@ -43,6 +43,14 @@ describe('readPcap', () => {
     expect(b!.frame.ip).toMatchObject({ proto: 'ICMP', icmp: { type: 3, code: 3, inner: { src: '10.244.1.10', dst: '10.96.1.30', sport: 43512, dport: 80 } } });
   });
 
+  it('does not take a UDP payload for VXLAN unless its header is one (a DNS query whose first byte has bit 3 set)', () => {
+    const dnsQuery = [0x08, 0x1d, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, ...Array.from({ length: 24 }, () => 0x61)];
+    const frame = eth('ce:8c:19:6b:cc:58', '36:c6:95:55:48:c2', ipv4('10.244.1.10', '10.96.0.10', 17, 64, udp(40000, 53, dnsQuery)));
+    const [f] = readPcap(pcap([frame]));
+    expect(f!.frame.ip).toMatchObject({ proto: 'UDP', dport: 53, vxlan: null });
+    expect(describeFrame(f!.frame)).not.toContain('VXLAN');
+  });
+
   it('stops cleanly at a record cut short, and names tcpdump flags in its order', () => {
     const syn = eth('ce:8c:19:6b:cc:58', '36:c6:95:55:48:c2', ipv4('10.244.1.10', '10.96.1.20', 6, 64, tcp(1, 2, 0x02)));
     const bytes = pcap([syn, syn]);
