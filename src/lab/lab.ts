@@ -238,7 +238,7 @@ export class Lab {
       const same = byTable(normaliseSave(real)) === byTable(normaliseSave(expected));
       rows.push({
         section: 'rules', ref: 'save', where: n.node.name, what: 'iptables-save',
-        simulator: `\`kube-packet-tour rules\` (iptables-save form), loaded with iptables-restore${n.rawRestoreText ? ", and Felix's raw NOTRACK rules" : ''}`,
+        simulator: `\`kube-packet-tour rules\` (iptables-save form), loaded with iptables-restore${n.rawRestoreText ? ", and Felix's raw chains (mark clearing, NOTRACK, rp_filter)" : ''}`,
         kernel: same ? 'iptables-save prints it back identically' : `iptables-save prints it differently:\n${lineDiff(normaliseSave(expected), normaliseSave(real))}`,
         status: same ? 'ok' : 'diff',
       });

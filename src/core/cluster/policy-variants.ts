@@ -6,10 +6,10 @@ import { withCni } from './variants.js';
 import type { ClusterModel, CniKind, NetworkPolicyModel } from './model.js';
 
 /** A Calico data plane: Flannel enforces no NetworkPolicy, so a policy scenario needs one of these. */
-export type CalicoCni = Extract<CniKind, `calico-${string}`>;
+type CalicoCni = Extract<CniKind, `calico-${string}`>;
 
 /** The Kubernetes docs' "default deny all ingress traffic" policy, in a namespace. */
-export function defaultDenyIngress(namespace: string): NetworkPolicyModel {
+function defaultDenyIngress(namespace: string): NetworkPolicyModel {
   return { namespace, name: 'default-deny-ingress', podSelector: {}, policyTypes: ['Ingress'], ingress: [] };
 }
 

@@ -4,7 +4,8 @@
 // Flannel's VXLAN encapsulation, and delivery to a socket. Every hop is recorded for the Trace.
 
 import type { ClusterModel, NodeModel, PodModel, Protocol } from '../cluster/model.js';
-import { nodeNamed, podWithIP, serviceOfPortName, serviceWithClusterIP } from '../cluster/lookup.js';
+import { nodeNamed, podWithIP, serviceOfPortName } from '../cluster/lookup.js';
+import { serviceOfChain } from '../proxy/chain-owner.js';
 import { policiesFor, policyChainName } from '../cni/calico/policy.js';
 import { macFor } from '../net/mac.js';
 import { cidrContains, hostPort, splitHostPort } from '../net/ipv4.js';
@@ -319,7 +320,7 @@ export class Datapath {
         const from = this.applyDnat(packet, entry, t.dnatTo);
         dstChanged = true;
         const sep = t.verdictRule.chain;
-        const natCtx = { hook: 'PREROUTING' as const, node: node.name, src: entry.orig.src, dst: entry.orig.dst, dport: entry.orig.dport, stickySeconds: this.stickySecondsOf(entry.orig.dst, t.verdictRule) };
+        const natCtx = { hook: 'PREROUTING' as const, node: node.name, src: entry.orig.src, dst: entry.orig.dst, dport: entry.orig.dport, stickySeconds: this.stickySecondsOf(t.verdictRule) };
         this.hop({
           node: node.name, netns: node.name, device: devOf(arrival, path), component: 'netfilter', step: 'dnat', packet, hook: 'PREROUTING', entry, traversal: t,
           rewrite: { kind: 'DNAT', from, to: t.dnatTo, table: 'nat', chain: sep, rule: restoreLine(t.verdictRule) },
@@ -915,7 +916,7 @@ export class Datapath {
         reason: `${noLocal === null ? 'the Service has no endpoints' : `the Service has endpoints, but none on ${node.name}, and internalTrafficPolicy is Local`}: its IPVS virtual service ${vsName(vs)} has no real server${noLocal === null ? '' : ' here (in IPVS mode kube-proxy writes no "has no local endpoints" DROP rule, unlike iptables mode)'}, so IPVS answers the ${packet.proto === 'UDP' ? 'datagram' : 'connection'} with ICMP port unreachable (from ${packet.dst}), and the client sees "Connection refused"`,
       });
     }
-    // sessionAffinity ClientIP makes the virtual service persistent (-p 10800): ip_vs_sched_persist
+    // sessionAffinity ClientIP makes the virtual service persistent (-p <timeout>): ip_vs_sched_persist
     // looks for the template <client IP, VIP, port> first; only without one does the scheduler pick,
     // and then a template is made that sends this client's next connections to the same real server.
     const sameService = (c: IpvsConn) => c.vs.protocol === vs.protocol && c.vs.address === vs.address && c.vs.port === vs.port;
@@ -979,12 +980,16 @@ export class Datapath {
     return ` ${svc.namespace}/${svc.name} has externalTrafficPolicy Local, but no endpoint on ${node.name}: kube-proxy's syncEndpoint then gives the virtual service the cluster's endpoints (kubernetes#97081, "Allow access from local PODs even if no local endpoints exist"), where iptables mode writes a "has no local endpoints" DROP; and the packet was not marked for masquerade, so kube-proxy expects the reply to come back from the pod's own address and be discarded by the client.`;
   }
 
-  /** The ClientIP affinity timeout of the Service DNATed from `dst` (a ClusterIP, or a NodePort's rule comment), or null. */
-  private stickySecondsOf(dst: string, rule: IptRule): number | null {
-    const comment = ruleComment(rule);
-    const svc = serviceWithClusterIP(this.cluster, dst) ?? (comment === null ? null : serviceOfPortName(this.cluster, comment));
+  /**
+   * The ClientIP affinity timeout behind a DNAT rule that records the client (-m recent --set), or
+   * null for any other rule. Found by the rule's chain: a large cluster's rules carry no comments.
+   */
+  private stickySecondsOf(rule: IptRule): number | null {
+    if (!rule.args.includes('--set')) return null;
+    const svc = serviceOfChain(this.cluster, rule.chain);
     return svc === null ? null : stickySeconds(svc);
   }
+
 
   /** Why a virtual service has no real server although its Service has endpoints (internalTrafficPolicy Local), or null. */
   private noLocalEndpointsText(node: NodeModel, vs: VirtualServer): string | null {
@@ -1021,7 +1026,7 @@ export class Datapath {
     });
     const t = traverse(tables.nat, 'OUTPUT', this.ctx(node, packet, 'NEW', false, null, route.dev), this.options.chooser);
     packet.mark = t.mark;
-    const natCtx = { hook: 'OUTPUT' as const, node: node.name, src: packet.src, dst: packet.dst, dport: packet.dport, stickySeconds: t.verdictRule === null ? null : this.stickySecondsOf(packet.dst, t.verdictRule) };
+    const natCtx = { hook: 'OUTPUT' as const, node: node.name, src: packet.src, dst: packet.dst, dport: packet.dport, stickySeconds: t.verdictRule === null ? null : this.stickySecondsOf(t.verdictRule) };
     let out = route;
     if (t.verdict === 'DNAT' && t.dnatTo !== null && t.verdictRule !== null) {
       const from = this.applyDnat(packet, entry, t.dnatTo);

@@ -14,7 +14,7 @@ export interface NatTextContext {
   readonly src: string;
   readonly dst: string;
   readonly dport: number;
-  /** The Service's ClientIP affinity timeout (sessionAffinityConfig.clientIP.timeoutSeconds), or null. */
+  /** The Service's ClientIP affinity timeout (sessionAffinityConfig.clientIP.timeoutSeconds) when the DNAT rule records the client, else null. */
   readonly stickySeconds: number | null;
 }
 
@@ -68,7 +68,7 @@ export function dnatText(t: Traversal, c: NatTextContext, to: string, lottery: s
     parts.push(lottery.trim());
   }
   parts.push(`${sep} DNATs the destination to ${to}. conntrack now expects the reply from ${to}.`);
-  if (set) parts.push(`The DNAT rule also carries "-m recent --name ${sep} --set": ${c.src} is recorded in that list, so for ${c.stickySeconds ?? 10800} s (sessionAffinityConfig.clientIP.timeoutSeconds) this client's new connections go to ${to} too.`);
+  if (set) parts.push(`The DNAT rule also carries "-m recent --name ${sep} --set": ${c.src} is recorded in that list, so for ${c.stickySeconds === null ? "the Service's sessionAffinityConfig.clientIP.timeoutSeconds" : `${c.stickySeconds} s (sessionAffinityConfig.clientIP.timeoutSeconds)`} this client's new connections go to ${to} too.`);
   if (hairpin) parts.push(`The ${sep} rule "-s ${to.split(':')[0]} -j KUBE-MARK-MASQ" also matched: the client is the endpoint itself (hairpin), so the packet is marked 0x4000 for masquerade.`);
   return parts.join(' ');
 }

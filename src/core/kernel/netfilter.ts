@@ -103,7 +103,8 @@ function matchOne(m: MatchSpec, pkt: PacketContext, mark: number, rule: IptRule,
     }
     case 'recent':
       // --set records the source and always matches; --rcheck matches a source already in the list
-      // (--seconds 10800: the simulated connections are seconds apart, so never too old).
+      // (--seconds is the Service's affinity timeout, at least 1 s; the connections of one trace are
+      // modelled as following each other at once, so the entry is never too old).
       if (m.op === 'set') {
         pkt.recent?.add(m.name, pkt.src);
         return true;

@@ -152,6 +152,16 @@ describe('the packet under Calico', () => {
     expect(reply.action).toContain('clears its mark bits (0xf0000) and');
   });
 
+  it("a host process reaching a pod on another node sends from the tunnel device's address (no src on Calico's routes); with BGP from eth0's", () => {
+    const expected: [CniKind, string][] = [['calico-ipip', '10.244.1.0'], ['calico-vxlan', '10.244.1.0'], ['calico-bgp', '192.168.1.11']];
+    for (const [cni, src] of expected) {
+      const r = simulate(withCni(BUILTIN_CLUSTER, cni), { from: 'node/node-1', to: '10.244.2.6:8080' }, { seed: 1 });
+      if (!r.ok) throw new Error(r.error.message);
+      expect([cni, r.trace.hops[0]!.packet.src, r.trace.verdict]).toEqual([cni, `${src}:${r.trace.hops[0]!.packet.src.split(':')[1]}`, 'delivered']);
+      expect([cni, r.trace.hops.at(-1)!.packet.dst.split(':')[0]]).toEqual([cni, src]);
+    }
+  });
+
   it('BGP: the inner packet crosses eth0 itself, no outer header', () => {
     const t = run('calico-bgp', 'cross-node-clusterip');
     expect(t.hops.some((h) => h.packet.outer !== null)).toBe(false);

@@ -169,6 +169,27 @@ describe('session affinity with its own timeout (sessionAffinityConfig.clientIP.
   });
 });
 
+describe('session affinity timeout in a large cluster (kube-proxy writes no rule comments past 1,000 endpoints)', () => {
+  // web (NodePort 30080) made sticky for 600 s, and a Service with 1,001 endpoints elsewhere.
+  const services = BUILTIN_CLUSTER.services.map((s) => (s.name === 'web' ? { ...s, sessionAffinity: 'ClientIP' as const, affinityTimeoutSeconds: 600 } : s));
+  const crowd = { namespace: 'default', name: 'crowd', type: 'ClusterIP' as const, clusterIP: '10.96.9.9', ports: [{ name: null, port: 80, protocol: 'TCP' as const, targetPort: 80, nodePort: null }], selector: null, sessionAffinity: 'None' as const, externalTrafficPolicy: 'Cluster' as const, internalTrafficPolicy: 'Cluster' as const };
+  const endpoints = Array.from({ length: 1001 }, (_, i) => ({ ip: `10.250.${i >> 8}.${i & 255}`, nodeName: 'node-2', ready: true, serving: true, terminating: false, pod: null, hostname: null }));
+  const cluster = {
+    ...BUILTIN_CLUSTER,
+    services: [...services, crowd],
+    endpointSlices: [...BUILTIN_CLUSTER.endpointSlices, { namespace: 'default', name: 'crowd-1', serviceName: 'crowd', addressType: 'IPv4' as const, ports: [{ name: null, port: 80, protocol: 'TCP' as const }], endpoints }],
+  };
+
+  it("a NodePort's DNAT sentence still gives the Service's 600 s, found by the rule's chain", () => {
+    const r = simulate(cluster, { from: 'external', to: '192.168.1.11:30080' }, { seed: 1 });
+    if (!r.ok) throw new Error(r.error.message);
+    const dnat = r.trace.hops.find((h) => h.step === 'dnat')!;
+    expect(dnat.rewrite?.rule).toMatch(/-m recent --name KUBE-SEP-\S+ --set/);
+    expect(dnat.rewrite?.rule).not.toContain('--comment');
+    expect(dnat.action).toContain('so for 600 s (sessionAffinityConfig.clientIP.timeoutSeconds)');
+  });
+});
+
 describe('headless Services and internalTrafficPolicy Local', () => {
   it('headless: no DNAT, the connection goes to a pod IP from the DNS answer', () => {
     for (const from of ['pod-a', 'pod-b']) {

@@ -184,12 +184,14 @@ export function calicoIptables(cluster: ClusterModel, node: NodeModel): CalicoTa
 
 /**
  * Table raw in VXLAN mode, as restore input, from Felix's StaticRawPreroutingChain and
- * StaticRawOutputChain (felix/rules/static.go; no WireGuard, no host endpoints). Both chains first
+ * StaticRawOutputChain (felix/rules/static.go as in Calico v3.29; no WireGuard, no host endpoints). Both chains first
  * clear Felix's mark bits, so a locally made packet such as the outer VXLAN packet reaches filter
  * OUTPUT without the inner packet's accept mark; then "-p udp --dport 4789 -j NOTRACK" (Calico
  * v3.29 and later) keeps the outer VXLAN flow out of conntrack and so out of the nat table.
  * cali-PREROUTING's rp_filter check drops a packet from a cali+ device whose source would not be
- * routed back through that device. Null in the other modes.
+ * routed back through that device. Null in the other modes: Felix writes the same mark-clearing and
+ * rp_filter chains there (without the NOTRACK); the model leaves them out, and its IPIP encap hop
+ * names the tunnel allow rule, as their mark clearing makes it.
  */
 export function calicoRawRestore(cluster: ClusterModel): string | null {
   if (cluster.network.cni !== 'calico-vxlan') return null;
