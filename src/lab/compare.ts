@@ -4,6 +4,7 @@
 // wrong Trace can be shown to fail.
 
 import type { ClusterModel } from '../core/cluster/model.js';
+import { lookupRoute, nodeRoutes } from '../core/kernel/routing.js';
 import { nodeTables } from '../core/proxy/node-tables.js';
 import { restoreLine } from '../core/proxy/rule.js';
 import type { Hop, PacketView, Trace } from '../core/trace-model.js';
@@ -383,7 +384,7 @@ function conntrackRows(trace: Trace, obs: Observation, map: PortMap, hops: reado
   return rows;
 }
 
-function hopRow(h: Hop, trace: Trace, obs: Observation, map: PortMap, fired: Map<string, Set<string>>): Row {
+function hopRow(h: Hop, trace: Trace, obs: Observation, map: PortMap, fired: Map<string, Set<string>>, cluster: ClusterModel): Row {
   const base = { section: 'hop' as const, ref: String(h.index), where: `${h.node ?? '-'}/${h.netns}/${h.device}`, what: h.step };
   if ((h.step === 'send' || h.step === 'deliver') && h.node !== null && h.netns === h.node) {
     // A host process (node/NAME, a hostNetwork pod): its socket hands the packet to the node's own IP
@@ -440,6 +441,13 @@ function hopRow(h: Hop, trace: Trace, obs: Observation, map: PortMap, fired: Map
       const dst = splitAddr(mapAddr(h.packet.dst, map)).ip;
       if (got === undefined) return { ...base, simulator: `${dst} via dev ${h.device}`, kernel: 'not looked up', status: 'info' };
       const dev = /\bdev (\S+)/.exec(got)?.[1] ?? '?';
+      // A blackhole route (Calico's own block, no pod at that address) makes `ip route get` fail
+      // with EINVAL, the error the kernel gives RTN_BLACKHOLE: the lookup itself discards the packet.
+      const node = cluster.nodes.find((n) => n.name === h.node);
+      const simRoute = node === undefined ? null : lookupRoute(nodeRoutes(cluster, node), splitAddr(h.packet.dst).ip);
+      if (simRoute?.blackhole) {
+        return { ...base, simulator: `${dst} matches "${simRoute.text}": discarded`, kernel: got.trim().split('\n')[0] ?? '', status: /Invalid argument/.test(got) ? 'ok' : 'diff' };
+      }
       // A packet for the node itself: the simulator's next hop on this node is filter INPUT (its hop
       // names the device the packet came in on); the kernel's lookup answers from the local table.
       const next = trace.hops[trace.hops.indexOf(h) + 1];
@@ -547,7 +555,7 @@ export function compareScenario(trace: Trace, obs: Observation, cluster: Cluster
   }
   rows.push(...dnsRows(trace, obs));
   const { rows: ruleRows, fired } = counterRows(obs, cluster, trace.hops);
-  for (const h of trace.hops) rows.push(hopRow(h, trace, obs, map, fired));
+  for (const h of trace.hops) rows.push(hopRow(h, trace, obs, map, fired, cluster));
   rows.push(...ruleRows);
   rows.push(...conntrackRows(trace, obs, map, trace.hops));
   rows.push(outcomeRow(trace, obs));

@@ -4,10 +4,11 @@
 
 import { describe, expect, it } from 'vitest';
 import { SOURCE_TEXT_CLUSTER } from '../../src/core/cluster/builtin.js';
+import { withCni } from '../../src/core/cluster/variants.js';
 import { simulate } from '../../src/core/trace.js';
 import { withoutCoreDnsPod, withSmallUnderlay } from '../../src/core/traffic-scenarios.js';
 import { parseCommandLine } from '../../src/cli/options.js';
-import { captureKey, compareFullSegment, splitAtData, type Observation } from '../../src/lab/compare.js';
+import { captureKey, compareFullSegment, compareScenario, splitAtData, type Observation } from '../../src/lab/compare.js';
 import { EXCHANGE_PORTS, newSocketScenario, TCP_TIMESTAMP_BYTES } from '../../src/lab/failures.js';
 import type { CapturedFrame, Frame, IpPacket } from '../../src/lab/pcap.js';
 import { planLab } from '../../src/lab/plan.js';
@@ -151,5 +152,32 @@ describe('lab verify --scenario stale-udp-conntrack', () => {
     expect(t.request.proto).toBe('UDP');
     // Without the lab's deletion the same request may go to either pod: the variant is what pins it.
     expect(simulate(SOURCE_TEXT_CLUSTER, { ...s!.request }, { endpoint: '10.244.2.2' }).ok).toBe(true);
+  });
+});
+
+describe('stale-udp-conntrack on Calico: the blackhole route row', () => {
+  // As the kernel showed (lab verify --cni calico-bgp --scenario stale-udp-conntrack): node-2 has no
+  // /32 for the deleted pod, so its own block's blackhole route matches and `ip route get` fails
+  // with EINVAL, the error the kernel gives RTN_BLACKHOLE.
+  const [s] = namedLabScenarios(['stale-udp-conntrack']);
+  const after = withoutCoreDnsPod(withCni(SOURCE_TEXT_CLUSTER, 'calico-bgp'));
+  const trace = simulateScenario(after, s!);
+  const route = trace.hops.at(-1)!;
+  const base: Observation = {
+    scenario: 'stale-udp-conntrack', clientPort: 43512, attempts: 1, maxAttempts: 1,
+    client: { ok: false, code: 'ETIMEDOUT', remote: null, answers: [], rcode: null },
+    conntrack: {}, counters: {}, frames: {}, routes: {}, dnsLog: null, lookup: null, resolvConf: null,
+    portRange: [32768, 60999], vxlanPort: 4789, icmp: [],
+  };
+  const rowOf = (got: string) => compareScenario(trace, { ...base, routes: { [String(route.index)]: got } }, after).rows.find((r) => r.ref === String(route.index))!;
+
+  it('the trace ends at the blackhole route on node-2', () => {
+    expect(route).toMatchObject({ node: 'node-2', step: 'route' });
+    expect(trace.outcome).toBe('dropped');
+  });
+
+  it('agrees with the EINVAL of `ip route get`, and differs from a route the kernel would forward by', () => {
+    expect(rowOf('ip route get failed: RTNETLINK answers: Invalid argument').status).toBe('ok');
+    expect(rowOf('10.244.2.2 from 10.244.1.10 via 192.168.1.12 dev eth0 \n    cache').status).toBe('diff');
   });
 });

@@ -357,6 +357,17 @@ describe.skipIf(!pre.ok)(`lab on a real kernel${pre.ok ? '' : ` (skipped: ${reas
     expect(compareScenario(rec.runs[1]!.trace, rec.runs[0]!.observation, after).differences).toBeGreaterThan(0);
   }, 90_000);
 
+  it("verify --cni calico-bgp --scenario stale-udp-conntrack: the deleted pod's /32 is gone, so node-2's blackhole route discards the datagram", async () => {
+    const r = await runEntry(['verify', '--json', '--cni', 'calico-bgp', '--scenario', 'stale-udp-conntrack'], {});
+    const report = JSON.parse(r.stdout) as ScenarioReport;
+    expect(report.static.filter((x) => x.status === 'diff')).toEqual([]);
+    for (const s of report.scenarios) expect(unexplained(s.scenario, s.rows).map(rowText)).toEqual([]);
+    const blackhole = report.scenarios[0]!.rows.find((x) => x.where.startsWith('node-2') && /blackhole/.test(x.simulator));
+    expect(blackhole).toMatchObject({ status: 'ok' });
+    expect(blackhole!.kernel).toMatch(/Invalid argument/);
+    expect(r.code).toBe(0);
+  }, 90_000);
+
   it('verify killed with SIGKILL halfway leaves a lab that `lab down` removes', async () => {
     const r = await interrupt('SIGKILL', /running pod-ip/);
     expect(r.signal).toBe('SIGKILL');
