@@ -441,19 +441,20 @@ function hopRow(h: Hop, trace: Trace, obs: Observation, map: PortMap, fired: Map
       const dst = splitAddr(mapAddr(h.packet.dst, map)).ip;
       if (got === undefined) return { ...base, simulator: `${dst} via dev ${h.device}`, kernel: 'not looked up', status: 'info' };
       const dev = /\bdev (\S+)/.exec(got)?.[1] ?? '?';
-      // A blackhole route (Calico's own block, no pod at that address) makes `ip route get` fail
-      // with EINVAL, the error the kernel gives RTN_BLACKHOLE: the lookup itself discards the packet.
-      const node = cluster.nodes.find((n) => n.name === h.node);
-      const simRoute = node === undefined ? null : lookupRoute(nodeRoutes(cluster, node), splitAddr(h.packet.dst).ip);
-      if (simRoute?.blackhole) {
-        return { ...base, simulator: `${dst} matches "${simRoute.text}": discarded`, kernel: got.trim().split('\n')[0] ?? '', status: /Invalid argument/.test(got) ? 'ok' : 'diff' };
-      }
       // A packet for the node itself: the simulator's next hop on this node is filter INPUT (its hop
       // names the device the packet came in on); the kernel's lookup answers from the local table.
       const next = trace.hops[trace.hops.indexOf(h) + 1];
       if (next !== undefined && next.node === h.node && next.step === 'filter-input') {
         const local = /^local /.test(got.trim());
         return { ...base, simulator: `${dst} is ${h.node}'s own: local delivery (to INPUT)`, kernel: got.trim().split('\n')[0] ?? '', status: local ? 'ok' : 'diff' };
+      }
+      // Not for the node itself (a Calico tunnel address lies inside its own block's blackhole).
+      // A blackhole route (Calico's own block, no pod at that address) makes `ip route get` fail
+      // with EINVAL, the error the kernel gives RTN_BLACKHOLE: the lookup itself discards the packet.
+      const node = cluster.nodes.find((n) => n.name === h.node);
+      const simRoute = node === undefined ? null : lookupRoute(nodeRoutes(cluster, node), splitAddr(h.packet.dst).ip);
+      if (simRoute?.blackhole) {
+        return { ...base, simulator: `${dst} matches "${simRoute.text}": discarded`, kernel: got.trim().split('\n')[0] ?? '', status: /Invalid argument/.test(got) ? 'ok' : 'diff' };
       }
       return { ...base, simulator: `${dst} dev ${h.device}`, kernel: got.trim().split('\n')[0] ?? '', status: dev === h.device ? 'ok' : 'diff' };
     }

@@ -181,3 +181,23 @@ describe('stale-udp-conntrack on Calico: the blackhole route row', () => {
     expect(rowOf('10.244.2.2 from 10.244.1.10 via 192.168.1.12 dev eth0 \n    cache').status).toBe('diff');
   });
 });
+
+describe("a route row to a Calico node's own tunnel address (inside its block's blackhole route)", () => {
+  it('is local delivery, not the blackhole: the row agrees with "local ..." and differs from EINVAL', () => {
+    const cluster = withCni(SOURCE_TEXT_CLUSTER, 'calico-vxlan');
+    const trace = simulate(cluster, { from: 'node/node-1', to: '10.244.2.6:8080' }, { seed: 1 });
+    if (!trace.ok) throw new Error(trace.error.message);
+    const hops = trace.trace.hops;
+    const route = hops.find((h, i) => h.step === 'route' && h.node === 'node-1' && h.direction === 'reply' && hops[i + 1]?.step === 'filter-input')!;
+    expect(route.packet.dst.split(':')[0]).toBe('10.244.1.0');
+    const obs = (got: string): Observation => ({
+      scenario: 'host-to-pod', clientPort: 43512, attempts: 1, maxAttempts: 1,
+      client: { ok: true, code: null, remote: null, answers: [], rcode: null },
+      conntrack: {}, counters: {}, frames: {}, routes: { [String(route.index)]: got }, dnsLog: null, lookup: null, resolvConf: null,
+      portRange: [32768, 60999], vxlanPort: 4789, icmp: [],
+    });
+    const rowOf = (got: string) => compareScenario(trace.trace, obs(got), cluster).rows.find((r) => r.ref === String(route.index))!;
+    expect(rowOf('local 10.244.1.0 from 10.244.2.6 dev lo table local \n    cache <local>').status).toBe('ok');
+    expect(rowOf('ip route get failed: RTNETLINK answers: Invalid argument').status).toBe('diff');
+  });
+});

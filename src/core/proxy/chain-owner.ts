@@ -1,6 +1,6 @@
-// Which Service a kube-proxy chain belongs to. Rule comments name it, but kube-proxy leaves them
-// out of large clusters' rules (over 1,000 endpoints); the chain names, hashes of the service port
-// and endpoint, are always there.
+// Which Service a kube-proxy chain belongs to. Rule comments name it, but past 1,000 endpoints
+// kube-proxy leaves them out of the KUBE-SEP rules and the KUBE-SVC -> KUBE-SEP jumps; the chain
+// names, hashes of the service port and endpoint, are always there.
 
 import type { ClusterModel, ServiceModel } from '../cluster/model.js';
 import { memoByObject } from '../memo.js';
