@@ -358,12 +358,13 @@ export function planLab(cluster: ClusterModel, runId: string, options: PlanOptio
   // IPv6 off everywhere first, so no router solicitation or DAD ever shows up in a capture. (The lab
   // applies a run of consecutive sysctl steps in parallel: keep these together.)
   const noV6: [string, string][] = [['net/ipv6/conf/all/disable_ipv6', '1'], ['net/ipv6/conf/default/disable_ipv6', '1']];
-  steps.push({ kind: 'sysctl', ns: lanNs, values: noV6 });
-  // A bridge with multicast snooping (cni0) joins 224.0.0.106 and sends IGMPv3 reports, then
-  // repeats them at a random moment up to igmpv3_unsolicited_report_interval (1 s) later: a node's
-  // own NEW packet through OUTPUT and POSTROUTING that, landing in a scenario, added one to those
-  // rules' counters. At 1 ms the repeat goes out while the lab is still being built.
+  // A bridge with multicast snooping (a node's cni0, the lan's br0) joins 224.0.0.106 and sends
+  // IGMPv3 reports, then repeats them at a random moment up to igmpv3_unsolicited_report_interval
+  // (1 s) later: cni0's is a node's own NEW packet through OUTPUT and POSTROUTING, br0's reaches
+  // every node as a NEW packet through PREROUTING; landing in a scenario, either added one to those
+  // rules' counters. At 1 ms the repeats go out while the lab is still being built.
   const quickIgmp: [string, string][] = [['net/ipv4/conf/default/igmpv3_unsolicited_report_interval', '1'], ['net/ipv4/conf/default/igmpv2_unsolicited_report_interval', '1']];
+  steps.push({ kind: 'sysctl', ns: lanNs, values: [...noV6, ...quickIgmp] });
   for (const n of nodes) {
     steps.push({ kind: 'sysctl', ns: n.ns, values: [...noV6, ...quickIgmp, ['net/ipv4/ip_forward', '1'], ['net/bridge/bridge-nf-call-iptables', cluster.network.brNetfilter ? '1' : '0']] });
   }

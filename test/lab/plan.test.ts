@@ -80,6 +80,10 @@ describe('planLab on the built-in cluster', () => {
     const firstDevice = p.steps.findIndex((s) => s.kind === 'ip' && s.ns === 'kpt-abc123-node-1');
     expect(p.steps.indexOf(sysctl!)).toBeLessThan(firstDevice);
     expect(sysctl && 'values' in sysctl ? sysctl.values : []).toEqual(expect.arrayContaining([['net/ipv4/conf/default/igmpv3_unsolicited_report_interval', '1']]));
+    // The lan's br0 too: its reports reach every node's PREROUTING.
+    const lan = p.steps.find((s) => s.kind === 'sysctl' && s.ns === 'kpt-abc123-lan');
+    expect(lan && 'values' in lan ? lan.values : []).toEqual(expect.arrayContaining([['net/ipv4/conf/default/igmpv3_unsolicited_report_interval', '1']]));
+    expect(p.steps.indexOf(lan!)).toBeLessThan(p.steps.findIndex((s) => s.kind === 'ip' && s.ns === 'kpt-abc123-lan'));
   });
 
   it('loads exactly what `kube-packet-tour rules` prints for the node, after creating its nfacct counters', () => {
