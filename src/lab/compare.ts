@@ -4,6 +4,7 @@
 // wrong Trace can be shown to fail.
 
 import type { ClusterModel } from '../core/cluster/model.js';
+import { VXLAN_OVERHEAD } from '../core/cni/vxlan.js';
 import { lookupRoute, nodeRoutes } from '../core/kernel/routing.js';
 import { nodeTables } from '../core/proxy/node-tables.js';
 import { restoreLine } from '../core/proxy/rule.js';
@@ -614,7 +615,7 @@ function segmentRows(trace: Trace, obs: Observation, firstData: number): Row[] {
   // On the sender's wire: the outer packets carrying the segment (each retransmission too).
   const onWire = (obs.frames[captureKey(wire.node, wire.netns, 'eth0')] ?? []).filter((c) => isData(c.frame.ip?.vxlan?.inner.ip ?? c.frame.ip));
   const innerLen = wire.packet.length ?? null;
-  const outerLen = innerLen === null ? null : innerLen + (wire.packet.outer ? 50 : 0);
+  const outerLen = innerLen === null ? null : innerLen + (wire.packet.outer ? VXLAN_OVERHEAD : 0);
   const simSize = `${wire.packet.outer ? `outer ${outerLen} bytes, DF clear; inner ` : ''}${innerLen} bytes, DF ${wire.packet.df ? 'set' : 'clear'}`;
   if (onWire.length === 0) {
     rows.push({ section: 'outcome', ref: 'size', where: `${wire.node}/eth0`, what: 'segment size', simulator: simSize, kernel: `the segment never left ${wire.node}'s eth0`, status: 'diff' });

@@ -21,25 +21,21 @@ import { splitHostPort } from '../core/net/ipv4.js';
 import { findServicePort } from '../core/proxy/service-ports.js';
 import type { Trace } from '../core/trace-model.js';
 import type { AgentReply } from './agent.js';
-import { splitAtData, type ClientResult, type Row } from './compare.js';
+import { splitAtData, type Row } from './compare.js';
 import { parseConntrackList } from './kernel-text.js';
 import type { Lab } from './lab.js';
 import { planLab } from './plan.js';
 import type { LabScenario } from './scenarios.js';
-import { flowTuples, labFacts, maxAttempts, nowMicros, routeLookups, runScenario, simulateScenario, TCP_CLIENT_PORTS, type Ports, type ScenarioRun } from './verify.js';
+import { clientResult, flowTuples, labFacts, maxAttempts, nowMicros, routeLookups, runScenario, simulateScenario, TCP_CLIENT_PORTS, type Ports, type ScenarioRun } from './verify.js';
 
 /** How long a datagram the simulator says is lost is waited for (a resolver waits 5 s; the lab need not). */
-export const UDP_LOSS_WAIT_MS = 1000;
+const UDP_LOSS_WAIT_MS = 1000;
 /** How long the exchange waits for the full-size response (several of the sender's retransmissions). */
-export const SEGMENT_WAIT_MS = 1500;
+const SEGMENT_WAIT_MS = 1500;
 /** The exchange's client ports: above the range whose non-SYN packets the client pods drop. */
 export const EXCHANGE_PORTS: readonly [number, number] = [TCP_CLIENT_PORTS[1] + 1, TCP_CLIENT_PORTS[1] + 500];
 /** TCP timestamps (on by default) take 12 bytes of every segment's options: MSS 1410 carries 1398 bytes. */
 export const TCP_TIMESTAMP_BYTES = 12;
-
-function clientResult(r: AgentReply): ClientResult {
-  return { ok: r.ok, code: r.ok ? null : r.code ?? 'ERROR', remote: r.remote ?? r.from ?? null, answers: r.answers ?? [], rcode: r.rcode ?? null };
-}
 
 /** The name the datagrams ask for: any name the stand-in CoreDNS answers. */
 function queryName(cluster: ClusterModel): string {
@@ -200,7 +196,7 @@ export async function runFullSegment(lab: Lab, s: LabScenario, trace: Trace, por
       observation: {
         ...handshake.observation,
         clientPort: port, attempts, maxAttempts: limit,
-        client: { ...clientResult(r), ...(r.ok ? {} : { code: r.code ?? 'ERROR' }) },
+        client: clientResult(r),
         conntrack, counters, routes: await routeLookups(lab, trace),
       },
     },

@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 /** 'y' built in, 'm' a module, 'n' not set, null when /proc/config.gz is not readable (CONFIG_IKCONFIG_PROC off). */
 export type ConfigValue = 'y' | 'm' | 'n' | null;
 
-export function kernelRelease(): string {
+function kernelRelease(): string {
   try {
     return readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim();
   } catch {
@@ -30,7 +30,7 @@ function readConfig(): string | null {
 }
 
 /** One option of the kernel's build configuration, e.g. kernelConfig('CONFIG_IP_VS'). */
-export function kernelConfig(option: string): ConfigValue {
+function kernelConfig(option: string): ConfigValue {
   const text = readConfig();
   if (text === null) return null;
   if (new RegExp(`^${option}=y$`, 'm').test(text)) return 'y';

@@ -1,6 +1,7 @@
 // The running lab: builds the plan's namespaces and devices, starts each pod's agent and the
 // captures, and takes everything down again.
 
+import { splitHostPort } from '../core/net/ipv4.js';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -133,7 +134,7 @@ export class Lab {
     if (ref.kind === 'external') {
       const x = this.plan.external;
       if (x === null) return null;
-      const ip = target === null ? null : target.slice(0, target.lastIndexOf(':'));
+      const ip = target === null ? null : splitHostPort(target).ip;
       const node = this.plan.nodes.find((n) => n.node.internalIP === ip)?.node.name ?? null;
       return { kind: 'external', ns: x.ns, ip: x.ip, node, pod: null };
     }

@@ -159,7 +159,7 @@ export function labName(placeholder: string): string {
 }
 
 /** Rewrites every placeholder in `text` to its lab name, recording the pair in `names`. */
-export function toLabNames(text: string, names: Map<string, string>): string {
+function toLabNames(text: string, names: Map<string, string>): string {
   return text.replace(PLACEHOLDER_RE, (m) => {
     const n = labName(m);
     names.set(n, m);

@@ -108,7 +108,8 @@ function collectDns(lab: Lab, marks: { pod: PodPlan; mark: number }[]): DnsLogEn
   return orderDnsLog(all);
 }
 
-function clientResult(r: AgentReply): ClientResult {
+/** What the agent's client call reported, as the comparison reads it. */
+export function clientResult(r: AgentReply): ClientResult {
   return {
     ok: r.ok,
     code: r.ok ? null : r.code ?? 'ERROR',

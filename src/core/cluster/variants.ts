@@ -5,7 +5,7 @@
 // object (memoByObject), so the per-cluster caches of the core (memo.ts) keep working.
 
 import { memoByObject, memoByObjectAndKey } from '../memo.js';
-import type { ClusterModel, CniKind } from './model.js';
+import type { ClusterModel, CniKind, EndpointModel } from './model.js';
 import { calicoAssumption } from '../cni/calico/ipam.js';
 import { isCalico } from '../cni/calico/names.js';
 
@@ -77,11 +77,13 @@ export function withUnderlayPathMtu(base: ClusterModel, pathMtu: number, assumpt
 
 /** The pod `pod` ("namespace/name") deleted: gone from the pods and from every EndpointSlice. `assumption` says what that means for the scenario. */
 export function withPodDeleted(base: ClusterModel, pod: string, assumption: string): ClusterModel {
-  const isIt = (ref: string | null): boolean => ref === pod;
+  const gone = base.pods.find((p) => `${p.namespace}/${p.name}` === pod);
+  // Its endpoints go with it: by targetRef, or by address for an endpoint written without one.
+  const isIt = (e: EndpointModel): boolean => e.pod === pod || (e.pod === null && gone !== undefined && e.ip === gone.ip);
   return {
     ...base,
-    pods: base.pods.filter((p) => !isIt(`${p.namespace}/${p.name}`)),
-    endpointSlices: base.endpointSlices.map((es) => (es.endpoints.some((e) => isIt(e.pod)) ? { ...es, endpoints: es.endpoints.filter((e) => !isIt(e.pod)) } : es)),
+    pods: base.pods.filter((p) => p !== gone),
+    endpointSlices: base.endpointSlices.map((es) => (es.endpoints.some(isIt) ? { ...es, endpoints: es.endpoints.filter((e) => !isIt(e)) } : es)),
     assumptions: [...base.assumptions, assumption],
   };
 }

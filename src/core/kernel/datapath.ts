@@ -5,12 +5,11 @@
 
 import type { ClusterModel, NodeModel, PodModel, Protocol } from '../cluster/model.js';
 import { nodeNamed, podWithIP, serviceOfPortName } from '../cluster/lookup.js';
-import { serviceOfChain } from '../proxy/chain-owner.js';
 import { policiesFor, policyChainName } from '../cni/calico/policy.js';
 import { macFor } from '../net/mac.js';
 import { cidrContains, hostPort, splitHostPort } from '../net/ipv4.js';
 import { nodeTables, type NodeTables } from '../proxy/node-tables.js';
-import { restoreLine, ruleComment, type IptRule } from '../proxy/rule.js';
+import { restoreLine, ruleArg, ruleComment, type IptRule } from '../proxy/rule.js';
 import type { Component, Direction, Hop, HopStep, OuterHeader, PacketView, Rewrite } from '../trace-model.js';
 import { conntrackLine, invert, lookup, newEntry, type CtEntry, type CtProto, type Tuple } from './conntrack.js';
 import { traverse, type CtState, type PacketContext, type RecentLists, type StatisticChooser, type Traversal } from './netfilter.js';
@@ -18,7 +17,6 @@ import { dnatText, noDnatText } from './nat-text.js';
 import { bridgeIP, deviceAddress, localAddressDevice, lookupRoute, nodeLocalAddresses, nodeRoutes, nodeSubnet, nodeWithVtep, podRoutes, type Route } from './routing.js';
 import { vxlanSourcePort, VXLAN_OVERHEAD } from '../cni/vxlan.js';
 import { deviceMtu } from '../cni/mtu.js';
-import { stickySeconds } from '../proxy/service-ports.js';
 import { CALICO_GATEWAY, CALICO_MARK_BITS, CALICO_VETH_MAC, CALICO_VXLAN_DEV, calicoVxlanMac, CALICO_VXLAN_PORT, CALICO_VXLAN_VNI, caliVethName, IPIP_DEV, IPIP_OVERHEAD, isCalico } from '../cni/calico/names.js';
 import { calicoNode, ipsetMembers } from '../cni/calico/ipam.js';
 import { podOfCaliVeth } from '../cni/calico/routes.js';
@@ -320,7 +318,7 @@ export class Datapath {
         const from = this.applyDnat(packet, entry, t.dnatTo);
         dstChanged = true;
         const sep = t.verdictRule.chain;
-        const natCtx = { hook: 'PREROUTING' as const, node: node.name, src: entry.orig.src, dst: entry.orig.dst, dport: entry.orig.dport, stickySeconds: this.stickySecondsOf(t.verdictRule) };
+        const natCtx = { hook: 'PREROUTING' as const, node: node.name, src: entry.orig.src, dst: entry.orig.dst, dport: entry.orig.dport, stickySeconds: this.stickySecondsOf(node, t.verdictRule) };
         this.hop({
           node: node.name, netns: node.name, device: devOf(arrival, path), component: 'netfilter', step: 'dnat', packet, hook: 'PREROUTING', entry, traversal: t,
           rewrite: { kind: 'DNAT', from, to: t.dnatTo, table: 'nat', chain: sep, rule: restoreLine(t.verdictRule) },
@@ -981,13 +979,16 @@ export class Datapath {
   }
 
   /**
-   * The ClientIP affinity timeout behind a DNAT rule that records the client (-m recent --set), or
-   * null for any other rule. Found by the rule's chain: a large cluster's rules carry no comments.
+   * The ClientIP affinity timeout behind a DNAT rule that records the client (-m recent --name X
+   * --set), or null for any other rule: the --seconds of the service chain's "--rcheck" rule for
+   * the same list, as kube-proxy wrote it into the node's nat table.
    */
-  private stickySecondsOf(rule: IptRule): number | null {
-    if (!rule.args.includes('--set')) return null;
-    const svc = serviceOfChain(this.cluster, rule.chain);
-    return svc === null ? null : stickySeconds(svc);
+  private stickySecondsOf(node: NodeModel, rule: IptRule): number | null {
+    const list = rule.args.includes('--set') ? ruleArg(rule, '--name') : null;
+    if (list === null) return null;
+    const rcheck = this.tablesOf(node).nat.rules.find((r) => r.args.includes('--rcheck') && ruleArg(r, '--name') === list);
+    const seconds = rcheck === undefined ? null : ruleArg(rcheck, '--seconds');
+    return seconds === null ? null : Number(seconds);
   }
 
 
@@ -1026,7 +1027,7 @@ export class Datapath {
     });
     const t = traverse(tables.nat, 'OUTPUT', this.ctx(node, packet, 'NEW', false, null, route.dev), this.options.chooser);
     packet.mark = t.mark;
-    const natCtx = { hook: 'OUTPUT' as const, node: node.name, src: packet.src, dst: packet.dst, dport: packet.dport, stickySeconds: t.verdictRule === null ? null : this.stickySecondsOf(t.verdictRule) };
+    const natCtx = { hook: 'OUTPUT' as const, node: node.name, src: packet.src, dst: packet.dst, dport: packet.dport, stickySeconds: t.verdictRule === null ? null : this.stickySecondsOf(node, t.verdictRule) };
     let out = route;
     if (t.verdict === 'DNAT' && t.dnatTo !== null && t.verdictRule !== null) {
       const from = this.applyDnat(packet, entry, t.dnatTo);

@@ -4,7 +4,7 @@
 // (-m recent) and externalTrafficPolicy: Local (KUBE-SVL-*) each add what they do.
 
 import { hostPort } from '../net/ipv4.js';
-import { restoreLine, ruleComment } from '../proxy/rule.js';
+import { restoreLine, ruleArg, ruleComment } from '../proxy/rule.js';
 import type { Traversal, TraversalStep } from './netfilter.js';
 
 export interface NatTextContext {
@@ -62,7 +62,7 @@ export function dnatText(t: Traversal, c: NatTextContext, to: string, lottery: s
     parts.push(`Its first rule "! -s ${cidr} -j KUBE-MARK-MASQ" matches: ${c.src} is not a pod address, so the packet is marked 0x4000 and will be masqueraded at POSTROUTING, so the endpoint's reply returns through ${c.node}, which holds the DNAT.`);
   }
   if (rcheck !== undefined) {
-    const seconds = /--seconds (\d+)/.exec(rcheck.line)?.[1] ?? (c.stickySeconds === null ? null : String(c.stickySeconds));
+    const seconds = ruleArg(rcheck.rule, '--seconds');
     const age = seconds === null ? "within the Service's affinity timeout" : `less than ${seconds} s ago`;
     parts.push(`Its rule "-m recent --name ${sep} --rcheck${seconds === null ? '' : ` --seconds ${seconds}`} --reap" finds ${c.src} in that list (put there by this client's earlier connection, ${age}) and jumps straight to ${sep}: the random draw is never reached, whatever the seed.`);
   } else if (svc) {

@@ -14,10 +14,15 @@ export interface IptRule {
   readonly owner: RuleOwner;
 }
 
+/** The argument after the rule's first `flag` (e.g. "--seconds"), or null. */
+export function ruleArg(rule: IptRule, flag: string): string | null {
+  const i = rule.args.indexOf(flag);
+  return i < 0 ? null : rule.args[i + 1] ?? null;
+}
+
 /** The rule's first `-m comment --comment` text, or null (kube-proxy drops comments in large clusters). */
 export function ruleComment(rule: IptRule): string | null {
-  const i = rule.args.indexOf('--comment');
-  return i < 0 ? null : rule.args[i + 1] ?? null;
+  return ruleArg(rule, '--comment');
 }
 
 export interface BuiltinChain {

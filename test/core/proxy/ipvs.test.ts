@@ -57,6 +57,14 @@ const oneEndpoint = (protocol: Protocol) => makeTestEndpointSlice('ns1', 'svc1',
   eps.ports = [{ name: 'p80', port: 80, protocol }];
 });
 
+/** svc1's slice with one endpoint on this node (10.180.0.1) and one on another (10.180.1.1), as upstream's Local-policy tests build it. */
+function localAndRemoteSlice(protocol: 'TCP' | 'SCTP') {
+  return makeTestEndpointSlice('ns1', 'svc1', 1, (eps) => {
+    eps.endpoints = [{ addresses: ['10.180.0.1'], nodeName: TEST_NODE_NAME }, { addresses: ['10.180.1.1'], nodeName: 'other-node' }];
+    eps.ports = [{ name: 'p80', port: 80, protocol }];
+  });
+}
+
 describe('IPVS virtual servers, ipsets and rules: upstream TestNodePortIPv4', () => {
   it('1 service with node port, has 2 endpoints (the IPv4 proxier keeps the IPv4 one)', () => {
     const c = ipvsCluster([nodePortService('TCP')], [oneEndpoint('TCP')]);
@@ -104,10 +112,7 @@ describe('IPVS virtual servers, ipsets and rules: upstream TestNodePortIPv4', ()
   });
 
   it('node port service with protocol sctp and externalTrafficPolicy local: the NodePort keeps the local endpoint only', () => {
-    const slice = makeTestEndpointSlice('ns1', 'svc1', 1, (eps) => {
-      eps.endpoints = [{ addresses: ['10.180.0.1'], nodeName: TEST_NODE_NAME }, { addresses: ['10.180.1.1'], nodeName: 'other-node' }];
-      eps.ports = [{ name: 'p80', port: 80, protocol: 'SCTP' }];
-    });
+    const slice = localAndRemoteSlice('SCTP');
     const c = ipvsCluster([nodePortService('SCTP', true)], [slice]);
     expect(ipvsSummary(c, ['100.101.102.103'])).toEqual([
       'SCTP 10.20.30.41:80 rr -> [10.180.0.1:80/1 10.180.1.1:80/1]',
@@ -122,10 +127,7 @@ describe('IPVS virtual servers, ipsets and rules: upstream TestNodePortIPv4', ()
 
 describe('upstream TestOnlyLocalNodePorts', () => {
   it('externalTrafficPolicy Local: the NodePort virtual service keeps the local endpoint; both NodePort sets; KUBE-NODE-PORT RETURNs before marking', () => {
-    const slice = makeTestEndpointSlice('ns1', 'svc1', 1, (eps) => {
-      eps.endpoints = [{ addresses: ['10.180.0.1'], nodeName: TEST_NODE_NAME }, { addresses: ['10.180.1.1'], nodeName: 'other-node' }];
-      eps.ports = [{ name: 'p80', port: 80, protocol: 'TCP' }];
-    });
+    const slice = localAndRemoteSlice('TCP');
     const c = ipvsCluster([nodePortService('TCP', true)], [slice]);
     expect(ipvsSummary(c, ['100.101.102.103'])).toEqual([
       'TCP 10.20.30.41:80 rr -> [10.180.0.1:80/1 10.180.1.1:80/1]',

@@ -55,6 +55,22 @@ const tcp80 = (name = 'p80') => ({ name, port: 80, protocol: 'TCP' as const });
 
 // ---------------------------------------------------------------------------------------------
 
+/** svc5 (172.30.0.45:80) with sessionAffinity ClientIP, its timeout when given, and these endpoints. */
+function stickySvc5(addresses: string[], affinityTimeoutSeconds?: number): ClusterModel {
+  return newFakeCluster(
+    [makeTestService('ns5', 'svc5', (s) => {
+      s.clusterIP = '172.30.0.45';
+      s.ports = [tcp80()];
+      s.sessionAffinity = 'ClientIP';
+      if (affinityTimeoutSeconds !== undefined) s.affinityTimeoutSeconds = affinityTimeoutSeconds;
+    })],
+    [makeTestEndpointSlice('ns5', 'svc5', 1, (e) => {
+      e.endpoints = addresses.map((a) => ({ addresses: [a] }));
+      e.ports = [tcp80()];
+    })],
+  );
+}
+
 describe('test support: ports of upstream helpers', () => {
   it('sortIPTablesRules reproduces TestSortIPTablesRules "basic test using each match type"', () => {
     expect(sortIPTablesRules(fixture('sort-basic.input.txt'))).toBe(fixture('sort-basic.output.txt'));
@@ -386,17 +402,7 @@ describe('endpoint counts, protocols and port names (layout of TestOverallIPTabl
     // The 1-endpoint form is upstream's svc5 in TestOverallIPTablesRules (above); this is the same
     // writeServiceToEndpointRules loop with two endpoints.
     const spn = 'ns5/svc5:p80';
-    const cluster = newFakeCluster(
-      [makeTestService('ns5', 'svc5', (s) => {
-        s.clusterIP = '172.30.0.45';
-        s.ports = [tcp80()];
-        s.sessionAffinity = 'ClientIP';
-      })],
-      [makeTestEndpointSlice('ns5', 'svc5', 1, (e) => {
-        e.endpoints = [{ addresses: ['10.180.0.3'] }, { addresses: ['10.180.0.4'] }];
-        e.ports = [tcp80()];
-      })],
-    );
+    const cluster = stickySvc5(['10.180.0.3', '10.180.0.4']);
     const restore = asFakeMark(syncProxyRules(cluster));
     const c = serviceChain(spn, 'tcp');
     const [e3, e4] = [endpointChain(spn, 'tcp', '10.180.0.3:80'), endpointChain(spn, 'tcp', '10.180.0.4:80')];
@@ -413,20 +419,10 @@ describe('endpoint counts, protocols and port names (layout of TestOverallIPTabl
       `-A ${e4} -m comment --comment ${spn} -m recent --name ${e4} --set -m tcp -p tcp -j DNAT --to-destination 10.180.0.4:80`,
     ]);
   });
+
   it('sessionAffinityConfig.clientIP.timeoutSeconds is the --rcheck rule\'s --seconds (StickyMaxAgeSeconds)', () => {
     const spn = 'ns5/svc5:p80';
-    const cluster = newFakeCluster(
-      [makeTestService('ns5', 'svc5', (s) => {
-        s.clusterIP = '172.30.0.45';
-        s.ports = [tcp80()];
-        s.sessionAffinity = 'ClientIP';
-        s.affinityTimeoutSeconds = 600;
-      })],
-      [makeTestEndpointSlice('ns5', 'svc5', 1, (e) => {
-        e.endpoints = [{ addresses: ['10.180.0.3'] }];
-        e.ports = [tcp80()];
-      })],
-    );
+    const cluster = stickySvc5(['10.180.0.3'], 600);
     const e3 = endpointChain(spn, 'tcp', '10.180.0.3:80');
     expect(chainRules(asFakeMark(syncProxyRules(cluster)), 'nat', serviceChain(spn, 'tcp'))).toContain(
       `-A ${serviceChain(spn, 'tcp')} -m comment --comment "${spn} -> 10.180.0.3:80" -m recent --name ${e3} --rcheck --seconds 600 --reap -j ${e3}`,
