@@ -3,7 +3,9 @@
 // KUBE-EXT-*), off-cluster sources (the KUBE-SVC "! -s <clusterCIDR>" mark), session affinity
 // (-m recent) and externalTrafficPolicy: Local (KUBE-SVL-*) each add what they do.
 
+import { memoByObject } from '../memo.js';
 import { hostPort } from '../net/ipv4.js';
+import type { IptRule } from '../proxy/rule.js';
 import { restoreLine, ruleArg, ruleComment } from '../proxy/rule.js';
 import type { Traversal, TraversalStep } from './netfilter.js';
 
@@ -18,7 +20,9 @@ export interface NatTextContext {
   readonly stickySeconds: number | null;
 }
 
-const targetOf = (s: TraversalStep): string | null => /(?:^| )-j (\S+)/.exec(restoreLine(s.rule))?.[1] ?? null;
+// A rule's target never changes: read once per rule, not once per traversal.
+const targetOfRule = memoByObject((rule: IptRule): string | null => /(?:^| )-j (\S+)/.exec(restoreLine(rule))?.[1] ?? null);
+const targetOf = (s: TraversalStep): string | null => targetOfRule(s.rule);
 
 function commentOf(s: TraversalStep): string {
   return ruleComment(s.rule) ?? '';

@@ -93,12 +93,8 @@ function matchOne(m: MatchSpec, pkt: PacketContext, mark: number, rule: IptRule,
       return negate(m.ctstate, hit);
     }
     case 'addrtype': {
-      // --limit-iface-out: LOCAL only for an address of the outgoing device itself (xt_addrtype looks
-      // the address up with inet_dev_addr_type(dev)); the node's eth0 address leaving a tunnel is not.
-      const local = (ip: string): boolean =>
-        m.limitIfaceOut && pkt.outIface !== null && pkt.localAddressDevice !== undefined ? pkt.localAddressDevice(ip) === pkt.outIface : pkt.isLocalAddress(ip);
-      if (m.srcType && !negate(m.srcType, m.srcType.value === 'LOCAL' && local(pkt.src))) return false;
-      if (m.dstType && !negate(m.dstType, m.dstType.value === 'LOCAL' && local(pkt.dst))) return false;
+      if (m.srcType && !negate(m.srcType, m.srcType.value === 'LOCAL' && isLocalFor(m.limitIfaceOut, pkt, pkt.src))) return false;
+      if (m.dstType && !negate(m.dstType, m.dstType.value === 'LOCAL' && isLocalFor(m.limitIfaceOut, pkt, pkt.dst))) return false;
       return true;
     }
     case 'recent':
@@ -124,6 +120,16 @@ function matchOne(m: MatchSpec, pkt: PacketContext, mark: number, rule: IptRule,
 }
 
 /** `-i cali+`: a trailing + matches every interface name with that prefix. */
+/**
+ * addrtype's LOCAL test. With --limit-iface-out, LOCAL only for an address of the outgoing device
+ * itself (xt_addrtype looks the address up with inet_dev_addr_type(dev)); the node's eth0 address
+ * leaving a tunnel is not. A function, not a closure per match: matching runs for every rule of
+ * every traversal and should not allocate.
+ */
+function isLocalFor(limitIfaceOut: boolean, pkt: PacketContext, ip: string): boolean {
+  return limitIfaceOut && pkt.outIface !== null && pkt.localAddressDevice !== undefined ? pkt.localAddressDevice(ip) === pkt.outIface : pkt.isLocalAddress(ip);
+}
+
 function ifaceMatches(pattern: string, iface: string | null): boolean {
   if (iface === null) return false;
   return pattern.endsWith('+') ? iface.startsWith(pattern.slice(0, -1)) : pattern === iface;
