@@ -6,6 +6,7 @@
 // `npm run bench -- tour startup` runs only the named groups (trace, load, startup, tour).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import v8 from 'node:v8';
 import { mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { performance, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
@@ -89,6 +90,26 @@ async function allocatedPerCall(fn, calls = 500) {
   return total / calls;
 }
 
+// What a finished call leaves behind for V8's next young-generation collection, averaged over 20
+// calls each measured between minor collections (needs --expose-gc; npm run bench passes it). A
+// trace that leaves itself behind is promoted whole and makes V8 pretenure its objects.
+function youngLeftPerCall(fn, calls = 20) {
+  if (typeof global.gc !== 'function') return null;
+  const young = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_used_size;
+  let left = 0;
+  let allocated = 0;
+  for (let i = 0; i < calls; i++) {
+    global.gc({ type: 'minor' });
+    global.gc({ type: 'minor' });
+    const before = young();
+    fn(i);
+    allocated += young() - before;
+    global.gc({ type: 'minor' });
+    left += young() - before;
+  }
+  return { left: left / calls, allocated: allocated / calls };
+}
+
 const groups = process.argv.slice(2);
 const unknown = groups.filter((g) => !['trace', 'load', 'startup', 'tour'].includes(g));
 if (unknown.length > 0) throw new Error(`unknown bench group(s): ${unknown.join(', ')} (trace, load, startup, tour)`);
@@ -107,8 +128,8 @@ if (want('trace')) {
   const sample = core.simulate(core.BUILTIN_CLUSTER, request, { seed: 1 }).trace;
   const jsonMs = timePerOp(() => JSON.parse(JSON.stringify(sample)));
   row('simulate() on the built-in cluster', traceMs, 'ms/trace', 'JSON round-trip of the Trace', jsonMs, 0.2);
-  // The same after 3 s of tracing: V8's young generation and its pretenuring decisions have
-  // settled by then, and vary from run to run (docs/design.md, "Trace speed and V8's pretenuring").
+  // The same after 3 s of tracing: the JIT and V8's young generation have settled by then. The two
+  // rows once differed by 2 to 3 times (docs/design.md, "Trace speed and V8's pretenuring").
   const settledMs = timePerOp((i) => core.simulate(core.BUILTIN_CLUSTER, request, { seed: i }), 1400, 3000);
   row('simulate() on the built-in cluster, after 3 s of warm-up', settledMs, 'ms/trace', 'JSON round-trip of the Trace', jsonMs, null);
   gcSplits.push({ when: 'after 3 s', ...(await gcPerCall((i) => core.simulate(core.BUILTIN_CLUSTER, request, { seed: i }))) });
@@ -116,6 +137,8 @@ if (want('trace')) {
   row('simulate() pod IP (no DNS)', directMs, 'ms/trace', 'JSON round-trip of the Trace', jsonMs, 0.2);
   const allocated = await allocatedPerCall((i) => core.simulate(core.BUILTIN_CLUSTER, request, { seed: i }));
   row('allocated per built-in trace', allocated / 1024, 'KB', 'the Trace as JSON', JSON.stringify(sample).length / 1024, null);
+  const left = youngLeftPerCall((i) => core.simulate(core.BUILTIN_CLUSTER, request, { seed: i }));
+  if (left !== null) row('left in the young generation by a finished built-in trace', left.left / 1024, 'KB', 'what it allocated', left.allocated / 1024, null);
 }
 
 // 2. a large dump

@@ -10,6 +10,7 @@ import { cidrContains, cidrHost, hostPort, isIPv4, splitHostPort } from './net/i
 import { macFor } from './net/mac.js';
 import { deviceAddress, lookupRoute, nodeOfPodAddress, nodeRoutes, nodeSubnet } from './kernel/routing.js';
 import { newEntry } from './kernel/conntrack.js';
+import { LISTENING_SOCKET } from './kernel/socket-expectation.js';
 import type { ProxyServicePort } from './proxy/service-ports.js';
 import { memoByObject } from './memo.js';
 import { anyPodWithIP, nodeNamed, podNamed, serviceWithClusterIP } from './cluster/lookup.js';
@@ -351,7 +352,7 @@ function connect(dp: Datapath, client: Sender, ip: string, port: number, sport: 
     proto, src: client.ip, sport, dst: ip, dport: port, ttl: 64, srcMac: '', dstMac: '', flags: packetFlags(proto, 'request'), outer: null, mark: 0, payload,
   };
   dp.setDirection('request');
-  dp.expectation = (p) => listeningProblem(p, dp);
+  dp.expectation = LISTENING_SOCKET;
   const what = proto === 'UDP' ? `sends a UDP datagram` : `calls connect(): the kernel sends a SYN`;
   const request = client.send(packet, `${client.name}'s app ${what} from ${hostPort(packet.src, sport)} to ${hostPort(ip, port)}.`);
   if (request.kind !== 'delivered') return { request, reply: null };
@@ -361,15 +362,8 @@ function connect(dp: Datapath, client: Sender, ip: string, port: number, sport: 
     proto, src: seen.dst, sport: seen.dport, dst: seen.src, dport: seen.sport, ttl: 64, srcMac: '', dstMac: '', flags: packetFlags(proto, 'reply'), outer: null, mark: 0, payload: null,
   };
   dp.setDirection('reply');
-  dp.expectation = (p) => {
-    if (p.src === ip && p.sport === port) return null;
-    const replyHops = dp.hops.filter((h) => h.direction === 'reply');
-    const bridgedUnseen = !brNetfilter && !replyHops.some((h) => h.step === 'route' || h.step === 'un-dnat');
-    const why = bridgedUnseen
-      ? ` The reply was bridged pod to pod on cni0, and with br_netfilter off (bridge-nf-call-iptables=0) bridged frames never reach conntrack, so nothing un-DNATed it (the symptom captured in kubernetes/kubernetes#122174: a SYN-ACK from the pod IP, answered with a RST).`
-      : '';
-    return `${client.name}'s socket is connected to ${hostPort(ip, port)}, but this answer comes from ${hostPort(p.src, p.sport)}: no socket matches, so the kernel answers with a RST and the connection fails.${why}`;
-  };
+  dp.expectation = { kind: 'answer', client: client.name, ip, port, brNetfilter };
+
   const how = `${proto === 'UDP' ? 'with a UDP datagram' : 'with a SYN-ACK'} to ${hostPort(seen.src, seen.sport)}, the source it saw.`;
   const reply = request.pod !== null
     ? dp.sendFromPod(request.pod, answer, `${request.pod.name} answers ${how}`)
@@ -380,14 +374,6 @@ function connect(dp: Datapath, client: Sender, ip: string, port: number, sport: 
   const data: Packet = { ...answer, src: seen.dst, sport: seen.dport, dst: seen.src, dport: seen.sport, ttl: 64, srcMac: '', dstMac: '', flags: 'P.', outer: null, mark: 0, payload: null, length: responseBytes, df: true };
   const response = dp.sendFromPod(request.pod, data, `After the handshake and the client's small request, ${request.pod.name} sends its response: a full-size TCP segment of ${responseBytes} bytes (MSS ${responseBytes - 40} + 40 bytes of headers), with DF set (Linux TCP sockets do path MTU discovery: IP_PMTUDISC_WANT).`);
   return { request, reply: response };
-}
-
-function listeningProblem(p: Packet, dp: Datapath): string | null {
-  const pod = dp.podByIP(p.dst);
-  if (pod === null || pod.containerPorts.length === 0) return null;
-  if (pod.containerPorts.some((c) => c.port === p.dport && c.protocol === p.proto)) return null;
-  const ports = pod.containerPorts.map((c) => `${c.port}/${c.protocol}`).join(', ');
-  return `Nothing in ${pod.name} listens on ${p.dport}/${p.proto} (its containers declare ${ports}): the kernel answers with a RST, so the client sees "Connection refused".`;
 }
 
 function verdictOf(r: ConnectResult): { verdict: Verdict; outcome: Outcome; reason: string | null } {

@@ -14,6 +14,7 @@ import type { Component, Direction, Hop, HopStep, OuterHeader, PacketView, Rewri
 import { conntrackLine, invert, lookup, newEntry, type CtEntry, type CtProto, type Tuple } from './conntrack.js';
 import { traverse, type CtState, type PacketContext, type RecentLists, type StatisticChooser, type Traversal } from './netfilter.js';
 import { dnatText, noDnatText } from './nat-text.js';
+import { ANY_SOCKET, socketProblem, type SocketExpectation } from './socket-expectation.js';
 import { bridgeIP, deviceAddress, localAddressDevice, lookupRoute, nodeLocalAddresses, nodeRoutes, nodeSubnet, nodeWithVtep, podRoutes, type Route } from './routing.js';
 import { vxlanSourcePort, VXLAN_OVERHEAD } from '../cni/vxlan.js';
 import { deviceMtu } from '../cni/mtu.js';
@@ -180,7 +181,7 @@ export class Datapath {
         node: node.name, netns: pod.name, device: 'lo', component: 'app', step: 'send', packet,
         action: `${action} ${packet.dst} is the pod's own address: the local routing table ("local ${packet.dst} dev eth0 table local") sends it over lo, so it never leaves ${pod.name}.`,
       });
-      return this.deliverToPod(pod, node, packet, this.expectation, 'lo');
+      return this.deliverToPod(pod, node, packet, 'lo');
     }
     const route = lookupRoute(podRoutes(this.cluster, pod, node), packet.dst);
     if (route === null) return { kind: 'dropped', reason: `${pod.name} has no route to ${packet.dst}` };
@@ -203,8 +204,8 @@ export class Datapath {
     return this.bridgeIn({ node, inDev: pod.hostVeth, fromPod: pod }, packet);
   }
 
-  private deliverToPod(pod: PodModel, node: NodeModel, packet: Packet, expect: (p: Packet) => string | null, device = 'eth0'): DeliveryOutcome {
-    const problem = expect(packet);
+  private deliverToPod(pod: PodModel, node: NodeModel, packet: Packet, device = 'eth0'): DeliveryOutcome {
+    const problem = this.socketProblem(packet);
     if (problem !== null) {
       this.hop({ node: node.name, netns: pod.name, device, component: 'socket', step: 'deliver', packet, action: problem });
       return { kind: 'reset', reason: problem };
@@ -263,11 +264,15 @@ export class Datapath {
         ? `${arp}cni0's forwarding database points back out of ${pod.hostVeth}, the port the frame came in on. Only hairpin mode on that port (the bridge plugin's hairpinMode: true) lets it turn around.`
         : `${arp}cni0 looks up ${packet.dstMac} in its forwarding database (bridge fdb) and sends the frame out of port ${pod.hostVeth}, into ${pod.name}.`,
     });
-    return this.deliverToPod(pod, node, packet, this.expectation);
+    return this.deliverToPod(pod, node, packet);
   }
 
   /** What the receiving socket accepts; set by the caller for request and reply. */
-  expectation: (p: Packet) => string | null = () => null;
+  expectation: SocketExpectation = ANY_SOCKET;
+
+  private socketProblem(packet: Packet): string | null {
+    return socketProblem(this.expectation, packet, this.cluster, this.hops);
+  }
 
   // ---- netfilter ------------------------------------------------------------------------------
 
@@ -514,7 +519,7 @@ export class Datapath {
       node: node.name, netns: node.name, device: route.dev, component: 'veth', step: 'veth', packet,
       action: `The route "${route.text}" sends the packet out of ${route.dev}. The neighbour entry for ${pod.ip} on ${route.dev} gives ${pod.name}'s eth0 MAC ${pod.mac}; the source MAC is ${route.dev}'s own, ${CALICO_VETH_MAC}. The frame crosses the veth into ${pod.name}: routed, not bridged.`,
     });
-    return this.deliverToPod(pod, node, packet, this.expectation);
+    return this.deliverToPod(pod, node, packet);
   }
 
   private calicoIpip(node: NodeModel, packet: Packet, via: string): DeliveryOutcome {
@@ -786,7 +791,7 @@ export class Datapath {
     });
     // A reply on a DNATed connection for a local socket: the SRC manip happens at LOCAL_IN (nat INPUT hook).
     if (dir === 'reply' && entry.dstNat) this.unDnat(node, packet, entry, dev, 'INPUT');
-    const problem = this.expectation(packet);
+    const problem = this.socketProblem(packet);
     if (problem !== null) {
       this.hop({ node: node.name, netns: node.name, device: 'eth0', component: 'socket', step: 'deliver', packet, action: problem });
       return { kind: 'reset', reason: problem };
@@ -1104,7 +1109,7 @@ export class Datapath {
       node: node.name, netns: node.name, device: 'eth0', component: 'wire', step: 'wire', packet,
       action: `${packet.dst} is on-link ("${nodeSubnet(node)} dev eth0"): ${node.name} ARPs for it and sends the frame out of eth0 to ${host.mac}.`,
     });
-    const problem = this.expectation(packet);
+    const problem = this.socketProblem(packet);
     if (problem !== null) {
       this.hop({ node: null, netns: 'client', device: 'eth0', component: 'socket', step: 'deliver', packet, action: problem });
       return { kind: 'reset', reason: problem };
