@@ -42,7 +42,7 @@ export function sameTuple(a: Tuple, b: Tuple): boolean {
 }
 
 export function newEntry(proto: CtProto, orig: Tuple): CtEntry {
-  return { proto, orig, reply: invert(orig), dstNat: false, srcNat: false, seenReply: false, confirmed: false };
+  return { proto, orig, reply: invert(orig), dstNat: false, srcNat: false, seenReply: false, confirmed: false, lineCache: undefined };
 }
 
 export function lookup(table: readonly CtEntry[], proto: CtProto, t: Tuple): { entry: CtEntry; dir: CtDirection } | null {

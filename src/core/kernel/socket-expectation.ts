@@ -2,8 +2,8 @@
 // listening on its destination port; the answer must come from the address the client's socket is
 // connected to, or the kernel answers with a RST.
 //
-// Data, not a closure set on the datapath: a closure that can reach a trace's Datapath, stored in
-// a property, kept every finished trace alive through V8's young-generation collections on Node 20
+// Data, not a closure set on the datapath: a closure that could reach a trace's Datapath, assigned
+// to a property, kept every finished trace alive through V8's young-generation collections on Node 20
 // (the whole trace was promoted, and V8 then pretenured the trace's objects: the built-in trace went
 // from about 0.15 ms to 0.4 ms; docs/design.md, "Trace speed and V8's pretenuring").
 

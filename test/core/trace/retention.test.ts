@@ -47,6 +47,24 @@ const CASES: readonly [string, TraceRequest, Parameters<typeof withCni>[1]][] = 
   ['ClusterIP by name, Calico VXLAN', { from: 'pod-a', to: 'myapp.default.svc.cluster.local' }, 'calico-vxlan'],
 ];
 
+describe('the measurement', () => {
+  // Guards the test itself: if gc({ type: 'minor' }) did nothing (V8 ignores flags set after
+  // start-up in some builds), everything would look "left" here and the traces' checks would fail;
+  // if it collected everything, this would fail.
+  it('counts what a run keeps, and not what it drops', () => {
+    const kept: unknown[] = [];
+    const objects = (i: number): { k: number; i: number }[] => Array.from({ length: 1000 }, (_, k) => ({ k, i }));
+    const { left, allocated } = leftBehind((i) => {
+      kept.push(objects(i));
+      return objects(i + 1);
+    });
+    expect(kept).toHaveLength(13);
+    // Half of each run is kept; its kept array's growth is garbage too (about 35% measured).
+    expect(left).toBeGreaterThan(allocated * 0.2);
+    expect(left).toBeLessThan(allocated * 0.5);
+  });
+});
+
 describe('a finished trace', () => {
   it.each(CASES)('%s: leaves almost nothing in the young generation', (_, request, cni) => {
     const cluster = withCni(BUILTIN_CLUSTER, cni);
