@@ -144,18 +144,16 @@ export interface PlanOptions {
 export type PlanResult = { readonly ok: true; readonly plan: LabPlan } | { readonly ok: false; readonly reason: string };
 
 /**
- * Felix names policy chains and selector ipsets by hashes, which the core prints as placeholders:
- * cali-pi-_<knp.default.NAME> (too long for iptables: a chain name must be under 29 characters)
- * and cali40s:<hash-N>. The lab loads them under names of Felix's own shape instead: the prefix,
- * then the base64url SHA-224 of the placeholder, cut to Felix's lengths (cali-pi-_ + 19 = 28
- * characters; cali40s: + 22 = 30, under ipset's 31). The same placeholder always gets the same
- * name; what the kernel prints back is mapped to the placeholders before it is compared.
+ * Felix names selector ipsets by a hash of Calico's selector, which the core prints as a
+ * placeholder, cali40s:<hash-N>. The lab loads each under a name of Felix's own shape instead:
+ * cali40s: and the base64url SHA-224 of the placeholder, cut to 22 characters (30 in all, under
+ * ipset's 31). The same placeholder always gets the same name; what the kernel prints back is
+ * mapped to the placeholders before it is compared.
  */
-const PLACEHOLDER_RE = /cali-p[io]-_<[^>\s]+>|cali40s:<hash-\d+>/g;
+const PLACEHOLDER_RE = /cali40s:<hash-\d+>/g;
 
 export function labName(placeholder: string): string {
-  const h = createHash('sha224').update(placeholder).digest('base64url');
-  return placeholder.startsWith('cali40s:') ? `cali40s:${h.slice(0, 22)}` : `${placeholder.slice(0, 9)}${h.slice(0, 19)}`;
+  return `cali40s:${createHash('sha224').update(placeholder).digest('base64url').slice(0, 22)}`;
 }
 
 /** Rewrites every placeholder in `text` to its lab name, recording the pair in `names`. */

@@ -163,7 +163,7 @@ describe('command line', () => {
   it('rules --cni calico-ipip: Felix chains in iptables-save form, then the node\'s ip route as comments', () => {
     const r = runCli(['rules', '--cni', 'calico-ipip']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('-A cali-nat-outgoing -m comment --comment "cali:<hash>" -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully');
+    expect(r.stdout).toContain('-A cali-nat-outgoing -m comment --comment "cali:flqWnvo8yq4ULQLa" -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully');
     expect(r.stdout).toContain('# 10.244.2.0/26 via 192.168.1.12 dev tunl0 proto bird onlink');
     expect(r.stdout).toContain('# blackhole 10.244.1.0/26 proto bird');
     expect(r.stdout).toMatch(/^# Note: Felix starts every rule with a comment "cali:"/m);

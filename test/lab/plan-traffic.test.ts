@@ -10,6 +10,7 @@ import { renderIptablesSave } from '../../src/core/proxy/render-rules.js';
 import { TRAFFIC_SCENARIOS, TRAFFIC_FAILURE_SCENARIOS } from '../../src/core/traffic-scenarios.js';
 import { parseCommandLine } from '../../src/cli/options.js';
 import { batchArgv, fromLabNames, LAB_NAME_RE, labName, planLab } from '../../src/lab/plan.js';
+import { policyChainName } from '../../src/core/cni/calico/policy.js';
 import { expandLabScenarioNames, LAB_TRAFFIC_SCENARIO_NAMES, needsTrafficCluster } from '../../src/lab/scenario-names.js';
 import { externalClient, namedLabScenarios, sharedVariant } from '../../src/lab/scenarios.js';
 import { routeIif, simulateScenario } from '../../src/lab/verify.js';
@@ -85,26 +86,27 @@ describe('planLab with the outside client', () => {
   });
 });
 
-describe('networkpolicy-deny in the lab: Felix\'s placeholder names mapped to valid ones', () => {
+describe('networkpolicy-deny in the lab: Felix\'s policy chain name as it is, ipset placeholders mapped to valid names', () => {
   const cluster = withDefaultDenyIngress(withCni(SOURCE_TEXT_CLUSTER, 'calico-bgp'));
   const r = planLab(cluster, 'abc123');
   if (!r.ok) throw new Error(r.reason);
   const p = r.plan;
 
-  it('no placeholder reaches iptables or ipset; each maps to one name of Felix\'s shape, and back', () => {
+  it('the policy chain keeps its Felix name (28 characters, which iptables takes); no placeholder reaches iptables or ipset', () => {
     const node2 = p.nodes.find((n) => n.node.name === 'node-2')!;
     const core = renderIptablesSave(nodeTables(cluster, node2.node));
-    expect(core).toContain('cali-pi-_<knp.default.default-deny-ingress>');
+    const chain = policyChainName('in', cluster.networkPolicies![0]!);
+    expect(chain).toMatch(/^cali-pi-_[A-Za-z0-9_-]{19}$/);
+    expect(core).toContain(`:${chain} - [0:0]`);
+    expect(node2.saveText).toContain(`:${chain} - [0:0]`);
     for (const n of p.nodes) {
-      expect(n.saveText).not.toMatch(/cali-p[io]-_<|cali40s:</);
-      expect(n.baseRestoreText).not.toMatch(/cali-p[io]-_<|cali40s:</);
+      expect(n.saveText).not.toMatch(/<|cali40s:</);
+      expect(n.baseRestoreText).not.toMatch(/cali40s:</);
       expect(fromLabNames(n.saveText, p.names)).toBe(renderIptablesSave(nodeTables(cluster, n.node)));
     }
-    expect([...p.names.values()]).toContain('cali-pi-_<knp.default.default-deny-ingress>');
     for (const [name, placeholder] of p.names) {
       expect(name).toBe(labName(placeholder));
-      expect(name.length).toBeLessThanOrEqual(placeholder.startsWith('cali40s:') ? 31 : 28);
-      expect(name).toMatch(/^(cali-p[io]-_|cali40s:)[A-Za-z0-9_-]+$/);
+      expect(name).toMatch(/^cali40s:[A-Za-z0-9_-]{22}$/);
     }
     expect(labName('cali40s:<hash-1>')).toMatch(/^cali40s:[A-Za-z0-9_-]{22}$/);
   });

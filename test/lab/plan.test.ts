@@ -231,10 +231,10 @@ describe('planLab --cni calico-*', () => {
     expect(p.nodes[0]!.rawRestoreText).toMatch(/-A cali-PREROUTING -p udp .*--dport 4789 -j NOTRACK/);
     // Felix's raw cali-OUTPUT (static.go StaticRawOutputChain): clear the mark bits, host endpoints, NOTRACK, accept-mark.
     expect(p.nodes[0]!.rawRestoreText!.split('\n').filter((l) => l.startsWith('-A cali-OUTPUT'))).toEqual([
-      '-A cali-OUTPUT -m comment --comment "cali:<hash>" -j MARK --set-xmark 0x0/0xf0000',
-      '-A cali-OUTPUT -m comment --comment "cali:<hash>" -j cali-to-host-endpoint',
-      '-A cali-OUTPUT -p udp -m comment --comment "cali:<hash>" -m udp --dport 4789 -j NOTRACK',
-      '-A cali-OUTPUT -m comment --comment "cali:<hash>" -m mark --mark 0x10000/0x10000 -j ACCEPT',
+      '-A cali-OUTPUT -m comment --comment "cali:njdnLwYeGqBJyMxW" -j MARK --set-xmark 0x0/0xf0000',
+      '-A cali-OUTPUT -m comment --comment "cali:rz86uTUcEZAfFsh7" -j cali-to-host-endpoint',
+      '-A cali-OUTPUT -p udp -m comment --comment "cali:h6IBQLYf-NmXFeY_" -m udp --dport 4789 -j NOTRACK',
+      '-A cali-OUTPUT -m comment --comment "cali:DoQ7AqyOyqExxSea" -m mark --mark 0x10000/0x10000 -j ACCEPT',
     ]);
     const raw = p.steps.find((s) => s.kind === 'iptables-restore' && s.ns === 'kpt-abc123-node-1' && s.noflush);
     expect(raw && 'text' in raw ? raw.text : '').toBe(p.nodes[0]!.rawRestoreText);

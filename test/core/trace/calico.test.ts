@@ -91,13 +91,13 @@ describe('Calico plumbing (reference 7.1)', () => {
 
   it('programs cali-nat-outgoing with its ipset match and the FORWARD dispatch (felix rules/nat.go, static.go)', () => {
     const nat = saveTable(nodeTables(c, node1).nat, null);
-    expect(nat).toContain('-A cali-nat-outgoing -m comment --comment "cali:<hash>" -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully');
-    expect(nat).toContain('-A POSTROUTING -m comment --comment "cali:<hash>" -j cali-POSTROUTING');
+    expect(nat).toContain('-A cali-nat-outgoing -m comment --comment "cali:flqWnvo8yq4ULQLa" -m set --match-set cali40masq-ipam-pools src -m set ! --match-set cali40all-ipam-pools dst -j MASQUERADE --random-fully');
+    expect(nat).toContain('-A POSTROUTING -m comment --comment "cali:O3lYWMrLQYEMJtB5" -j cali-POSTROUTING');
     const filter = saveTable(nodeTables(c, node1).filter, null).split('\n');
     const fwd = filter.filter((l) => l.startsWith('-A FORWARD '));
-    expect(fwd[0]).toBe('-A FORWARD -m comment --comment "cali:<hash>" -j cali-FORWARD');
+    expect(fwd[0]).toBe('-A FORWARD -m comment --comment "cali:wUHhoiAYhphO9Mso" -j cali-FORWARD');
     expect(fwd.at(-2)).toContain('"Policy explicitly accepted packet." -m mark --mark 0x10000/0x10000 -j ACCEPT');
-    expect(filter).toContain('-A cali-from-wl-dispatch -i cali5e1c4d6c68c -m comment --comment "cali:<hash>" -g cali-fw-cali5e1c4d6c68c');
+    expect(filter).toContain('-A cali-from-wl-dispatch -i cali5e1c4d6c68c -m comment --comment "cali:K5ZgoF-h9bX7N3ta" -g cali-fw-cali5e1c4d6c68c');
   });
 
   it('says what it assumed for the built-in cluster', () => {

@@ -106,7 +106,7 @@ describe('networkpolicy-deny (Calico: felix rules/static.go, endpoints.go, dispa
     expect([last.node, last.step, last.hook, last.direction]).toEqual(['node-2', 'filter-forward', 'FORWARD', 'request']);
     const chains = last.rules.map((r) => r.split(':')[0]);
     expect(chains).toEqual(expect.arrayContaining(['filter FORWARD', 'filter cali-FORWARD', 'filter cali-to-wl-dispatch', 'filter cali-tw-cali2f5353dd8c5']));
-    expect(last.rules.at(-1)).toBe('filter cali-tw-cali2f5353dd8c5: -A cali-tw-cali2f5353dd8c5 -m comment --comment cali:<hash> -m comment --comment "Drop if no policies passed packet" -m mark --mark 0x0/0x20000 -j DROP');
+    expect(last.rules.at(-1)).toBe('filter cali-tw-cali2f5353dd8c5: -A cali-tw-cali2f5353dd8c5 -m comment --comment cali:YBC2l7MorRltY2UP -m comment --comment "Drop if no policies passed packet" -m mark --mark 0x0/0x20000 -j DROP');
     expect(t.hops.some((h) => h.step === 'encap' && h.device === 'tunl0')).toBe(true);
     expect(t.hops.some((h) => h.direction === 'reply')).toBe(false);
   });

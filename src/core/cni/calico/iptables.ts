@@ -9,15 +9,14 @@
 //                 profiles kns.<ns> and ksa.<ns>.<sa>, and a final DROP
 //   dispatch.go   cali-from-wl-dispatch / cali-to-wl-dispatch: -i/-o <iface> -g cali-fw/tw-<iface>
 // Felix's default marks (IptablesMarkMask 0xffff0000): accept 0x10000, pass 0x20000, scratch
-// 0x40000 and 0x80000. Felix starts every rule with a comment "cali:" + a 16-character hash of the
-// chain and the rules before it; those hashes are not computed here and print as "cali:<hash>".
+// 0x40000 and 0x80000. Rules are written as Felix renders them (felix-rule.ts), which gives each its
+// "cali:" hash; the chains' contents and hashes agree with a Calico v3.28 node in VXLAN mode.
 
 import type { ClusterModel, NodeModel, PodModel } from '../../cluster/model.js';
 import type { IptRule } from '../../proxy/rule.js';
 import { CALICO_MARK_BITS, CALICO_VXLAN_DEV, CALICO_VXLAN_PORT, caliVethName, fromWorkloadChain, IPIP_DEV, profileChain, toWorkloadChain } from './names.js';
+import { felixRule, felixRuleHashes, felixSaveArgs, type FelixRule } from './felix-rule.js';
 import { policiesFor, policyChainName, policyChains } from './policy.js';
-
-export const HASH_COMMENT = 'cali:<hash>';
 
 const MARK_ACCEPT = '0x10000';
 
@@ -44,80 +43,79 @@ export interface CalicoTables {
 
 export function calicoIptables(cluster: ClusterModel, node: NodeModel): CalicoTables {
   const cni = cluster.network.cni;
-  const inserted: IptRule[] = [];
-  const appended: IptRule[] = [];
-  const rules: IptRule[] = [];
+  const pending: Pending[] = [];
   const filterChains = new Set<string>();
   const natChains = new Set<string>();
-  const c = (...extra: string[]): string[] => ['-m', 'comment', '--comment', HASH_COMMENT, ...extra.flatMap((x) => ['-m', 'comment', '--comment', x])];
-  const add = (to: IptRule[], table: 'filter' | 'nat', chain: string, args: string[]): void => {
-    to.push({ table, chain, args, owner: 'calico' });
-    if (!['INPUT', 'FORWARD', 'OUTPUT', 'PREROUTING', 'POSTROUTING'].includes(chain)) (table === 'filter' ? filterChains : natChains).add(chain);
+  const add = (to: Pending['to'], table: 'filter' | 'nat', chain: string, rule: FelixRule): void => {
+    pending.push({ to, table, chain, rule });
+    if (!BUILTINS.has(chain)) (table === 'filter' ? filterChains : natChains).add(chain);
   };
-  const f = (chain: string, ...args: string[]): void => add(rules, 'filter', chain, args);
-  const n = (chain: string, ...args: string[]): void => add(rules, 'nat', chain, args);
+  const f = (chain: string, rule: FelixRule): void => add('rules', 'filter', chain, rule);
+  const n = (chain: string, rule: FelixRule): void => add('rules', 'nat', chain, rule);
   const declare = (table: 'filter' | 'nat', ...chains: string[]): void => {
     for (const ch of chains) (table === 'filter' ? filterChains : natChains).add(ch);
   };
-  const masq = cluster.proxy.randomFully ? ['-j', 'MASQUERADE', '--random-fully'] : ['-j', 'MASQUERADE'];
+  const masq = cluster.proxy.randomFully ? '--jump MASQUERADE --random-fully' : '--jump MASQUERADE';
+  const accepted = `-m mark --mark ${MARK_ACCEPT}/${MARK_ACCEPT}`;
 
   // ---- filter: built-in chains
-  add(inserted, 'filter', 'INPUT', [...c(), '-j', 'cali-INPUT']);
-  add(inserted, 'filter', 'FORWARD', [...c(), '-j', 'cali-FORWARD']);
-  add(inserted, 'filter', 'OUTPUT', [...c(), '-j', 'cali-OUTPUT']);
-  add(appended, 'filter', 'FORWARD', [...c('Policy explicitly accepted packet.'), '-m', 'mark', '--mark', `${MARK_ACCEPT}/${MARK_ACCEPT}`, '-j', 'ACCEPT']);
-  add(appended, 'filter', 'FORWARD', [...c(), '-j', 'MARK', '--set-xmark', `${MARK_ACCEPT}/${MARK_ACCEPT}`]);
+  add('inserted', 'filter', 'INPUT', felixRule([], '--jump cali-INPUT'));
+  add('inserted', 'filter', 'FORWARD', felixRule([], '--jump cali-FORWARD'));
+  add('inserted', 'filter', 'OUTPUT', felixRule([], '--jump cali-OUTPUT'));
+  add('appended', 'filter', 'FORWARD', felixRule([accepted], '--jump ACCEPT', 'Policy explicitly accepted packet.'));
+  add('appended', 'filter', 'FORWARD', felixRule([], `--jump MARK --set-mark ${MARK_ACCEPT}/${MARK_ACCEPT}`));
 
   // ---- filter: cali-FORWARD and its dispatch chains
   declare('filter', 'cali-from-hep-forward', 'cali-to-hep-forward', 'cali-cidr-block');
-  f('cali-FORWARD', ...c(), '-j', 'MARK', '--set-xmark', '0x0/0xe0000');
-  f('cali-FORWARD', ...c(), '-m', 'mark', '--mark', `0x0/${MARK_ACCEPT}`, '-j', 'cali-from-hep-forward');
-  f('cali-FORWARD', '-i', 'cali+', ...c(), '-j', 'cali-from-wl-dispatch');
-  f('cali-FORWARD', '-o', 'cali+', ...c(), '-j', 'cali-to-wl-dispatch');
-  f('cali-FORWARD', ...c(), '-j', 'cali-to-hep-forward');
-  f('cali-FORWARD', ...c(), '-j', 'cali-cidr-block');
+  f('cali-FORWARD', felixRule([], '--jump MARK --set-mark 0/0xe0000'));
+  f('cali-FORWARD', felixRule([`-m mark --mark 0/${MARK_ACCEPT}`], '--jump cali-from-hep-forward'));
+  f('cali-FORWARD', felixRule(['--in-interface cali+'], '--jump cali-from-wl-dispatch'));
+  f('cali-FORWARD', felixRule(['--out-interface cali+'], '--jump cali-to-wl-dispatch'));
+  f('cali-FORWARD', felixRule([], '--jump cali-to-hep-forward'));
+  f('cali-FORWARD', felixRule([], '--jump cali-cidr-block'));
 
   // ---- filter: cali-INPUT / cali-OUTPUT (what lets the tunnel's outer packets through)
   declare('filter', 'cali-wl-to-host', 'cali-from-host-endpoint', 'cali-to-host-endpoint');
+  const vxlanPort = `-m multiport --destination-ports ${CALICO_VXLAN_PORT}`;
   if (cni === 'calico-ipip') {
-    f('cali-INPUT', '-p', '4', ...c('Allow IPIP packets from Calico hosts'), '-m', 'set', '--match-set', 'cali40all-hosts-net', 'src', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'ACCEPT');
-    f('cali-INPUT', '-p', '4', ...c('Drop IPIP packets from non-Calico hosts'), '-j', 'DROP');
+    f('cali-INPUT', felixRule(['-p 4', '-m set --match-set cali40all-hosts-net src', '-m addrtype --dst-type LOCAL'], '--jump ACCEPT', 'Allow IPIP packets from Calico hosts'));
+    f('cali-INPUT', felixRule(['-p 4'], '--jump DROP', 'Drop IPIP packets from non-Calico hosts'));
   }
   if (cni === 'calico-vxlan') {
-    f('cali-INPUT', '-p', 'udp', ...c('Allow IPv4 VXLAN packets from allowed hosts'), '-m', 'multiport', '--dports', String(CALICO_VXLAN_PORT), '-m', 'set', '--match-set', 'cali40all-vxlan-net', 'src', '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'ACCEPT');
-    f('cali-INPUT', '-p', 'udp', ...c('Drop IPv4 VXLAN packets from non-allowed hosts'), '-m', 'multiport', '--dports', String(CALICO_VXLAN_PORT), '-m', 'addrtype', '--dst-type', 'LOCAL', '-j', 'DROP');
+    f('cali-INPUT', felixRule(['-p 17', vxlanPort, '-m set --match-set cali40all-vxlan-net src', '-m addrtype --dst-type LOCAL'], '--jump ACCEPT', 'Allow IPv4 VXLAN packets from allowed hosts'));
+    f('cali-INPUT', felixRule(['-p 17', vxlanPort, '-m addrtype --dst-type LOCAL'], '--jump DROP', 'Drop IPv4 VXLAN packets from non-allowed hosts'));
   }
-  f('cali-INPUT', '-i', 'cali+', ...c(), '-g', 'cali-wl-to-host');
-  f('cali-INPUT', ...c(), '-m', 'mark', '--mark', `${MARK_ACCEPT}/${MARK_ACCEPT}`, '-j', 'ACCEPT');
-  f('cali-INPUT', ...c(), '-j', 'MARK', '--set-xmark', '0x0/0xf0000');
-  f('cali-INPUT', ...c(), '-j', 'cali-from-host-endpoint');
-  f('cali-INPUT', ...c('Host endpoint policy accepted packet.'), '-m', 'mark', '--mark', `${MARK_ACCEPT}/${MARK_ACCEPT}`, '-j', 'ACCEPT');
-  f('cali-wl-to-host', ...c(), '-j', 'cali-from-wl-dispatch');
-  f('cali-wl-to-host', ...c('Configured DefaultEndpointToHostAction'), '-j', 'ACCEPT');
-  f('cali-OUTPUT', ...c(), '-m', 'mark', '--mark', `${MARK_ACCEPT}/${MARK_ACCEPT}`, '-j', 'ACCEPT');
-  f('cali-OUTPUT', '-o', 'cali+', ...c(), '-j', 'RETURN');
+  f('cali-INPUT', felixRule(['--in-interface cali+'], '--goto cali-wl-to-host'));
+  f('cali-INPUT', felixRule([accepted], '--jump ACCEPT'));
+  f('cali-INPUT', felixRule([], '--jump MARK --set-mark 0/0xf0000'));
+  f('cali-INPUT', felixRule([], '--jump cali-from-host-endpoint'));
+  f('cali-INPUT', felixRule([accepted], '--jump ACCEPT', 'Host endpoint policy accepted packet.'));
+  f('cali-wl-to-host', felixRule([], '--jump cali-from-wl-dispatch'));
+  f('cali-wl-to-host', felixRule([], '--jump ACCEPT', 'Configured DefaultEndpointToHostAction'));
+  f('cali-OUTPUT', felixRule([accepted], '--jump ACCEPT'));
+  f('cali-OUTPUT', felixRule(['--out-interface cali+'], '--jump RETURN'));
   if (cni === 'calico-ipip') {
-    f('cali-OUTPUT', '-p', '4', ...c('Allow IPIP packets to other Calico hosts'), '-m', 'set', '--match-set', 'cali40all-hosts-net', 'dst', '-m', 'addrtype', '--src-type', 'LOCAL', '-j', 'ACCEPT');
+    f('cali-OUTPUT', felixRule(['-p 4', '-m set --match-set cali40all-hosts-net dst', '-m addrtype --src-type LOCAL'], '--jump ACCEPT', 'Allow IPIP packets to other Calico hosts'));
   }
   if (cni === 'calico-vxlan') {
-    f('cali-OUTPUT', '-p', 'udp', ...c('Allow IPv4 VXLAN packets to other allowed hosts'), '-m', 'multiport', '--dports', String(CALICO_VXLAN_PORT), '-m', 'addrtype', '--src-type', 'LOCAL', '-m', 'set', '--match-set', 'cali40all-vxlan-net', 'dst', '-j', 'ACCEPT');
+    f('cali-OUTPUT', felixRule(['-p 17', vxlanPort, '-m addrtype --src-type LOCAL', '-m set --match-set cali40all-vxlan-net dst'], '--jump ACCEPT', 'Allow IPv4 VXLAN packets to other allowed hosts'));
   }
-  f('cali-OUTPUT', ...c(), '-j', 'MARK', '--set-xmark', '0x0/0xf0000');
-  f('cali-OUTPUT', ...c(), '-m', 'conntrack', '!', '--ctstate', 'DNAT', '-j', 'cali-to-host-endpoint');
-  f('cali-OUTPUT', ...c('Host endpoint policy accepted packet.'), '-m', 'mark', '--mark', `${MARK_ACCEPT}/${MARK_ACCEPT}`, '-j', 'ACCEPT');
+  f('cali-OUTPUT', felixRule([], '--jump MARK --set-mark 0/0xf0000'));
+  f('cali-OUTPUT', felixRule(['-m conntrack ! --ctstate DNAT'], '--jump cali-to-host-endpoint'));
+  f('cali-OUTPUT', felixRule([accepted], '--jump ACCEPT', 'Host endpoint policy accepted packet.'));
 
   // ---- filter: one pair of endpoint chains per local pod, and the dispatch chains to them
   const pods = workloadPods(cluster, node);
   for (const pod of pods) {
     const iface = caliVethName(pod.namespace, pod.name);
-    f('cali-from-wl-dispatch', '-i', iface, ...c(), '-g', fromWorkloadChain(iface));
+    f('cali-from-wl-dispatch', felixRule([`--in-interface ${iface}`], `--goto ${fromWorkloadChain(iface)}`));
   }
-  f('cali-from-wl-dispatch', ...c('Unknown interface'), '-j', 'DROP');
+  f('cali-from-wl-dispatch', felixRule([], '--jump DROP', 'Unknown interface'));
   for (const pod of pods) {
     const iface = caliVethName(pod.namespace, pod.name);
-    f('cali-to-wl-dispatch', '-o', iface, ...c(), '-g', toWorkloadChain(iface));
+    f('cali-to-wl-dispatch', felixRule([`--out-interface ${iface}`], `--goto ${toWorkloadChain(iface)}`));
   }
-  f('cali-to-wl-dispatch', ...c('Unknown interface'), '-j', 'DROP');
+  f('cali-to-wl-dispatch', felixRule([], '--jump DROP', 'Unknown interface'));
   const profiles = new Set<string>();
   for (const pod of pods) {
     const iface = caliVethName(pod.namespace, pod.name);
@@ -125,61 +123,89 @@ export function calicoIptables(cluster: ClusterModel, node: NodeModel): CalicoTa
     own.forEach((p) => profiles.add(p));
     for (const dir of ['in', 'out'] as const) {
       const chain = dir === 'in' ? toWorkloadChain(iface) : fromWorkloadChain(iface);
-      f(chain, ...c(), '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT');
-      f(chain, ...c(), '-m', 'conntrack', '--ctstate', 'INVALID', '-j', 'DROP');
-      f(chain, ...c(), '-j', 'MARK', '--set-xmark', '0x0/0x30000');
+      f(chain, felixRule(['-m conntrack --ctstate RELATED,ESTABLISHED'], '--jump ACCEPT'));
+      f(chain, felixRule(['-m conntrack --ctstate INVALID'], '--jump DROP'));
+      f(chain, felixRule([], '--jump MARK --set-mark 0/0x30000'));
       if (dir === 'out') {
-        f(chain, '-p', 'udp', ...c('Drop VXLAN encapped packets originating in workloads'), '-m', 'multiport', '--dports', String(CALICO_VXLAN_PORT), '-j', 'DROP');
-        f(chain, '-p', '4', ...c('Drop IPinIP encapped packets originating in workloads'), '-j', 'DROP');
+        f(chain, felixRule(['-p 17', vxlanPort], '--jump DROP', 'Drop VXLAN encapped packets originating in workloads'));
+        f(chain, felixRule(['-p 4'], '--jump DROP', 'Drop IPinIP encapped packets originating in workloads'));
       }
+      // Tier default: the MARK above cleared the pass bit too, so there is no separate start-of-tier rule.
       const policies = dir === 'in' ? policiesFor(cluster, pod) : [];
       if (policies.length > 0) {
-        f(chain, ...c('Start of tier default'), '-j', 'MARK', '--set-xmark', '0x0/0x20000');
         for (const pol of policies) {
-          f(chain, ...c(), '-m', 'mark', '--mark', '0x0/0x20000', '-j', policyChainName('in', pol));
-          f(chain, ...c('Return if policy accepted'), '-m', 'mark', '--mark', `${MARK_ACCEPT}/${MARK_ACCEPT}`, '-j', 'RETURN');
+          f(chain, felixRule(['-m mark --mark 0/0x20000'], `--jump ${policyChainName('in', pol)}`));
+          f(chain, felixRule([accepted], '--jump RETURN', 'Return if policy accepted'));
         }
-        f(chain, ...c('Drop if no policies passed packet'), '-m', 'mark', '--mark', '0x0/0x20000', '-j', 'DROP');
+        f(chain, felixRule(['-m mark --mark 0/0x20000'], '--jump DROP', 'Drop if no policies passed packet'));
       }
       for (const p of own) {
-        f(chain, ...c(), '-j', profileChain(dir, p));
-        f(chain, ...c('Return if profile accepted'), '-m', 'mark', '--mark', `${MARK_ACCEPT}/${MARK_ACCEPT}`, '-j', 'RETURN');
+        f(chain, felixRule([], `--jump ${profileChain(dir, p)}`));
+        f(chain, felixRule([accepted], '--jump RETURN', 'Return if profile accepted'));
       }
-      f(chain, ...c('Drop if no profiles matched'), '-j', 'DROP');
+      f(chain, felixRule([], '--jump DROP', 'Drop if no profiles matched'));
     }
   }
-  // Profiles: a namespace's profile allows everything both ways; a service account's has no rules.
+  // Profiles (policy.go ProfileToIptablesChains): a namespace's profile allows everything both ways,
+  // one rule that sets the accept mark (its trailing RETURN is stripped); a service account's has no
+  // rules, so Felix writes one rule that only carries the chain's comment.
   for (const p of [...profiles].sort()) {
     for (const dir of ['in', 'out'] as const) {
-      const chain = profileChain(dir, p);
-      declare('filter', chain);
-      if (p.startsWith('kns.')) {
-        f(chain, ...c(), '-j', 'MARK', '--set-xmark', `${MARK_ACCEPT}/${MARK_ACCEPT}`);
-        f(chain, ...c(), '-m', 'mark', '--mark', `${MARK_ACCEPT}/${MARK_ACCEPT}`, '-j', 'RETURN');
-      }
+      const comment = `Profile ${p} ${dir === 'in' ? 'ingress' : 'egress'}`;
+      f(profileChain(dir, p), p.startsWith('kns.') ? felixRule([], `--jump MARK --set-mark ${MARK_ACCEPT}/${MARK_ACCEPT}`, comment) : felixRule([], '', comment));
     }
   }
-  for (const r of policyChains(cluster, pods, c)) {
-    if (r.args.length === 0) declare('filter', r.chain);
-    else add(rules, 'filter', r.chain, [...r.args]);
-  }
+  for (const { chain, rule } of policyChains(cluster, pods)) f(chain, rule);
 
   // ---- nat
-  add(inserted, 'nat', 'PREROUTING', [...c(), '-j', 'cali-PREROUTING']);
-  add(inserted, 'nat', 'OUTPUT', [...c(), '-j', 'cali-OUTPUT']);
-  add(inserted, 'nat', 'POSTROUTING', [...c(), '-j', 'cali-POSTROUTING']);
+  add('inserted', 'nat', 'PREROUTING', felixRule([], '--jump cali-PREROUTING'));
+  add('inserted', 'nat', 'OUTPUT', felixRule([], '--jump cali-OUTPUT'));
+  add('inserted', 'nat', 'POSTROUTING', felixRule([], '--jump cali-POSTROUTING'));
   declare('nat', 'cali-fip-dnat', 'cali-fip-snat');
-  n('cali-PREROUTING', ...c(), '-j', 'cali-fip-dnat');
-  n('cali-OUTPUT', ...c(), '-j', 'cali-fip-dnat');
-  n('cali-POSTROUTING', ...c(), '-j', 'cali-fip-snat');
-  n('cali-POSTROUTING', ...c(), '-j', 'cali-nat-outgoing');
+  n('cali-PREROUTING', felixRule([], '--jump cali-fip-dnat'));
+  n('cali-OUTPUT', felixRule([], '--jump cali-fip-dnat'));
+  n('cali-POSTROUTING', felixRule([], '--jump cali-fip-snat'));
+  n('cali-POSTROUTING', felixRule([], '--jump cali-nat-outgoing'));
   const tunnel = cni === 'calico-ipip' ? IPIP_DEV : cni === 'calico-vxlan' ? CALICO_VXLAN_DEV : null;
   if (tunnel !== null) {
-    n('cali-POSTROUTING', '-o', tunnel, ...c(), '-m', 'addrtype', '!', '--src-type', 'LOCAL', '--limit-iface-out', '-m', 'addrtype', '--src-type', 'LOCAL', ...masq);
+    n('cali-POSTROUTING', felixRule([`--out-interface ${tunnel}`, '-m addrtype ! --src-type LOCAL --limit-iface-out', '-m addrtype --src-type LOCAL'], masq));
   }
-  n('cali-nat-outgoing', ...c(), '-m', 'set', '--match-set', 'cali40masq-ipam-pools', 'src', '-m', 'set', '!', '--match-set', 'cali40all-ipam-pools', 'dst', ...masq);
+  n('cali-nat-outgoing', felixRule(['-m set --match-set cali40masq-ipam-pools src', '-m set ! --match-set cali40all-ipam-pools dst'], masq));
 
-  return { inserted, appended, rules, chains: { filter: [...filterChains], nat: [...natChains] } };
+  const rules = withHashes(pending);
+  const listOf = (to: Pending['to']): IptRule[] => rules.filter((_, i) => pending[i]!.to === to);
+  return { inserted: listOf('inserted'), appended: listOf('appended'), rules: listOf('rules'), chains: { filter: [...filterChains], nat: [...natChains] } };
+}
+
+const BUILTINS = new Set(['INPUT', 'FORWARD', 'OUTPUT', 'PREROUTING', 'POSTROUTING']);
+
+/** A rule waiting for its hash: where it goes (inserted into a built-in chain, appended to one, or in Felix's own chains). */
+interface Pending {
+  readonly to: 'inserted' | 'appended' | 'rules';
+  readonly table: 'filter' | 'nat';
+  readonly chain: string;
+  readonly rule: FelixRule;
+}
+
+/**
+ * Each rule as the model holds it, with its "cali:" hash: every chain's rules are hashed together,
+ * in order, the appended ones under "<chain>*appends*" (felix/iptables/table.go).
+ */
+function withHashes(pending: readonly Pending[]): IptRule[] {
+  const groups = new Map<string, number[]>();
+  pending.forEach((p, i) => {
+    const key = `${p.to === 'appended' ? 'appended' : 'own'}|${p.table}|${p.chain}`;
+    let list = groups.get(key);
+    if (list === undefined) groups.set(key, (list = []));
+    list.push(i);
+  });
+  const hashes: string[] = [];
+  for (const indexes of groups.values()) {
+    const first = pending[indexes[0]!]!;
+    const name = first.to === 'appended' ? `${first.chain}*appends*` : first.chain;
+    felixRuleHashes(name, indexes.map((i) => pending[i]!.rule)).forEach((h, k) => (hashes[indexes[k]!] = h));
+  }
+  return pending.map((p, i) => ({ table: p.table, chain: p.chain, args: felixSaveArgs(p.rule, hashes[i]!), owner: 'calico' }));
 }
 
 /**
@@ -195,10 +221,27 @@ export function calicoIptables(cluster: ClusterModel, node: NodeModel): CalicoTa
  */
 export function calicoRawRestore(cluster: ClusterModel): string | null {
   if (cluster.network.cni !== 'calico-vxlan') return null;
-  const c = `-m comment --comment "${HASH_COMMENT}"`;
-  const clear = `${c} -j MARK --set-xmark 0x0/0x${CALICO_MARK_BITS.toString(16)}`;
-  const notrack = `-p udp ${c} -m udp --dport ${CALICO_VXLAN_PORT} -j NOTRACK`;
-  const acceptMarked = `${c} -m mark --mark 0x10000/0x10000 -j ACCEPT`;
+  const clear = felixRule([], `--jump MARK --set-mark 0/0x${CALICO_MARK_BITS.toString(16)}`);
+  const notrack = felixRule(['-p udp', `--dport ${CALICO_VXLAN_PORT}`], '--jump NOTRACK');
+  const acceptMarked = felixRule([`-m mark --mark ${MARK_ACCEPT}/${MARK_ACCEPT}`], '--jump ACCEPT');
+  const chains: [string, FelixRule[]][] = [
+    ['PREROUTING', [felixRule([], '--jump cali-PREROUTING')]],
+    ['OUTPUT', [felixRule([], '--jump cali-OUTPUT')]],
+    ['cali-OUTPUT', [clear, felixRule([], '--jump cali-to-host-endpoint'), notrack, acceptMarked]],
+    ['cali-PREROUTING', [
+      clear,
+      notrack,
+      felixRule(['--in-interface cali+'], '--jump MARK --set-mark 0x40000/0x40000'),
+      felixRule(['-m mark --mark 0x40000/0x40000'], '--jump cali-rpf-skip'),
+      felixRule(['-m mark --mark 0x40000/0x40000', '-m rpfilter --invert --validmark'], '--jump DROP'),
+      felixRule(['-m mark --mark 0/0x40000'], '--jump cali-from-host-endpoint'),
+      acceptMarked,
+    ]],
+  ];
+  const lines = chains.flatMap(([chain, rules]) => {
+    const hashes = felixRuleHashes(chain, rules);
+    return rules.map((r, i) => ['-A', chain, ...felixSaveArgs(r, hashes[i]!).map((a, k, all) => (all[k - 1] === '--comment' ? `"${a}"` : a))].join(' '));
+  });
   return [
     '*raw',
     ':PREROUTING ACCEPT [0:0]',
@@ -208,19 +251,7 @@ export function calicoRawRestore(cluster: ClusterModel): string | null {
     ':cali-from-host-endpoint - [0:0]',
     ':cali-rpf-skip - [0:0]',
     ':cali-to-host-endpoint - [0:0]',
-    `-A PREROUTING ${c} -j cali-PREROUTING`,
-    `-A OUTPUT ${c} -j cali-OUTPUT`,
-    `-A cali-OUTPUT ${clear}`,
-    `-A cali-OUTPUT ${c} -j cali-to-host-endpoint`,
-    `-A cali-OUTPUT ${notrack}`,
-    `-A cali-OUTPUT ${acceptMarked}`,
-    `-A cali-PREROUTING ${clear}`,
-    `-A cali-PREROUTING ${notrack}`,
-    `-A cali-PREROUTING -i cali+ ${c} -j MARK --set-xmark 0x40000/0x40000`,
-    `-A cali-PREROUTING ${c} -m mark --mark 0x40000/0x40000 -j cali-rpf-skip`,
-    `-A cali-PREROUTING ${c} -m mark --mark 0x40000/0x40000 -m rpfilter --validmark --invert -j DROP`,
-    `-A cali-PREROUTING ${c} -m mark --mark 0x0/0x40000 -j cali-from-host-endpoint`,
-    `-A cali-PREROUTING ${acceptMarked}`,
+    ...lines,
     'COMMIT',
     '',
   ].join('\n');

@@ -7,7 +7,7 @@ import { isCalico } from './names.js';
 export function calicoRulesNotes(cluster: ClusterModel): string[] {
   if (!isCalico(cluster.network.cni)) return [];
   const notes = [
-    'Felix starts every rule with a comment "cali:" + a 16-character hash of the chain and its rules; the hashes are not computed here and print as "cali:<hash>".',
+    'Felix starts every rule with a comment "cali:" + a 16-character hash of the chain and the rules before it (felix/iptables/rules.go); the hashes here are computed the same way, and for the static, endpoint, dispatch and profile chains they are the ones a Calico v3.28 node shows (checked against one in VXLAN mode).',
     'Only the filter and nat tables are shown: Felix also programs raw (cali-PREROUTING: anti-spoofing rp_filter checks on cali+ interfaces) and mangle chains.',
     'Felix writes "-p 4" for IP-in-IP; iptables-save prints the /etc/protocols name for protocol 4 (ipencap, or ipv4 on newer netbase).',
     'Dispatch chains are flat here; with many pods Felix splits cali-from-wl-dispatch and cali-to-wl-dispatch into a tree by interface-name prefix.',
@@ -17,7 +17,7 @@ export function calicoRulesNotes(cluster: ClusterModel): string[] {
     notes.push('In table raw Felix (v3.29 and later) adds "-p udp --dport 4789 -j NOTRACK" to cali-PREROUTING and cali-OUTPUT, so the outer VXLAN packets have no conntrack entry; earlier versions track them, like Flannel.');
   }
   if ((cluster.networkPolicies ?? []).length > 0) {
-    notes.push('Policy chains and selector ipsets are named by hashes in Felix; they print as cali-pi-_<knp.default.NAME> and cali40s:<hash-N>.');
+    notes.push('Felix names a selector ipset by a hash of Calico\'s selector, which is not built here: it prints as cali40s:<hash-N>, and the "cali:" hashes of rules that name it are computed over that placeholder.');
   }
   return notes;
 }

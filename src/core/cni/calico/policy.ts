@@ -4,13 +4,18 @@
 // into a chain cali-pi-<policy> (ingress) that sets the accept mark 0x10000 for allowed packets, and
 // jumps to it from the cali-tw-<iface> chain of every local pod it selects. A pod selected by an
 // ingress policy that allows nothing for a packet hits "Drop if no policies passed packet".
-// Policy chain and ipset names are hashes in Felix (GetLengthLimitedID over the policy's ID; ipsets
-// "cali40s:" + a hash of the selector); they print here as placeholders, <knp.default.NAME> and
-// <hash-N>, never as made-up hashes.
+// A policy chain's name is Felix's (GetLengthLimitedID over "<namespace>/knp.default.<name>", as a
+// Calico v3.28 node names it); ipset names are a hash of Calico's selector in Felix ("cali40s:" +
+// ...), which the model does not build, so they print as placeholders, <hash-N>, never as made-up
+// hashes. The rules follow policy.go: per allowed peer and protocol, one rule that sets the accept
+// mark and one that returns if it is set, the chain's last RETURN stripped, and the chain's comment
+// "Policy <namespace>/knp.default.<name> ingress" on its first rule.
 
 import type { ClusterModel, NetworkPolicyModel, NetworkPolicyPeerModel, PodModel, Protocol } from '../../cluster/model.js';
 import { memoByObject } from '../../memo.js';
 import { cidrContains } from '../../net/ipv4.js';
+import { felixRule, type FelixRule } from './felix-rule.js';
+import { lengthLimitedId } from './names.js';
 
 function selects(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
@@ -28,7 +33,7 @@ export function calicoPolicyName(p: NetworkPolicyModel): string {
 }
 
 export function policyChainName(direction: 'in' | 'out', p: NetworkPolicyModel): string {
-  return `${direction === 'in' ? 'cali-pi-' : 'cali-po-'}_<${calicoPolicyName(p)}>`;
+  return lengthLimitedId(direction === 'in' ? 'cali-pi-' : 'cali-po-', `${p.namespace}/${calicoPolicyName(p)}`);
 }
 
 interface PolicySets {
@@ -71,9 +76,9 @@ export function inPolicySet(cluster: ClusterModel, set: string, ip: string): boo
   return m.some((x) => (x.includes('/') ? cidrContains(x, ip) : x === ip));
 }
 
-/** The policy chains of the policies selecting these pods: {chain, args}; an empty args declares an empty chain. */
-export function policyChains(cluster: ClusterModel, pods: readonly PodModel[], c: (...extra: string[]) => string[]): { chain: string; args: string[] }[] {
-  const out: { chain: string; args: string[] }[] = [];
+/** The rules of the policy chains of the policies selecting these pods, chain by chain, in Felix's form. */
+export function policyChains(cluster: ClusterModel, pods: readonly PodModel[]): { chain: string; rule: FelixRule }[] {
+  const out: { chain: string; rule: FelixRule }[] = [];
   const seen = new Set<string>();
   const sets = policySets(cluster);
   for (const pod of pods) {
@@ -81,7 +86,7 @@ export function policyChains(cluster: ClusterModel, pods: readonly PodModel[], c
       const chain = policyChainName('in', policy);
       if (seen.has(chain)) continue;
       seen.add(chain);
-      out.push({ chain, args: [] });
+      const rules: FelixRule[] = [];
       // A named port ("http") is the container port of that name on each selected pod; Felix matches
       // it with a named-port ipset (ip,proto:port). Here it becomes the union of those port numbers.
       const selected = cluster.pods.filter((p) => p.namespace === policy.namespace && selects(policy.podSelector, p.labels));
@@ -100,15 +105,21 @@ export function policyChains(cluster: ClusterModel, pods: readonly PodModel[], c
             const mine = entries.filter((e) => e.protocol === proto);
             const anyPort = mine.some((e) => e.port === null);
             const match: string[] = [];
-            if (proto !== null) match.push('-p', proto.toLowerCase());
-            match.push(...c());
-            if (set !== null) match.push('-m', 'set', '--match-set', set, 'src');
-            if (proto !== null && !anyPort) match.push('-m', 'multiport', '--dports', [...new Set(mine.map((e) => String(e.port)))].join(','));
-            out.push({ chain, args: [...match, '-j', 'MARK', '--set-xmark', '0x10000/0x10000'] });
-            out.push({ chain, args: [...c(), '-m', 'mark', '--mark', '0x10000/0x10000', '-j', 'RETURN'] });
+            if (proto !== null) match.push(`-p ${proto.toLowerCase()}`);
+            if (set !== null) match.push(`-m set --match-set ${set} src`);
+            if (proto !== null && !anyPort) match.push(`-m multiport --destination-ports ${[...new Set(mine.map((e) => String(e.port)))].join(',')}`);
+            rules.push(felixRule(match, '--jump MARK --set-mark 0x10000/0x10000'));
+            rules.push(felixRule(['-m mark --mark 0x10000/0x10000'], '--jump RETURN'));
           }
         }
       });
+      // A RETURN at the end of a chain does nothing, so Felix leaves it out; a chain with no rules
+      // keeps one that carries only its comment.
+      while (rules.at(-1)?.action === '--jump RETURN') rules.pop();
+      if (rules.length === 0) rules.push(felixRule([], ''));
+      const comment = `Policy ${policy.namespace}/${calicoPolicyName(policy)} ingress`;
+      rules[0] = { ...rules[0]!, comments: [...rules[0]!.comments, comment] };
+      for (const rule of rules) out.push({ chain, rule });
     }
   }
   return out;
