@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_CLUSTER } from '../../../src/core/cluster/builtin.js';
 import { withCni } from '../../../src/core/cluster/variants.js';
 import { withDefaultDenyIngress } from '../../../src/core/cluster/policy-variants.js';
+import { dispatchChains } from '../../../src/core/cni/calico/dispatch.js';
 import { felixRule, felixRuleHashes, felixSaveArgs, type FelixRule } from '../../../src/core/cni/calico/felix-rule.js';
+import { caliVethName, fromWorkloadChain, toWorkloadChain } from '../../../src/core/cni/calico/names.js';
+import { readClusterDump } from '../../../src/core/cluster/reader.js';
+import { simulate } from '../../../src/core/trace.js';
+import { generateClusterDump } from '../../support/generate-dump.js';
 import { calicoRawRestore } from '../../../src/core/cni/calico/iptables.js';
 import { policyChainName } from '../../../src/core/cni/calico/policy.js';
 import { nodeTables } from '../../../src/core/proxy/node-tables.js';
@@ -108,6 +113,37 @@ describe("felixRuleHashes on that node's own endpoint, profile and policy chains
   });
 });
 
+describe("that node's dispatch chains: six interfaces, two of them under cali6", () => {
+  const ifaces = ['cali9d04617f188', 'cali1dac8782bdb', 'cali6f60a778e0b', 'cali3579be14420', 'cali868a4e4c0db', 'cali6945b3c77c1'];
+  const hashesByChain = (rules: ReturnType<typeof dispatchChains>): Record<string, string[]> => {
+    const chains: Record<string, FelixRule[]> = {};
+    for (const { chain, rule } of rules) (chains[chain] ??= []).push(rule);
+    return Object.fromEntries(Object.entries(chains).map(([chain, list]) => [chain, felixRuleHashes(chain, list)]));
+  };
+
+  it('cali-from-wl-dispatch, with its child chain cali-from-wl-dispatch-6', () => {
+    const rules = dispatchChains('cali-from-wl-dispatch', '--in-interface', ifaces, fromWorkloadChain);
+    expect(rules.map((r) => r.chain)).toEqual([...Array(3).fill('cali-from-wl-dispatch-6'), ...Array(6).fill('cali-from-wl-dispatch')]);
+    expect(rules.find((r) => r.rule.action === '--goto cali-from-wl-dispatch-6')!.rule.match).toEqual(['--in-interface cali6+']);
+    expect(hashesByChain(rules)).toEqual({
+      'cali-from-wl-dispatch-6': ['51KYRHlKbzvZo9Tu', 'K6kzaLeHUWg36Bzo', 'BloWYvybf6fUB-zQ'],
+      'cali-from-wl-dispatch': ['aHK7yU_mJjLvN9P9', 'wHNdnT4ytw3hnQFt', '_b2AeThG6a53s1Jk', 'Bb81zxJNbVhCAzR-', 'RzmU3PGwDi5LZ3Y1', 'CPCo32RHIaeTT15t'],
+    });
+  });
+
+  it('cali-to-wl-dispatch, with its child chain cali-to-wl-dispatch-6', () => {
+    expect(hashesByChain(dispatchChains('cali-to-wl-dispatch', '--out-interface', ifaces, toWorkloadChain))).toEqual({
+      'cali-to-wl-dispatch-6': ['voCtztmwuL5cVC6K', 'bkgw_3X7Q9UFJeX4', 'BYUERmLynWaeKPK_'],
+      'cali-to-wl-dispatch': ['1PVbibbGdAYWXuD8', 'QsyNwpYieiiyOGzM', 'KujuNK2hBy3nyojz', 'zsKliieYuD6jYPaw', 'iNjyAaVU-t635DEz', 'M_1efBassqWauUhR'],
+    });
+  });
+
+  it('one interface, or none: the root chain alone', () => {
+    expect(dispatchChains('cali-from-wl-dispatch', '--in-interface', ['cali1dac8782bdb'], fromWorkloadChain).map((r) => r.rule.action)).toEqual(['--goto cali-fw-cali1dac8782bdb', '--jump DROP']);
+    expect(dispatchChains('cali-from-wl-dispatch', '--in-interface', [], fromWorkloadChain).map((r) => r.rule.action)).toEqual(['--jump DROP']);
+  });
+});
+
 describe('a default-deny policy in the built-in cluster, as Felix writes it', () => {
   const cluster = withDefaultDenyIngress(withCni(BUILTIN_CLUSTER, 'calico-vxlan'));
   const node = cluster.nodes.find((n) => n.name === 'node-2')!;
@@ -141,5 +177,29 @@ describe('felixSaveArgs: what iptables-save prints for a rule Felix wrote', () =
     ['a comment-only rule', felixRule([], '', 'Profile ksa.a.b ingress'), '-m comment --comment cali:H -m comment --comment Profile ksa.a.b ingress'],
   ])('%s', (_, rule, printed) => {
     expect(felixSaveArgs(rule, 'H').join(' ')).toBe(printed);
+  });
+});
+
+describe('a node with many pods: the packet goes through a child dispatch chain', () => {
+  const loaded = readClusterDump(generateClusterDump({ nodes: 2, pods: 40, services: 4, seed: 3 }), 'generated.yaml');
+  if (!loaded.ok) throw new Error(loaded.error.message);
+  const cluster = withCni(loaded.cluster, 'calico-vxlan');
+
+  it('rules show child chains, and a pod-to-pod trace to a pod under one is delivered through it', () => {
+    const node = cluster.nodes[1]!;
+    const save = renderIptablesSave(nodeTables(cluster, node));
+    const children = [...save.matchAll(/^:(cali-to-wl-dispatch-\w) /gm)].map((m) => m[1]!);
+    expect(children.length).toBeGreaterThan(0);
+    // A pod on that node whose interface sits under the first child chain, and a client on the other node.
+    const child = children[0]!;
+    const target = cluster.pods.find((p) => p.nodeName === node.name && p.ip !== null && !p.hostNetwork && save.includes(`-A ${child} -o ${caliVethName(p.namespace, p.name)} `))!;
+    const client = cluster.pods.find((p) => p.nodeName !== node.name && p.ip !== null && !p.hostNetwork)!;
+    const port = target.containerPorts[0]?.port ?? 8080;
+    const r = simulate(cluster, { from: `${client.namespace}/${client.name}`, to: `${target.ip}:${port}` }, { seed: 1 });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.trace.verdict).toBe('delivered');
+    const fired = r.trace.hops.flatMap((h) => h.rules);
+    expect(fired.some((l) => l.startsWith(`filter cali-to-wl-dispatch: -A cali-to-wl-dispatch -o ${child.slice(-1).replace(/^/, 'cali')}+ `))).toBe(true);
+    expect(fired.some((l) => l.startsWith(`filter ${child}: `))).toBe(true);
   });
 });

@@ -7,7 +7,8 @@
 //   endpoints.go  cali-tw-<iface> / cali-fw-<iface>: conntrack rules, clear the policy marks,
 //                 (egress) drop VXLAN/IPIP from workloads, policies of tier default, then the
 //                 profiles kns.<ns> and ksa.<ns>.<sa>, and a final DROP
-//   dispatch.go   cali-from-wl-dispatch / cali-to-wl-dispatch: -i/-o <iface> -g cali-fw/tw-<iface>
+//   dispatch.go   cali-from-wl-dispatch / cali-to-wl-dispatch: -i/-o <iface> -g cali-fw/tw-<iface>,
+//                 in a one-level tree by interface-name prefix (dispatch.ts)
 // Felix's default marks (IptablesMarkMask 0xffff0000): accept 0x10000, pass 0x20000, scratch
 // 0x40000 and 0x80000. Rules are written as Felix renders them (felix-rule.ts), which gives each its
 // "cali:" hash; the chains' contents and hashes agree with a Calico v3.28 node in VXLAN mode.
@@ -15,6 +16,7 @@
 import type { ClusterModel, NodeModel, PodModel } from '../../cluster/model.js';
 import type { IptRule } from '../../proxy/rule.js';
 import { CALICO_MARK_BITS, CALICO_VXLAN_DEV, CALICO_VXLAN_PORT, caliVethName, fromWorkloadChain, IPIP_DEV, profileChain, toWorkloadChain } from './names.js';
+import { dispatchChains } from './dispatch.js';
 import { felixRule, felixRuleHashes, felixSaveArgs, type FelixRule } from './felix-rule.js';
 import { policiesFor, policyChainName, policyChains } from './policy.js';
 
@@ -106,16 +108,9 @@ export function calicoIptables(cluster: ClusterModel, node: NodeModel): CalicoTa
 
   // ---- filter: one pair of endpoint chains per local pod, and the dispatch chains to them
   const pods = workloadPods(cluster, node);
-  for (const pod of pods) {
-    const iface = caliVethName(pod.namespace, pod.name);
-    f('cali-from-wl-dispatch', felixRule([`--in-interface ${iface}`], `--goto ${fromWorkloadChain(iface)}`));
-  }
-  f('cali-from-wl-dispatch', felixRule([], '--jump DROP', 'Unknown interface'));
-  for (const pod of pods) {
-    const iface = caliVethName(pod.namespace, pod.name);
-    f('cali-to-wl-dispatch', felixRule([`--out-interface ${iface}`], `--goto ${toWorkloadChain(iface)}`));
-  }
-  f('cali-to-wl-dispatch', felixRule([], '--jump DROP', 'Unknown interface'));
+  const ifaces = pods.map((pod) => caliVethName(pod.namespace, pod.name));
+  for (const d of dispatchChains('cali-from-wl-dispatch', '--in-interface', ifaces, fromWorkloadChain)) f(d.chain, d.rule);
+  for (const d of dispatchChains('cali-to-wl-dispatch', '--out-interface', ifaces, toWorkloadChain)) f(d.chain, d.rule);
   const profiles = new Set<string>();
   for (const pod of pods) {
     const iface = caliVethName(pod.namespace, pod.name);

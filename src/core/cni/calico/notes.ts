@@ -10,7 +10,6 @@ export function calicoRulesNotes(cluster: ClusterModel): string[] {
     'Felix starts every rule with a comment "cali:" + a 16-character hash of the chain and the rules before it (felix/iptables/rules.go); the hashes here are computed the same way, and for the static, endpoint, dispatch and profile chains they are the ones a Calico v3.28 node shows (checked against one in VXLAN mode).',
     'Only the filter and nat tables are shown: Felix also programs raw (cali-PREROUTING: anti-spoofing rp_filter checks on cali+ interfaces) and mangle chains.',
     'Felix writes "-p 4" for IP-in-IP; iptables-save prints the /etc/protocols name for protocol 4 (ipencap, or ipv4 on newer netbase).',
-    'Dispatch chains are flat here; with many pods Felix splits cali-from-wl-dispatch and cali-to-wl-dispatch into a tree by interface-name prefix.',
     'The ksa.<namespace>.<serviceaccount> profiles assume the service account "default" (kube-system\'s CoreDNS pods: "coredns"); a dump of these kinds does not show spec.serviceAccountName.',
   ];
   if (cluster.network.cni === 'calico-vxlan') {
