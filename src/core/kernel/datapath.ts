@@ -603,8 +603,10 @@ export class Datapath {
     if (pod !== null && policies.length > 0) {
       const names = policies.map((p) => `${p.namespace}/${p.name}`).join(', ');
       const chains = policies.map((p) => policyChainName('in', p)).join(', ');
+      // With many pods the dispatch goes through a child chain (cali-to-wl-dispatch-<c>) first.
+      const dispatch = fwd.fired.map((s) => s.rule.chain).filter((c) => c.startsWith('cali-to-wl-dispatch')).filter((c, i, all) => all.indexOf(c) === i).join(' and ') || 'cali-to-wl-dispatch';
       return {
-        action: `filter FORWARD (priority 0): cali-FORWARD sends the packet, leaving through ${iface}, via cali-to-wl-dispatch to ${rule.chain}, ${pod.name}'s ingress chain. NetworkPolicy ${names} selects ${pod.name} (Calico policy ${policies.map((p) => `knp.default.${p.name}`).join(', ')}, chain ${chains}), and none of its ingress rules sets the accept mark 0x10000 for ${packet.src}: "${comment}" DROPs it. Nothing is sent back, no RST and no ICMP error.`,
+        action: `filter FORWARD (priority 0): cali-FORWARD sends the packet, leaving through ${iface}, via ${dispatch} to ${rule.chain}, ${pod.name}'s ingress chain. NetworkPolicy ${names} selects ${pod.name} (Calico policy ${policies.map((p) => `knp.default.${p.name}`).join(', ')}, chain ${chains}), and none of its ingress rules sets the accept mark 0x10000 for ${packet.src}: "${comment}" DROPs it. Nothing is sent back, no RST and no ICMP error.`,
         reason: `Calico drops the ${packet.proto === 'UDP' ? 'datagram' : 'SYN'} on ${node.name} in filter FORWARD (${rule.chain}): NetworkPolicy ${names} selects ${pod.name} and none of its ingress rules admits ${packet.src}. The client hears nothing${packet.proto === 'UDP' ? '' : ' and retransmits the SYN (after 1 s, then 2, 4, 8 s...): curl waits, then reports "Connection timed out"'}.`,
       };
     }

@@ -175,8 +175,16 @@ describe('felixSaveArgs: what iptables-save prints for a rule Felix wrote', () =
     ['rpfilter flags in their printed order', felixRule(['-m rpfilter --invert --validmark'], '--jump DROP'), '-m comment --comment cali:H -m rpfilter --validmark --invert -j DROP'],
     ['source address gains /32', felixRule(['! --source 10.0.0.1'], '--jump ACCEPT'), '! -s 10.0.0.1/32 -m comment --comment cali:H -j ACCEPT'],
     ['a comment-only rule', felixRule([], '', 'Profile ksa.a.b ingress'), '-m comment --comment cali:H -m comment --comment Profile ksa.a.b ingress'],
+    ['a negated --dport keeps its !', felixRule(['-p 17', '! --dport 53'], '--jump ACCEPT'), '-p udp -m comment --comment cali:H -m udp ! --dport 53 -j ACCEPT'],
+    ['MARK without a mask sets every bit of it', felixRule([], '--jump MARK --set-mark 0x4'), '-m comment --comment cali:H -j MARK --set-xmark 0x4/0xffffffff'],
+    ['MARK value outside its mask is kept in the mask', felixRule([], '--jump MARK --set-mark 0x1/0x2'), '-m comment --comment cali:H -j MARK --set-xmark 0x1/0x3'],
+    ['a comment with unsafe characters, as Felix escapes it', felixRule([], '--jump DROP', 'say "hi"; ok'), '-m comment --comment cali:H -m comment --comment say _hi__ ok -j DROP'],
   ])('%s', (_, rule, printed) => {
     expect(felixSaveArgs(rule, 'H').join(' ')).toBe(printed);
+  });
+
+  it('refuses a --dport with no protocol before it', () => {
+    expect(() => felixSaveArgs(felixRule(['--dport 53'], '--jump ACCEPT'), 'H')).toThrow(/without a protocol/);
   });
 });
 

@@ -22,7 +22,12 @@ export interface FelixRule {
 }
 
 export function felixRule(match: readonly string[], action: string, ...comments: string[]): FelixRule {
-  return { comments, match, action };
+  return { comments: comments.map(felixComment), match, action };
+}
+
+/** rules.go escapeComment and truncateComment: anything but [\w @%+=:,./-] becomes "_", at most 256 characters. */
+function felixComment(text: string): string {
+  return text.replace(/[^\w @%+=:,./-]/g, '_').slice(0, 256);
 }
 
 const encoder = new TextEncoder();
@@ -74,7 +79,8 @@ export function felixSaveArgs(rule: FelixRule, hash: string): string[] {
         break;
       case '--dport':
         // A bare --dport after -p udp is the udp match's option: iptables-save names the match.
-        matches.push('-m', protocol, '--dport', rest[0]!);
+        if (protocol === '') throw new Error(`felixSaveArgs: --dport ${rest[0]} without a protocol before it`);
+        matches.push('-m', protocol, ...not, '--dport', rest[0]!);
         break;
       default:
         matches.push(...saveMatch(words));
@@ -98,14 +104,19 @@ function saveMatch(words: readonly string[]): string[] {
   return words.map((w) => (w === '--destination-ports' ? '--dports' : w === '--source-ports' ? '--sports' : w.startsWith('0/') ? `0x0${w.slice(1)}` : w));
 }
 
-/** --jump X -> -j X, --goto X -> -g X, MARK --set-mark V/M -> --set-xmark V/M (libxt_MARK prints xset). */
+/**
+ * --jump X -> -j X, --goto X -> -g X. MARK --set-mark V/M zeroes the bits of M and sets V, which
+ * libxt_MARK stores and prints as --set-xmark V/(V|M); with no mask, --set-xmark V/0xffffffff.
+ */
 function saveAction(action: string): string[] {
   if (action === '') return [];
   const [flag, target, ...rest] = action.split(' ');
   const jump = flag === '--goto' ? '-g' : '-j';
   if (target === 'MARK' && rest[0] === '--set-mark') {
-    const value = rest[1]!;
-    return [jump, target, '--set-xmark', value.startsWith('0/') ? `0x0${value.slice(1)}` : value];
+    const [value, mask] = rest[1]!.split('/') as [string, string | undefined];
+    const v = Number(value);
+    const m = mask === undefined ? 0xffffffff : (v | Number(mask)) >>> 0;
+    return [jump, target, '--set-xmark', `0x${v.toString(16)}/0x${m.toString(16)}`];
   }
   return [jump, target!, ...rest];
 }
