@@ -3,7 +3,7 @@
 
 import type { ClusterModel, NodeModel, PodModel } from '../cluster/model.js';
 import { memoByObject, memoByObjectAndKey } from '../memo.js';
-import { cidrContains, cidrHost, cidrNetwork, cidrPrefix, parseCidr } from '../net/ipv4.js';
+import { cidrContains, cidrHolds, cidrHost, cidrNetwork, parseCidr, parseIPv4, type Cidr } from '../net/ipv4.js';
 import { calicoNodeRoutes, calicoPodRoutes } from '../cni/calico/routes.js';
 import { CALICO_VXLAN_DEV, IPIP_DEV, isCalico } from '../cni/calico/names.js';
 import { calicoNode, tunnelAddress } from '../cni/calico/ipam.js';
@@ -135,18 +135,25 @@ function routeSortKey(r: Route): string {
 
 /** Longest-prefix match. */
 export function lookupRoute(routes: readonly Route[], ip: string): Route | null {
-  let best: Route | null = null;
-  let bestLen = -1;
-  for (const r of routes) {
-    const len = r.dst === 'default' ? 0 : cidrPrefix(r.dst);
-    const hit = r.dst === 'default' || cidrContains(r.dst, ip);
-    if (hit && len > bestLen) {
-      best = r;
-      bestLen = len;
-    }
+  const addr = parseIPv4(ip);
+  for (const { route, cidr } of lookupOrder(routes)) {
+    if (cidr === null || (addr !== null && cidrHolds(cidr, addr))) return route;
   }
-  return best;
+  return null;
 }
+
+/**
+ * A route table in the order a lookup tries it: longest prefix first, and among equal prefixes the
+ * table's own order, so the first hit is the kernel's choice. Built once per table (the tables are
+ * themselves built once per node or pod); a route whose destination does not parse never matches.
+ */
+const lookupOrder = memoByObject((routes: readonly Route[]): readonly { route: Route; cidr: Cidr | null }[] =>
+  routes
+    .map((route, i) => ({ route, i, cidr: route.dst === 'default' ? null : parseCidr(route.dst) }))
+    .filter((r) => r.route.dst === 'default' || r.cidr !== null)
+    .sort((a, b) => (b.cidr?.prefix ?? 0) - (a.cidr?.prefix ?? 0) || a.i - b.i)
+    .map(({ route, cidr }) => ({ route, cidr })),
+);
 
 /**
  * The device a node's own address sits on (its "local ... dev X" route in table local), or null when

@@ -46,6 +46,11 @@ function networkOf(addr: number, prefix: number): number {
   return addr - (addr % size);
 }
 
+/** Whether an already parsed address lies in an already parsed CIDR. */
+export function cidrHolds(c: Cidr, addr: number): boolean {
+  return networkOf(addr, c.prefix) === c.base;
+}
+
 export function cidrContains(cidr: string | Cidr, ip: string): boolean {
   const c = typeof cidr === 'string' ? parseCidr(cidr) : cidr;
   const addr = parseIPv4(ip);

@@ -95,6 +95,14 @@ describe('lookupRoute(): longest prefix wins', () => {
       expect(lookupRoute(order, '11.0.0.1')).toBeNull();
     }
   });
+
+  it('between routes of one prefix length the first in the table wins; a destination that does not parse never matches', () => {
+    const mk = (dst: string, dev: string): Route => ({ dst, via: null, dev, onlink: false, text: `${dst} dev ${dev}` });
+    expect(lookupRoute([mk('10.1.0.0/16', 'first'), mk('10.1.0.0/16', 'second')], '10.1.2.3')?.dev).toBe('first');
+    expect(lookupRoute([mk('10.1.0.0/16', 'second'), mk('10.1.0.0/16', 'first')], '10.1.2.3')?.dev).toBe('second');
+    expect(lookupRoute([mk('not-a-cidr', 'x'), mk('default', 'gw')], '10.1.2.3')?.dev).toBe('gw');
+    expect(lookupRoute([mk('10.0.0.0/8', 'a'), mk('default', 'gw')], 'not-an-ip')?.dev).toBe('gw');
+  });
 });
 
 describe('routeGetLine()', () => {
