@@ -50,7 +50,7 @@ export interface OuterHeader {
   readonly srcMac: string;
   readonly dstMac: string;
   readonly proto: 'UDP' | 'IPIP';
-  /** UDP source port: a hash of the inner flow (udp_flow_src_port). */
+  /** UDP source port, from the packet's flow hash (udp_flow_src_port). */
   readonly sport: number | null;
   readonly dport: number | null;
   readonly vni: number | null;

@@ -373,8 +373,8 @@ export function planLab(cluster: ClusterModel, runId: string, options: PlanOptio
   const overlayMtu = mtu - VXLAN_OVERHEAD;
   // The node network's real MTU (vxlan-mtu: a switch that carries less than eth0 says). The lan
   // bridge's ports get it, eth0 keeps its own: a frame bigger than a port's MTU is discarded
-  // silently where it enters the "switch" (veth's dev_forward_skb and the bridge's
-  // is_skb_forwardable both drop it; neither answers with ICMP, as a switch would not).
+  // silently where it enters the "switch" (the receiving veth's dev_forward_skb drops it, with no
+  // ICMP, as a switch would).
   const lanMtu = cluster.network.underlayPathMtu ?? mtu;
   for (const n of nodes) {
     const node = n.node;

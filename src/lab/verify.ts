@@ -288,7 +288,7 @@ export async function labFacts(lab: Lab): Promise<Pick<Observation, 'portRange' 
 }
 
 /** The frames of a flow (by its tuples), in each capture, within the window when there is one. */
-export function flowFrames(captures: ReadonlyMap<string, readonly CapturedFrame[]>, tuples: readonly Tuple[], proto: string, window?: { since: number; until: number }): Record<string, CapturedFrame[]> {
+function flowFrames(captures: ReadonlyMap<string, readonly CapturedFrame[]>, tuples: readonly Tuple[], proto: string, window?: { since: number; until: number }): Record<string, CapturedFrame[]> {
   const frames: Record<string, CapturedFrame[]> = {};
   for (const [key, list] of captures) {
     const inWindow = window ? list.filter((c) => c.time >= window.since && c.time <= window.until) : list;
@@ -298,7 +298,7 @@ export function flowFrames(captures: ReadonlyMap<string, readonly CapturedFrame[
 }
 
 /** Every ICMP message captured anywhere in the window, whatever flow it is about: "capture key: description". */
-export function icmpInWindow(captures: ReadonlyMap<string, readonly CapturedFrame[]>, window: { since: number; until: number }): string[] {
+function icmpInWindow(captures: ReadonlyMap<string, readonly CapturedFrame[]>, window: { since: number; until: number }): string[] {
   const out: string[] = [];
   for (const [key, list] of captures) {
     for (const c of list) if (c.time >= window.since && c.time <= window.until && c.frame.ip?.proto === 'ICMP') out.push(`${key}: ${describeFrame(c.frame)}`);

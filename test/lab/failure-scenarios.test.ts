@@ -18,14 +18,20 @@ import { simulateScenario, TCP_CLIENT_PORTS } from '../../src/lab/verify.js';
 
 const ID = 'c0ffee';
 
+/** A failure scenario is a lab choice with its own runner, and runs alone (its cluster is its own). */
+function expectRunsAlone(name: string, run: string, other: string): NonNullable<ReturnType<typeof namedLabScenarios>[number]> {
+  expect(LAB_SCENARIO_CHOICES).toContain(name);
+  const [s] = namedLabScenarios([name]);
+  expect(s).toMatchObject({ name, run });
+  expect(() => sharedVariant(namedLabScenarios([name, other]))).toThrow(/alone/);
+  return s!;
+}
+
 describe('lab verify --scenario vxlan-mtu', () => {
   it('is a lab scenario on withSmallUnderlay, run as a handshake and a whole exchange, alone', () => {
-    expect(LAB_SCENARIO_CHOICES).toContain('vxlan-mtu');
-    const [s] = namedLabScenarios(['vxlan-mtu']);
-    expect(s).toMatchObject({ name: 'vxlan-mtu', run: 'full-segment' });
-    expect(s!.cluster).toBe(withSmallUnderlay);
-    expect(sharedVariant([s!])).toBe(withSmallUnderlay);
-    expect(() => sharedVariant(namedLabScenarios(['vxlan-mtu', 'pod-ip']))).toThrow(/alone/);
+    const s = expectRunsAlone('vxlan-mtu', 'full-segment', 'pod-ip');
+    expect(s.cluster).toBe(withSmallUnderlay);
+    expect(sharedVariant([s])).toBe(withSmallUnderlay);
     expect(parseCommandLine(['lab', 'verify', '--scenario', 'vxlan-mtu'], {})).toMatchObject({ kind: 'lab', scenarios: ['vxlan-mtu'] });
   });
 
@@ -114,13 +120,10 @@ describe('lab verify --scenario vxlan-mtu', () => {
 
 describe('lab verify --scenario stale-udp-conntrack', () => {
   it('builds the cluster WITH the CoreDNS pod and meets withoutCoreDnsPod after deleting it; alone', () => {
-    expect(LAB_SCENARIO_CHOICES).toContain('stale-udp-conntrack');
-    const [s] = namedLabScenarios(['stale-udp-conntrack']);
-    expect(s).toMatchObject({ name: 'stale-udp-conntrack', run: 'stale-udp' });
-    expect(s!.cluster).toBe(undefined);
-    expect(s!.after).toBe(withoutCoreDnsPod);
-    expect(sharedVariant([s!])).toBe(undefined);
-    expect(() => sharedVariant(namedLabScenarios(['stale-udp-conntrack', 'dns-lookup']))).toThrow(/alone/);
+    const s = expectRunsAlone('stale-udp-conntrack', 'stale-udp', 'dns-lookup');
+    expect(s.cluster).toBe(undefined);
+    expect(s.after).toBe(withoutCoreDnsPod);
+    expect(sharedVariant([s])).toBe(undefined);
     const built = planLab(SOURCE_TEXT_CLUSTER, ID);
     if (!built.ok) throw new Error(built.reason);
     expect(built.plan.pods.find((p) => p.ip === '10.244.2.2')).toMatchObject({ dnsServer: true, node: 'node-2' });

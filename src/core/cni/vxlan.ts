@@ -6,9 +6,10 @@ import { fnv1a32 } from '../net/hash.js';
 export const VXLAN_OVERHEAD = 50;
 
 /**
- * The outer UDP source port: the kernel hashes the inner flow (udp_flow_src_port) into the local
- * port range 32768-60999. The real hash is seeded per boot, so any value in range is "right";
- * we derive a stable one from the inner 5-tuple.
+ * The outer UDP source port: the kernel maps the packet's flow hash (udp_flow_src_port, from
+ * skb_get_hash) into the local port range 32768-60999. That hash is seeded per boot (or, for a
+ * socket's own packets, drawn at random per socket), so any value in range is "right"; we derive
+ * a stable one from the inner 5-tuple, the same for every packet of a flow in one direction.
  */
 export function vxlanSourcePort(inner: { src: string; dst: string; sport: number; dport: number; proto: string }): number {
   const h = fnv1a32(`${inner.proto}|${inner.src}|${inner.sport}|${inner.dst}|${inner.dport}`);

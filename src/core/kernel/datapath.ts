@@ -99,7 +99,8 @@ export class Datapath {
   external: ExternalHost | null = null;
   /**
    * Per node: the Flannel outer VXLAN flows (src:sport>dst:dport) it already tracks. The outer
-   * source port is a hash of the inner flow, so a later packet of the same inner flow in the same
+   * source port comes from the packet's flow hash (udp_flow_src_port -> skb_get_hash), the same
+   * for every packet of an inner flow in one direction, so a later packet of the same inner flow in the same
    * direction is a later packet of the same outer flow: conntrack finds its entry, and the nat
    * table, consulted only for a flow's first packet, is skipped (seen on a real kernel: vxlan-mtu's
    * data segment after the SYN-ACK, stale-udp-conntrack's datagram after the earlier ones).
@@ -143,9 +144,9 @@ export class Datapath {
    */
   seedOuterFlow(fromNode: string, toNode: string, inner: { src: string; sport: number; dst: string; dport: number; proto: string }): void {
     if (this.cluster.network.cni !== 'flannel-vxlan' || fromNode === toNode) return;
-    const a = this.cluster.nodes.find((n) => n.name === fromNode);
-    const b = this.cluster.nodes.find((n) => n.name === toNode);
-    if (a === undefined || b === undefined) return;
+    const a = nodeNamed(this.cluster, fromNode);
+    const b = nodeNamed(this.cluster, toNode);
+    if (a === null || b === null) return;
     const key = outerKey(a.internalIP, vxlanSourcePort(inner), b.internalIP, this.cluster.network.vxlan.port);
     this.outerFlowsOf(fromNode).add(key);
     this.outerFlowsOf(toNode).add(key);
@@ -650,7 +651,7 @@ export class Datapath {
       node: node.name, netns: node.name, device: 'flannel.1', component: 'vxlan', step: 'encap', packet, also: hooks,
       action: `flannel.1 (VXLAN, VNI ${vni}, MTU ${mtu}) resolves the gateway ${gwVtep} with the permanent neighbour entry (${peer.vtepMac}), and its FDB maps that MAC to ${peer.internalIP}. The kernel wraps the frame: outer IPv4 ${node.internalIP} -> ${peer.internalIP}, UDP dport ${port}, VXLAN VNI ${vni}: ${VXLAN_OVERHEAD} bytes of headers. ` +
         (known
-          ? `The outer source port ${outer.sport} is a hash of the inner flow, the same as for this flow's earlier packets, so the outer packet belongs to ${node.name}'s own UDP flow they started: conntrack finds its entry (${outerConntrack(outer)}; still unreplied, so filter OUTPUT sees ctstate NEW), and the nat table, consulted only for a flow's first packet, is skipped (no nat OUTPUT or POSTROUTING).`
+          ? `The outer source port ${outer.sport} comes from the packet's flow hash, the same as for this flow's earlier packets, so the outer packet belongs to ${node.name}'s own UDP flow they started: conntrack finds its entry (${outerConntrack(outer)}; still unreplied, so filter OUTPUT sees ctstate NEW), and the nat table, consulted only for a flow's first packet, is skipped (no nat OUTPUT or POSTROUTING).`
           : `The outer packet is ${node.name}'s own UDP traffic: it gets its own conntrack entry (${outerConntrack(outer)}) and passes OUTPUT and POSTROUTING, where no rule changes it.`),
     });
     return this.wireTo(node, peer, packet);

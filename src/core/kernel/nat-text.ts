@@ -3,10 +3,8 @@
 // KUBE-EXT-*), off-cluster sources (the KUBE-SVC "! -s <clusterCIDR>" mark), session affinity
 // (-m recent) and externalTrafficPolicy: Local (KUBE-SVL-*) each add what they do.
 
-import { memoByObject } from '../memo.js';
 import { hostPort } from '../net/ipv4.js';
-import type { IptRule } from '../proxy/rule.js';
-import { restoreLine, ruleArg, ruleComment } from '../proxy/rule.js';
+import { ruleArg, ruleComment } from '../proxy/rule.js';
 import type { Traversal, TraversalStep } from './netfilter.js';
 
 export interface NatTextContext {
@@ -20,9 +18,7 @@ export interface NatTextContext {
   readonly stickySeconds: number | null;
 }
 
-// A rule's target never changes: read once per rule, not once per traversal.
-const targetOfRule = memoByObject((rule: IptRule): string | null => /(?:^| )-j (\S+)/.exec(restoreLine(rule))?.[1] ?? null);
-const targetOf = (s: TraversalStep): string | null => targetOfRule(s.rule);
+const targetOf = (s: TraversalStep): string | null => ruleArg(s.rule, '-j');
 
 function commentOf(s: TraversalStep): string {
   return ruleComment(s.rule) ?? '';
@@ -37,7 +33,7 @@ export function dnatText(t: Traversal, c: NatTextContext, to: string, lottery: s
   const ext = t.fired.find((f) => f.rule.chain.startsWith('KUBE-EXT-'));
   const marker = t.fired.find((f) => targetOf(f) === 'KUBE-MARK-MASQ');
   const rcheck = t.fired.find((f) => f.line.includes('--rcheck'));
-  const set = restoreLine(t.verdictRule!).includes('--set');
+  const set = t.verdictRule!.args.includes('--set');
   const priority = `nat ${c.hook} (priority -100)`;
   const hairpin = marker !== undefined && marker.rule.chain.startsWith('KUBE-SEP-');
   if (nodePorts === undefined && rcheck === undefined && !set && (marker === undefined || hairpin) && c.hook === 'PREROUTING') {

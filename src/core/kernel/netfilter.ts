@@ -119,7 +119,6 @@ function matchOne(m: MatchSpec, pkt: PacketContext, mark: number, rule: IptRule,
   }
 }
 
-/** `-i cali+`: a trailing + matches every interface name with that prefix. */
 /**
  * addrtype's LOCAL test. With --limit-iface-out, LOCAL only for an address of the outgoing device
  * itself (xt_addrtype looks the address up with inet_dev_addr_type(dev)); the node's eth0 address
@@ -130,6 +129,7 @@ function isLocalFor(limitIfaceOut: boolean, pkt: PacketContext, ip: string): boo
   return limitIfaceOut && pkt.outIface !== null && pkt.localAddressDevice !== undefined ? pkt.localAddressDevice(ip) === pkt.outIface : pkt.isLocalAddress(ip);
 }
 
+/** `-i cali+`: a trailing + matches every interface name with that prefix. */
 function ifaceMatches(pattern: string, iface: string | null): boolean {
   if (iface === null) return false;
   return pattern.endsWith('+') ? iface.startsWith(pattern.slice(0, -1)) : pattern === iface;

@@ -54,8 +54,7 @@ export function cidrHolds(c: Cidr, addr: number): boolean {
 export function cidrContains(cidr: string | Cidr, ip: string): boolean {
   const c = typeof cidr === 'string' ? parseCidr(cidr) : cidr;
   const addr = parseIPv4(ip);
-  if (c === null || addr === null) return false;
-  return networkOf(addr, c.prefix) === c.base;
+  return c !== null && addr !== null && cidrHolds(c, addr);
 }
 
 /** The n-th address of a CIDR (0 is the network address). */

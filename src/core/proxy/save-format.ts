@@ -23,12 +23,23 @@ function neg<T>(n: Neg<T>): string {
   return n.negated ? '! ' : '';
 }
 
-function withPrefix(address: string): string {
+export function withPrefix(address: string): string {
   return address.includes('/') ? address : `${address}/32`;
 }
 
 function hex(n: number): string {
   return `0x${n.toString(16)}`;
+}
+
+/**
+ * MARK --set-mark V[/M] as the kernel holds it and iptables-save prints it: libxt_MARK's
+ * mark_tg_parse stores mark V with mask V|M (M defaults to every bit), printed as --set-xmark V/mask.
+ */
+export function setMarkAsXset(value: string): string {
+  const [v, m] = value.split('/');
+  const mark = parseInt(v ?? '0', 16);
+  const mask = m === undefined ? 0xffffffff : (mark | parseInt(m, 16)) >>> 0;
+  return `${hex(mark)}/${hex(mask)}`;
 }
 
 const CTSTATE_ORDER = ['INVALID', 'NEW', 'RELATED', 'ESTABLISHED', 'UNTRACKED', 'SNAT', 'DNAT'];
@@ -91,7 +102,7 @@ function saveTarget(spec: RuleSpec): string {
       const v = parseInt(value ?? '0', 16);
       if (op === '--or-mark') return `-j MARK --set-xmark ${hex(v)}/${hex(v)}`;
       if (op === '--xor-mark') return `-j MARK --set-xmark ${hex(v)}/0x0`;
-      if (op === '--set-mark') return `-j MARK --set-xmark ${hex(v)}/0xffffffff`;
+      if (op === '--set-mark') return `-j MARK --set-xmark ${setMarkAsXset(value ?? '0')}`;
       return `-j MARK ${opts.join(' ')}`;
     }
     case 'REJECT':

@@ -11,7 +11,7 @@ import { nodeTables } from '../../../src/core/proxy/node-tables.js';
 import { iptablesSaveProbability, kubeProxyProbability } from '../../../src/core/proxy/probability.js';
 import { renderIptablesSave } from '../../../src/core/proxy/render-rules.js';
 import type { IptRule } from '../../../src/core/proxy/rule.js';
-import { saveLine, saveString } from '../../../src/core/proxy/save-format.js';
+import { saveLine, saveString, setMarkAsXset } from '../../../src/core/proxy/save-format.js';
 
 /** A restore-input line ("-A CHAIN args...", comments quoted as kube-proxy quotes them) as an IptRule. */
 function ruleOf(line: string): IptRule {
@@ -176,5 +176,17 @@ describe('golden: iptables-save on node-1 of the built-in cluster', () => {
       .join('\n');
     const node1 = BUILTIN_CLUSTER.nodes.find((n) => n.name === 'node-1')!;
     expect(renderIptablesSave(nodeTables(BUILTIN_CLUSTER, node1))).toBe(golden);
+  });
+});
+
+describe('MARK --set-mark, as the kernel stores it (libxt_MARK mark_tg_parse: mask = value | mask)', () => {
+  it.each([
+    ['0x4000', '0x4000/0xffffffff'],
+    ['0/0xe0000', '0x0/0xe0000'],
+    ['0x10000/0x10000', '0x10000/0x10000'],
+    ['0x1/0x2', '0x1/0x3'],
+  ])('--set-mark %s prints as --set-xmark %s', (value, xset) => {
+    expect(setMarkAsXset(value)).toBe(xset);
+    expect(saveLine({ table: 'nat', chain: 'X', args: ['-j', 'MARK', '--set-mark', value], owner: 'kube-proxy' })).toBe(`-A X -j MARK --set-xmark ${xset}`);
   });
 });

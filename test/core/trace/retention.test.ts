@@ -1,7 +1,7 @@
 // A finished trace must leave nothing behind for V8's young-generation collector. When it did (a
 // per-connection closure stored on the Datapath), every trace survived its first scavenges, V8 then
-// allocated the trace's objects straight in old space, and a built-in trace took 0.4 ms instead of
-// 0.15 ms (docs/design.md, "Trace speed and V8's pretenuring"). This measures memory, not time: the
+// allocated the trace's objects straight in old space, and the bench's built-in trace took 0.4-0.6 ms
+// instead of 0.12-0.22 ms in a process's first 0.7 s (docs/design.md, "Trace speed and V8's pretenuring"). This measures memory, not time: the
 // young generation after a minor collection, with and without ten finished traces in it.
 
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';

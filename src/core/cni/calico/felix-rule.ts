@@ -11,6 +11,7 @@
 
 import { sha224 } from '@noble/hashes/sha256';
 import { base64url } from '../../net/base-encoding.js';
+import { setMarkAsXset, withPrefix } from '../../proxy/save-format.js';
 
 export interface FelixRule {
   /** Comments after the hash comment, in order (a chain's comment goes after the rule's own). */
@@ -26,7 +27,7 @@ export function felixRule(match: readonly string[], action: string, ...comments:
 }
 
 /** rules.go escapeComment and truncateComment: anything but [\w @%+=:,./-] becomes "_", at most 256 characters. */
-function felixComment(text: string): string {
+export function felixComment(text: string): string {
   return text.replace(/[^\w @%+=:,./-]/g, '_').slice(0, 256);
 }
 
@@ -90,10 +91,6 @@ export function felixSaveArgs(rule: FelixRule, hash: string): string[] {
   return [...front.s, ...front.d, ...front.i, ...front.o, ...front.p, ...comments, ...matches, ...saveAction(rule.action)];
 }
 
-function withPrefix(address: string): string {
-  return address.includes('/') ? address : `${address}/32`;
-}
-
 /** A match fragment in iptables-save's spelling: "0/0x10000" -> "0x0/0x10000", --destination-ports -> --dports. */
 function saveMatch(words: readonly string[]): string[] {
   if (words[0] === '-m' && words[1] === 'rpfilter') {
@@ -104,19 +101,11 @@ function saveMatch(words: readonly string[]): string[] {
   return words.map((w) => (w === '--destination-ports' ? '--dports' : w === '--source-ports' ? '--sports' : w.startsWith('0/') ? `0x0${w.slice(1)}` : w));
 }
 
-/**
- * --jump X -> -j X, --goto X -> -g X. MARK --set-mark V/M zeroes the bits of M and sets V, which
- * libxt_MARK stores and prints as --set-xmark V/(V|M); with no mask, --set-xmark V/0xffffffff.
- */
+/** --jump X -> -j X, --goto X -> -g X, and MARK --set-mark as iptables-save prints it (setMarkAsXset). */
 function saveAction(action: string): string[] {
   if (action === '') return [];
   const [flag, target, ...rest] = action.split(' ');
   const jump = flag === '--goto' ? '-g' : '-j';
-  if (target === 'MARK' && rest[0] === '--set-mark') {
-    const [value, mask] = rest[1]!.split('/') as [string, string | undefined];
-    const v = Number(value);
-    const m = mask === undefined ? 0xffffffff : (v | Number(mask)) >>> 0;
-    return [jump, target, '--set-xmark', `0x${v.toString(16)}/0x${m.toString(16)}`];
-  }
+  if (target === 'MARK' && rest[0] === '--set-mark') return [jump, target, '--set-xmark', setMarkAsXset(rest[1]!)];
   return [jump, target!, ...rest];
 }

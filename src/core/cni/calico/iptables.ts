@@ -11,11 +11,14 @@
 //                 in a one-level tree by interface-name prefix (dispatch.ts)
 // Felix's default marks (IptablesMarkMask 0xffff0000): accept 0x10000, pass 0x20000, scratch
 // 0x40000 and 0x80000. Rules are written as Felix renders them (felix-rule.ts), which gives each its
-// "cali:" hash; the chains' contents and hashes agree with a Calico v3.28 node in VXLAN mode.
+// "cali:" hash. Compared with a Calico v3.28 node in VXLAN mode (test/core/trace/calico-hashes.test.ts):
+// its static, endpoint, dispatch and profile chains agree rule for rule; the IPIP-mode rules, table
+// raw (v3.29's, below) and policy rules beyond a single port were not compared.
 
 import type { ClusterModel, NodeModel, PodModel } from '../../cluster/model.js';
 import type { IptRule } from '../../proxy/rule.js';
 import { CALICO_MARK_BITS, CALICO_VXLAN_DEV, CALICO_VXLAN_PORT, caliVethName, fromWorkloadChain, IPIP_DEV, profileChain, toWorkloadChain } from './names.js';
+import { saveString } from '../../proxy/save-format.js';
 import { dispatchChains } from './dispatch.js';
 import { felixRule, felixRuleHashes, felixSaveArgs, type FelixRule } from './felix-rule.js';
 import { policiesFor, policyChainName, policyChains } from './policy.js';
@@ -217,6 +220,7 @@ function withHashes(pending: readonly Pending[]): IptRule[] {
 export function calicoRawRestore(cluster: ClusterModel): string | null {
   if (cluster.network.cni !== 'calico-vxlan') return null;
   const clear = felixRule([], `--jump MARK --set-mark 0/0x${CALICO_MARK_BITS.toString(16)}`);
+  // static.go writes this one with Protocol("udp").DestPort(port), not ProtocolNum(17) as elsewhere.
   const notrack = felixRule(['-p udp', `--dport ${CALICO_VXLAN_PORT}`], '--jump NOTRACK');
   const acceptMarked = felixRule([`-m mark --mark ${MARK_ACCEPT}/${MARK_ACCEPT}`], '--jump ACCEPT');
   const chains: [string, FelixRule[]][] = [
@@ -235,7 +239,7 @@ export function calicoRawRestore(cluster: ClusterModel): string | null {
   ];
   const lines = chains.flatMap(([chain, rules]) => {
     const hashes = felixRuleHashes(chain, rules);
-    return rules.map((r, i) => ['-A', chain, ...felixSaveArgs(r, hashes[i]!).map((a, k, all) => (all[k - 1] === '--comment' ? `"${a}"` : a))].join(' '));
+    return rules.map((r, i) => ['-A', chain, ...felixSaveArgs(r, hashes[i]!).map((a, k, all) => (all[k - 1] === '--comment' ? saveString(a) : a))].join(' '));
   });
   return [
     '*raw',

@@ -14,7 +14,7 @@
 import type { ClusterModel, NetworkPolicyModel, NetworkPolicyPeerModel, PodModel, Protocol } from '../../cluster/model.js';
 import { memoByObject } from '../../memo.js';
 import { cidrContains } from '../../net/ipv4.js';
-import { felixRule, type FelixRule } from './felix-rule.js';
+import { felixComment, felixRule, type FelixRule } from './felix-rule.js';
 import { lengthLimitedId } from './names.js';
 
 function selects(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
@@ -117,7 +117,7 @@ export function policyChains(cluster: ClusterModel, pods: readonly PodModel[]): 
       // keeps one that carries only its comment.
       while (rules.at(-1)?.action === '--jump RETURN') rules.pop();
       if (rules.length === 0) rules.push(felixRule([], ''));
-      const comment = `Policy ${policy.namespace}/${calicoPolicyName(policy)} ingress`;
+      const comment = felixComment(`Policy ${policy.namespace}/${calicoPolicyName(policy)} ingress`);
       rules[0] = { ...rules[0]!, comments: [...rules[0]!.comments, comment] };
       for (const rule of rules) out.push({ chain, rule });
     }
